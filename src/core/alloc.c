@@ -1,0 +1,96 @@
+/*
+** alloc.c -- the allocator hook. The default hook is realloc/free; a caller
+** may install its own (to count, to cap memory, to use an arena).
+*/
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "vfl.h"
+
+static void *default_realloc(void *ud, void *ptr, size_t size) {
+  (void)ud;
+  if (size == 0) {
+    free(ptr);
+    return NULL;
+  }
+  return realloc(ptr, size);
+}
+
+static vfl_realloc_fn hook = default_realloc;
+static void *hook_ud = NULL;
+
+void vfl_set_allocator(vfl_realloc_fn fn, void *ud) {
+  hook = fn ? fn : default_realloc;
+  hook_ud = fn ? ud : NULL;
+}
+
+void *vfl_alloc(size_t size) {
+  void *p = hook(hook_ud, NULL, size ? size : 1);
+  if (!p) vfl_fail(VFL_ENOMEM, "out of memory allocating %zu bytes", size);
+  return p;
+}
+
+void *vfl_calloc(size_t n, size_t size) {
+  if (size && n > SIZE_MAX / size) {
+    vfl_fail(VFL_ENOMEM, "allocation of %zu x %zu bytes overflows", n, size);
+    return NULL;
+  }
+  void *p = vfl_alloc(n * size);
+  if (p) memset(p, 0, n * size);
+  return p;
+}
+
+void *vfl_realloc(void *ptr, size_t size) {
+  void *p = hook(hook_ud, ptr, size ? size : 1);
+  if (!p) vfl_fail(VFL_ENOMEM, "out of memory growing a block to %zu bytes", size);
+  return p;
+}
+
+void vfl_free(void *ptr) {
+  if (ptr) hook(hook_ud, ptr, 0);
+}
+
+/* The hook has no alignment argument, so over-allocate and keep the
+** original pointer just below the aligned block. */
+void *vfl_alloc_aligned(size_t size) {
+  size_t extra = 64 + sizeof(void *);
+  if (size > SIZE_MAX - extra) {
+    vfl_fail(VFL_ENOMEM, "aligned allocation of %zu bytes overflows", size);
+    return NULL;
+  }
+  char *raw = vfl_alloc(size + extra);
+  if (!raw) return NULL;
+  uintptr_t start = (uintptr_t)(raw + sizeof(void *));
+  char *aligned = (char *)((start + 63) & ~(uintptr_t)63);
+  ((void **)aligned)[-1] = raw;
+  memset(aligned, 0, size);
+  return aligned;
+}
+
+void vfl_free_aligned(void *ptr) {
+  if (ptr) vfl_free(((void **)ptr)[-1]);
+}
+
+char *vfl_strdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = vfl_alloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+int vfl_grow(void *ptr, size_t *cap, size_t need, size_t elem) {
+  if (need <= *cap) return VFL_OK;
+  size_t ncap = *cap ? *cap : 16;
+  while (ncap < need) {
+    if (ncap > SIZE_MAX / 2 / elem) return vfl_fail(VFL_ENOMEM, "array of %zu elements is too large", need);
+    ncap *= 2;
+  }
+  void *p = vfl_realloc(*(void **)ptr, ncap * elem);
+  if (!p) return VFL_ENOMEM;
+  *(void **)ptr = p;
+  *cap = ncap;
+  return VFL_OK;
+}

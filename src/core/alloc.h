@@ -1,0 +1,25 @@
+/*
+** alloc.h -- every engine allocation goes through here, so that a caller's
+** hook (vfl_set_allocator) sees them all and tests can count them.
+*/
+#ifndef VFL_ALLOC_H
+#define VFL_ALLOC_H
+
+#include <stddef.h>
+
+void *vfl_alloc(size_t size);                 /* NULL on failure (error set) */
+void *vfl_calloc(size_t n, size_t size);      /* zeroed; checks n*size overflow */
+void *vfl_realloc(void *ptr, size_t size);    /* NULL on failure, ptr kept */
+void vfl_free(void *ptr);
+
+/* 64-byte aligned, zeroed; released with vfl_free_aligned. */
+void *vfl_alloc_aligned(size_t size);
+void vfl_free_aligned(void *ptr);
+
+char *vfl_strdup(const char *s);
+
+/* Grows *ptr (an array of *cap elements of elem bytes) to hold at least need
+** elements, doubling. Returns 0 or VFL_ENOMEM. */
+int vfl_grow(void *ptr, size_t *cap, size_t need, size_t elem);
+
+#endif

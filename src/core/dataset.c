@@ -1,0 +1,315 @@
+/*
+** dataset.c -- building, reading and reshaping in-memory datasets.
+*/
+#include <math.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "dataset.h"
+#include "error.h"
+#include "rng.h"
+
+vfl_dataset *vfl_dataset_new(uint32_t n_labels) {
+  vfl_dataset *ds = vfl_calloc(1, sizeof *ds);
+  if (!ds) return NULL;
+  ds->n_labels = n_labels;
+  return ds;
+}
+
+static void input_release(ds_input *in) {
+  vfl_free(in->name);
+  vfl_free(in->start);
+  vfl_free(in->index);
+  vfl_free(in->value);
+  vfl_free(in->dense);
+}
+
+void vfl_dataset_free(vfl_dataset *ds) {
+  if (!ds) return;
+  for (uint32_t k = 0; k < ds->n_inputs; k++) input_release(&ds->inputs[k]);
+  vfl_free(ds->inputs);
+  vfl_free(ds->labels);
+  vfl_free(ds->weights);
+  vfl_free(ds);
+}
+
+int vfl_dataset_add_input(vfl_dataset *ds, const char *name, int kind, uint32_t dim) {
+  if (!name || !*name) return vfl_fail(VFL_EINVAL, "dataset input: the name must be a non-empty string");
+  if (ds->rows) return vfl_fail(VFL_EINVAL, "dataset input '%s': inputs must be declared before the first row", name);
+  if (kind != VFL_INPUT_SPARSE && kind != VFL_INPUT_DENSE && kind != VFL_INPUT_GROUPED)
+    return vfl_fail(VFL_EINVAL, "dataset input '%s': unknown kind %d", name, kind);
+  if (kind == VFL_INPUT_DENSE && dim == 0)
+    return vfl_fail(VFL_EINVAL, "dataset input '%s': a dense input needs a dimension above 0", name);
+  if (vfl_dataset_input_find(ds, name) >= 0)
+    return vfl_fail(VFL_EINVAL, "dataset input '%s' is declared twice", name);
+  ds_input *grown = vfl_realloc(ds->inputs, (ds->n_inputs + 1) * sizeof *grown);
+  if (!grown) return VFL_ENOMEM;
+  ds->inputs = grown;
+  ds_input *in = &ds->inputs[ds->n_inputs];
+  memset(in, 0, sizeof *in);
+  in->name = vfl_strdup(name);
+  in->start = vfl_calloc(1, sizeof *in->start);
+  if (!in->name || !in->start) {
+    input_release(in);
+    return VFL_ENOMEM;
+  }
+  in->kind = kind;
+  in->dim = dim;
+  in->grow = dim == 0;
+  return (int)ds->n_inputs++;
+}
+
+/* Checks one block of a row before anything is copied, so that a bad row
+** leaves the dataset as it was. */
+static int check_block(const ds_input *in, const vfl_features *f, size_t row) {
+  if (in->kind == VFL_INPUT_DENSE) {
+    if (f->n != in->dim)
+      return vfl_fail(VFL_EINVAL, "row %zu, input '%s': expected %u dense values, got %u", row + 1, in->name, in->dim, f->n);
+    if (!f->value) return vfl_fail(VFL_EINVAL, "row %zu, input '%s': dense values are missing", row + 1, in->name);
+  } else if (f->n && !f->index) {
+    return vfl_fail(VFL_EINVAL, "row %zu, input '%s': sparse indices are missing", row + 1, in->name);
+  }
+  for (uint32_t j = 0; j < f->n; j++) {
+    if (in->kind != VFL_INPUT_DENSE && !in->grow && f->index[j] >= in->dim)
+      return vfl_fail(VFL_EINVAL, "row %zu, input '%s': feature index %u is beyond the dimension %u", row + 1, in->name,
+                      f->index[j], in->dim);
+    if (f->value && !isfinite(f->value[j]))
+      return vfl_fail(VFL_EINVAL, "row %zu, input '%s': value %g is not a finite number", row + 1, in->name, (double)f->value[j]);
+  }
+  return VFL_OK;
+}
+
+static int ensure_rows(vfl_dataset *ds) {
+  if (ds->rows < ds->cap_rows) return VFL_OK;
+  size_t cap = ds->cap_rows ? ds->cap_rows * 2 : 1024;
+  float *labels = vfl_realloc(ds->labels, cap * (ds->n_labels ? ds->n_labels : 1) * sizeof *labels);
+  if (!labels) return VFL_ENOMEM;
+  ds->labels = labels;
+  if (ds->weights) {
+    float *w = vfl_realloc(ds->weights, cap * sizeof *w);
+    if (!w) return VFL_ENOMEM;
+    ds->weights = w;
+  }
+  for (uint32_t k = 0; k < ds->n_inputs; k++) {
+    ds_input *in = &ds->inputs[k];
+    if (in->kind == VFL_INPUT_DENSE) {
+      float *d = vfl_realloc(in->dense, cap * in->dim * sizeof *d);
+      if (!d) return VFL_ENOMEM;
+      in->dense = d;
+    } else {
+      uint64_t *s = vfl_realloc(in->start, (cap + 1) * sizeof *s);
+      if (!s) return VFL_ENOMEM;
+      in->start = s;
+    }
+  }
+  ds->cap_rows = cap;
+  return VFL_OK;
+}
+
+/* The first value that is not 1 turns on the value array, filled with ones
+** for the rows already stored. */
+static int materialise_values(ds_input *in) {
+  float *v = vfl_alloc((in->cap ? in->cap : 1) * sizeof *v);
+  if (!v) return VFL_ENOMEM;
+  for (size_t j = 0; j < in->nnz; j++) v[j] = 1.0f;
+  in->value = v;
+  return VFL_OK;
+}
+
+static int needs_values(const vfl_features *f) {
+  if (!f->value) return 0;
+  for (uint32_t j = 0; j < f->n; j++)
+    if (f->value[j] != 1.0f) return 1;
+  return 0;
+}
+
+static int append_sparse(ds_input *in, size_t row, const vfl_features *f) {
+  size_t need = in->nnz + f->n;
+  if (need > in->cap) {
+    size_t cap = in->cap;
+    size_t idx_cap = cap;
+    if (vfl_grow(&in->index, &idx_cap, need, sizeof *in->index)) return VFL_ENOMEM;
+    if (in->value) {
+      size_t val_cap = cap;
+      if (vfl_grow(&in->value, &val_cap, need, sizeof *in->value)) return VFL_ENOMEM;
+    }
+    in->cap = idx_cap;
+  }
+  if (!in->value && needs_values(f) && materialise_values(in)) return VFL_ENOMEM;
+  memcpy(in->index + in->nnz, f->index, f->n * sizeof *in->index);
+  if (in->value) {
+    if (f->value) memcpy(in->value + in->nnz, f->value, f->n * sizeof *in->value);
+    else
+      for (uint32_t j = 0; j < f->n; j++) in->value[in->nnz + j] = 1.0f;
+  }
+  for (uint32_t j = 0; j < f->n; j++)
+    if (in->grow && f->index[j] >= in->dim) in->dim = f->index[j] + 1;
+  in->nnz = need;
+  in->start[row + 1] = need;
+  if (f->n > in->max_nnz) in->max_nnz = f->n;
+  return VFL_OK;
+}
+
+static int store_weight(vfl_dataset *ds, float weight) {
+  if (!ds->weights && weight != 1.0f) {
+    ds->weights = vfl_alloc(ds->cap_rows * sizeof *ds->weights);
+    if (!ds->weights) return VFL_ENOMEM;
+    for (size_t i = 0; i < ds->rows; i++) ds->weights[i] = 1.0f;
+  }
+  if (ds->weights) ds->weights[ds->rows] = weight;
+  return VFL_OK;
+}
+
+int vfl_dataset_append(vfl_dataset *ds, const vfl_row *row) {
+  size_t r = ds->rows;
+  if (row->n_inputs != ds->n_inputs)
+    return vfl_fail(VFL_EINVAL, "row %zu: expected %u input blocks, got %u", r + 1, ds->n_inputs, row->n_inputs);
+  if (row->n_labels != ds->n_labels)
+    return vfl_fail(VFL_EINVAL, "row %zu: expected %u labels, got %u", r + 1, ds->n_labels, row->n_labels);
+  for (uint32_t j = 0; j < row->n_labels; j++)
+    if (!isfinite(row->labels[j])) return vfl_fail(VFL_EINVAL, "row %zu: label %u is not a finite number", r + 1, j + 1);
+  if (!isfinite(row->weight) || row->weight < 0)
+    return vfl_fail(VFL_EINVAL, "row %zu: weight %g must be a finite number >= 0", r + 1, (double)row->weight);
+  for (uint32_t k = 0; k < ds->n_inputs; k++) {
+    int rc = check_block(&ds->inputs[k], &row->inputs[k], r);
+    if (rc) return rc;
+  }
+  if (ensure_rows(ds) || store_weight(ds, row->weight)) return VFL_ENOMEM;
+  memcpy(ds->labels + r * ds->n_labels, row->labels, ds->n_labels * sizeof(float));
+  for (uint32_t k = 0; k < ds->n_inputs; k++) {
+    ds_input *in = &ds->inputs[k];
+    if (in->kind == VFL_INPUT_DENSE) {
+      memcpy(in->dense + r * in->dim, row->inputs[k].value, in->dim * sizeof(float));
+    } else if (append_sparse(in, r, &row->inputs[k])) {
+      /* Undo the blocks of this row already appended. */
+      for (uint32_t u = 0; u < k; u++)
+        if (ds->inputs[u].kind != VFL_INPUT_DENSE) ds->inputs[u].nnz = ds->inputs[u].start[r];
+      return VFL_ENOMEM;
+    }
+  }
+  ds->rows++;
+  return VFL_OK;
+}
+
+int vfl_dataset_row(const vfl_dataset *ds, size_t i, vfl_row *row, vfl_features *feats) {
+  if (i >= ds->rows) return vfl_fail(VFL_EINVAL, "row %zu is out of range (the dataset has %zu rows)", i + 1, ds->rows);
+  row->labels = ds->labels + i * ds->n_labels;
+  row->n_labels = ds->n_labels;
+  row->weight = ds_weight(ds, i);
+  row->n_inputs = ds->n_inputs;
+  for (uint32_t k = 0; k < ds->n_inputs; k++) ds_features(&ds->inputs[k], i, &feats[k]);
+  row->inputs = feats;
+  return VFL_OK;
+}
+
+size_t vfl_dataset_rows(const vfl_dataset *ds) { return ds->rows; }
+uint32_t vfl_dataset_labels(const vfl_dataset *ds) { return ds->n_labels; }
+uint32_t vfl_dataset_inputs(const vfl_dataset *ds) { return ds->n_inputs; }
+
+size_t vfl_dataset_nnz(const vfl_dataset *ds) {
+  size_t n = 0;
+  for (uint32_t k = 0; k < ds->n_inputs; k++)
+    if (ds->inputs[k].kind != VFL_INPUT_DENSE) n += ds->inputs[k].nnz;
+  return n;
+}
+
+const char *vfl_dataset_input_name(const vfl_dataset *ds, uint32_t k) {
+  return k < ds->n_inputs ? ds->inputs[k].name : NULL;
+}
+
+int vfl_dataset_input_kind(const vfl_dataset *ds, uint32_t k) { return k < ds->n_inputs ? ds->inputs[k].kind : 0; }
+
+uint32_t vfl_dataset_input_dim(const vfl_dataset *ds, uint32_t k) { return k < ds->n_inputs ? ds->inputs[k].dim : 0; }
+
+int vfl_dataset_input_find(const vfl_dataset *ds, const char *name) {
+  for (uint32_t k = 0; k < ds->n_inputs; k++)
+    if (strcmp(ds->inputs[k].name, name) == 0) return (int)k;
+  return -1;
+}
+
+size_t vfl_dataset_bytes(const vfl_dataset *ds) {
+  size_t b = ds->rows * ds->n_labels * sizeof(float) + (ds->weights ? ds->rows * sizeof(float) : 0);
+  for (uint32_t k = 0; k < ds->n_inputs; k++) {
+    const ds_input *in = &ds->inputs[k];
+    if (in->kind == VFL_INPUT_DENSE) {
+      b += ds->rows * in->dim * sizeof(float);
+    } else {
+      b += (ds->rows + 1) * sizeof(uint64_t) + in->nnz * sizeof(uint32_t);
+      if (in->value) b += in->nnz * sizeof(float);
+    }
+  }
+  return b;
+}
+
+/* A new dataset with the same inputs (dimensions included) and no rows. */
+static vfl_dataset *empty_like(const vfl_dataset *ds) {
+  vfl_dataset *out = vfl_dataset_new(ds->n_labels);
+  if (!out) return NULL;
+  for (uint32_t k = 0; k < ds->n_inputs; k++) {
+    const ds_input *in = &ds->inputs[k];
+    if (vfl_dataset_add_input(out, in->name, in->kind, in->dim) < 0) {
+      vfl_dataset_free(out);
+      return NULL;
+    }
+    out->inputs[k].grow = in->grow;
+  }
+  return out;
+}
+
+int vfl_dataset_subset(const vfl_dataset *ds, const size_t *order, size_t n, vfl_dataset **out) {
+  *out = NULL;
+  vfl_dataset *sub = empty_like(ds);
+  if (!sub) return VFL_ENOMEM;
+  vfl_features stack_feats[8];
+  vfl_features *feats = ds->n_inputs <= 8 ? stack_feats : vfl_alloc(ds->n_inputs * sizeof *feats);
+  int rc = feats ? VFL_OK : VFL_ENOMEM;
+  for (size_t i = 0; i < n && rc == VFL_OK; i++) {
+    vfl_row row;
+    rc = vfl_dataset_row(ds, order[i], &row, feats);
+    if (rc == VFL_OK) rc = vfl_dataset_append(sub, &row);
+  }
+  if (feats != stack_feats) vfl_free(feats);
+  if (rc) {
+    vfl_dataset_free(sub);
+    return rc;
+  }
+  *out = sub;
+  return VFL_OK;
+}
+
+/* Shuffling builds the reordered copy, then swaps its arrays in: the
+** dataset is unchanged if memory runs out half way. */
+int vfl_dataset_shuffle(vfl_dataset *ds, uint64_t seed) {
+  size_t *order = vfl_alloc((ds->rows ? ds->rows : 1) * sizeof *order);
+  if (!order) return VFL_ENOMEM;
+  for (size_t i = 0; i < ds->rows; i++) order[i] = i;
+  vfl_rng rng;
+  vfl_rng_seed(&rng, seed);
+  vfl_rng_shuffle(&rng, order, ds->rows);
+  vfl_dataset *copy;
+  int rc = vfl_dataset_subset(ds, order, ds->rows, &copy);
+  vfl_free(order);
+  if (rc) return rc;
+  vfl_dataset tmp = *ds;
+  *ds = *copy;
+  *copy = tmp;
+  vfl_dataset_free(copy);
+  return VFL_OK;
+}
+
+int vfl_dataset_split(const vfl_dataset *ds, double fraction, vfl_dataset **first, vfl_dataset **second) {
+  *first = *second = NULL;
+  if (!(fraction >= 0 && fraction <= 1)) return vfl_fail(VFL_EINVAL, "split: fraction %g must be between 0 and 1", fraction);
+  size_t k = (size_t)floor(fraction * (double)ds->rows);
+  size_t *order = vfl_alloc((ds->rows ? ds->rows : 1) * sizeof *order);
+  if (!order) return VFL_ENOMEM;
+  for (size_t i = 0; i < ds->rows; i++) order[i] = i;
+  int rc = vfl_dataset_subset(ds, order, k, first);
+  if (rc == VFL_OK) rc = vfl_dataset_subset(ds, order + k, ds->rows - k, second);
+  vfl_free(order);
+  if (rc) {
+    vfl_dataset_free(*first);
+    *first = NULL;
+  }
+  return rc;
+}

@@ -1,0 +1,365 @@
+/*
+** vfl.h -- public interface of the vfl engine.
+**
+** vfl trains shallow neural networks on sparse data. The engine is plain C11:
+** opaque handles, fixed-width types, int status codes and a thread-local error
+** message (vfl_last_error). It never exits, aborts or prints by itself.
+**
+** Conventions
+**   - Every function that can fail returns an int status: VFL_OK (0) or a
+**     negative VFL_E* code; vfl_last_error() then holds a message naming the
+**     file, line and field, or the layer and argument.
+**   - Feature indices are 0-based here. Text formats (libsvm) and the Lua API
+**     are 1-based and convert at their boundary.
+**   - Ownership: a handle returned by vfl_X_new / vfl_read_* / vfl_model_load
+**     belongs to the caller, who releases it with vfl_X_free. Views
+**     (vfl_features, vfl_row) point into memory owned by someone else and are
+**     valid until that owner changes or is freed.
+**
+** The block between VFL_FFI_BEGIN and VFL_FFI_END holds no preprocessor line,
+** so LuaJIT's ffi.cdef can read it as it is.
+*/
+#ifndef VFL_H
+#define VFL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* VFL_FFI_BEGIN */
+
+/* ---------------------------------------------------------------- status */
+
+enum {
+  VFL_OK = 0,
+  VFL_EINVAL = -1,     /* a bad argument or bad data */
+  VFL_ENOMEM = -2,     /* an allocation failed */
+  VFL_EIO = -3,        /* the operating system refused a file operation */
+  VFL_EFORMAT = -4,    /* a file is malformed, truncated or damaged */
+  VFL_ESTOPPED = -5,   /* training was stopped on request; the model is usable */
+  VFL_ECALLBACK = -6,  /* a caller's callback reported an error */
+  VFL_ENUMERIC = -7    /* training diverged (NaN or Inf); last good weights kept */
+};
+
+/* The message of the last failure on this thread ("" if none). */
+const char *vfl_last_error(void);
+/* Sets this thread's message; for callbacks that want to report an error. */
+void vfl_set_error(const char *message);
+/* Version string, "MAJOR.MINOR.PATCH". */
+const char *vfl_version(void);
+
+/* ------------------------------------------------------------- allocator */
+
+/* All engine allocations go through this hook (64-byte aligned requests
+** included). realloc_fn(ud, NULL, n) allocates, realloc_fn(ud, p, 0) frees.
+** Set it before creating any object; NULL restores the default. */
+typedef void *(*vfl_realloc_fn)(void *ud, void *ptr, size_t size);
+void vfl_set_allocator(vfl_realloc_fn fn, void *ud);
+
+/* ------------------------------------------------------------- features */
+
+/* A view of one block of features. Sparse: n non-zeros at index[i] with
+** value[i]; value == NULL means every value is 1. Dense: n values, index NULL. */
+typedef struct vfl_features {
+  uint32_t n;
+  const uint32_t *index;
+  const float *value;
+} vfl_features;
+
+/* Grouped sparse features (for feature crosses) are ordinary sparse features
+** whose index packs a group id in its top 8 bits and a hashed id in the low
+** 24 bits: vfl_group_index(group, hash). */
+uint32_t vfl_group_index(uint32_t group, uint32_t hash);
+
+/* MurmurHash3 (x86_32) of len bytes with seed: the stable hash behind every
+** hashed feature in vfl, on every platform. */
+uint32_t vfl_hash_bytes(const void *data, size_t len, uint32_t seed);
+
+/* ------------------------------------------------------------- datasets */
+
+typedef struct vfl_dataset vfl_dataset;
+
+enum { VFL_INPUT_SPARSE = 1, VFL_INPUT_DENSE = 2, VFL_INPUT_GROUPED = 3 };
+
+/* One example. inputs[k] is the block for the dataset's k-th input. */
+typedef struct vfl_row {
+  const float *labels;   /* n_labels values */
+  uint32_t n_labels;
+  float weight;          /* 1 for an unweighted row */
+  const vfl_features *inputs;
+  uint32_t n_inputs;
+} vfl_row;
+
+/* An empty dataset with n_labels labels per row and no inputs yet. */
+vfl_dataset *vfl_dataset_new(uint32_t n_labels);
+void vfl_dataset_free(vfl_dataset *ds);
+/* Declares an input block. dim 0 (sparse only) means "grow to fit": the
+** dimension becomes the largest index seen + 1. Returns the input's
+** position (>= 0) or a negative status. Inputs are declared before rows. */
+int vfl_dataset_add_input(vfl_dataset *ds, const char *name, int kind, uint32_t dim);
+/* Appends a copy of row. Errors name the input and the offending index. */
+int vfl_dataset_append(vfl_dataset *ds, const vfl_row *row);
+/* Fills *row with a view of row i; feats must have room for one entry per
+** input. The view is valid until the dataset is changed or freed. */
+int vfl_dataset_row(const vfl_dataset *ds, size_t i, vfl_row *row, vfl_features *feats);
+
+size_t vfl_dataset_rows(const vfl_dataset *ds);
+size_t vfl_dataset_nnz(const vfl_dataset *ds);          /* sparse non-zeros, all inputs */
+uint32_t vfl_dataset_labels(const vfl_dataset *ds);     /* labels per row */
+uint32_t vfl_dataset_inputs(const vfl_dataset *ds);     /* number of inputs */
+const char *vfl_dataset_input_name(const vfl_dataset *ds, uint32_t k);
+int vfl_dataset_input_kind(const vfl_dataset *ds, uint32_t k);
+uint32_t vfl_dataset_input_dim(const vfl_dataset *ds, uint32_t k);
+/* Position of the input called name, or -1. */
+int vfl_dataset_input_find(const vfl_dataset *ds, const char *name);
+/* Bytes held by the dataset's arrays (for memory reports). */
+size_t vfl_dataset_bytes(const vfl_dataset *ds);
+
+/* Reorders the rows by a permutation drawn from seed (deterministic). */
+int vfl_dataset_shuffle(vfl_dataset *ds, uint64_t seed);
+/* New datasets with rows [0, k) and [k, rows), k = floor(fraction * rows). */
+int vfl_dataset_split(const vfl_dataset *ds, double fraction,
+                      vfl_dataset **first, vfl_dataset **second);
+/* A new dataset with the rows whose positions are listed in order. */
+int vfl_dataset_subset(const vfl_dataset *ds, const size_t *order, size_t n,
+                       vfl_dataset **out);
+
+/* --------------------------------------------------------------- readers */
+
+typedef struct vfl_libsvm_options {
+  uint32_t dim;        /* 0: max index seen; else indices above dim are an error */
+  uint32_t hash_bits;  /* 0: none; else indices are hashed into [0, 2^hash_bits) */
+  uint32_t n_labels;   /* 0 or 1: one label; k: "l1,l2,..,lk" label lists */
+  const char *input;   /* name of the single sparse input; NULL: "features" */
+} vfl_libsvm_options;
+
+/* Reads a libsvm/svmlight file, plain or gzip (detected by content). Errors
+** name "path:line:column" and what was expected there. */
+int vfl_read_libsvm(const char *path, const vfl_libsvm_options *opt, vfl_dataset **out);
+/* Same, from a buffer in memory; name is used in error messages. */
+int vfl_read_libsvm_buffer(const char *data, size_t len, const char *name,
+                           const vfl_libsvm_options *opt, vfl_dataset **out);
+
+/* ------------------------------------------------------------------ nets */
+
+typedef struct vfl_net vfl_net;
+
+enum {
+  VFL_LAYER_INPUT = 1,  /* sparse, dense or grouped input (see VFL_INPUT_*) */
+  VFL_LAYER_LINEAR,
+  VFL_LAYER_RELU,
+  VFL_LAYER_TANH,
+  VFL_LAYER_SELU,
+  VFL_LAYER_SIGMOID,
+  VFL_LAYER_DROPOUT,
+  VFL_LAYER_CROSS
+};
+
+/* A layer's description. Fields not used by a kind are ignored. */
+typedef struct vfl_layer_spec {
+  int kind;              /* VFL_LAYER_* */
+  int input_kind;        /* VFL_INPUT_*, for VFL_LAYER_INPUT */
+  uint32_t dim;          /* INPUT: feature dimension; LINEAR: outputs */
+  int intercept;         /* LINEAR: 1 adds a bias vector (the default in Lua) */
+  int mean;              /* LINEAR: 1 averages sparse parents' rows (embedding bag) */
+  float rate;            /* DROPOUT: probability of dropping a unit */
+  uint32_t cross_bits;   /* CROSS: output ids hashed into 2^cross_bits */
+  uint32_t n_crosses;    /* CROSS: number of group pairs */
+  const uint32_t *crosses; /* CROSS: 2 * n_crosses group ids, pairs (a, b) */
+} vfl_layer_spec;
+
+vfl_net *vfl_net_new(void);
+void vfl_net_free(vfl_net *net);
+/* Adds a layer called name (unique, non-empty). */
+int vfl_net_add(vfl_net *net, const char *name, const vfl_layer_spec *spec);
+/* Makes layer `from` a parent of layer `to`. */
+int vfl_net_wire(vfl_net *net, const char *from, const char *to);
+/* Adds a layer and wires the previously added layer into it. */
+int vfl_net_stack(vfl_net *net, const char *name, const vfl_layer_spec *spec);
+/* Checks the graph (one output, no cycles, fitting shapes), allocates every
+** parameter and buffer, and initialises weights: uniform in [-scale, scale]
+** scaled by 1/sqrt(fan_in) when scale < 0 (the default "auto"), from seed. */
+int vfl_net_init(vfl_net *net, float scale, uint64_t seed);
+
+uint32_t vfl_net_layers(const vfl_net *net);
+const char *vfl_net_layer_name(const vfl_net *net, uint32_t i);
+int vfl_net_layer_find(const vfl_net *net, const char *name);
+int vfl_net_layer_spec(const vfl_net *net, uint32_t i, vfl_layer_spec *spec);
+uint32_t vfl_net_layer_parents(const vfl_net *net, uint32_t i, uint32_t *parents, uint32_t cap);
+uint32_t vfl_net_layer_dim(const vfl_net *net, uint32_t i);
+uint32_t vfl_net_outputs(const vfl_net *net);      /* width of the output layer */
+uint64_t vfl_net_params(const vfl_net *net);       /* number of trainable floats */
+int vfl_net_ready(const vfl_net *net);             /* 1 once vfl_net_init succeeded */
+
+/* Parameters of a Linear layer: block 0..parents-1 is the weight matrix for
+** that parent, laid out feature-major (rows = parent dim, cols = outputs);
+** block `parents` is the bias (1 row) when the layer has an intercept.
+** get/set copy rows*cols floats. */
+int vfl_net_param_shape(const vfl_net *net, const char *layer, uint32_t block,
+                        uint32_t *rows, uint32_t *cols);
+int vfl_net_param_get(const vfl_net *net, const char *layer, uint32_t block, float *out);
+int vfl_net_param_set(vfl_net *net, const char *layer, uint32_t block, const float *in);
+
+/* How outputs turn into predictions; set by training with a built-in loss. */
+enum { VFL_LINK_IDENTITY = 0, VFL_LINK_SIGMOID = 1, VFL_LINK_SOFTMAX = 2 };
+int vfl_net_link(const vfl_net *net);
+void vfl_net_set_link(vfl_net *net, int link);
+
+/* Raw outputs for one example: inputs are given by the net's input layers in
+** the order they were added (vfl_net_inputs lists them). out has
+** vfl_net_outputs() floats. */
+uint32_t vfl_net_inputs(const vfl_net *net, uint32_t *layers, uint32_t cap);
+int vfl_net_forward(vfl_net *net, const vfl_features *inputs, uint32_t n_inputs, float *out);
+/* Like forward, then applies the link (probabilities for sigmoid/softmax). */
+int vfl_net_predict(vfl_net *net, const vfl_features *inputs, uint32_t n_inputs, float *out);
+
+/* ---------------------------------------------------------------- priors */
+
+enum { VFL_PRIOR_L2 = 1, VFL_PRIOR_L1 = 2, VFL_PRIOR_POSITIVE = 3 };
+
+typedef struct vfl_prior_spec {
+  int kind;               /* VFL_PRIOR_* */
+  float lambda;           /* strength (L2, L1) */
+  int parent;             /* -1: every parent's weights; else that parent only */
+  const float *per_row;   /* L2: optional lambda per input feature (rows of the block) */
+  const float *center;    /* L2: optional matrix (rows x cols) the weights are pulled to */
+} vfl_prior_spec;
+
+/* Attaches a prior to the weights (not the bias) of Linear layer `layer`.
+** per_row and center are copied. Needs vfl_net_init first. */
+int vfl_net_add_prior(vfl_net *net, const char *layer, const vfl_prior_spec *prior);
+
+/* ------------------------------------------------------------ optimizers */
+
+enum { VFL_OPTIM_SGD = 1, VFL_OPTIM_ADAGRAD = 2, VFL_OPTIM_ADAM = 3 };
+
+typedef struct vfl_optim_spec {
+  int kind;             /* VFL_OPTIM_* */
+  float lr;             /* learning rate */
+  float beta1, beta2;   /* ADAM; 0 picks 0.9 and 0.999 */
+  float eps;            /* AdaGrad, ADAM; 0 picks 1e-8 */
+} vfl_optim_spec;
+
+/* Sets the optimizer of one Linear layer (name) or of all (NULL). Training
+** uses the per-layer choice; layers with none use the trainer's default. */
+int vfl_net_set_optim(vfl_net *net, const char *layer, const vfl_optim_spec *opt);
+
+/* ---------------------------------------------------------------- losses */
+
+enum {
+  VFL_LOSS_LOGISTIC = 1,    /* 1 output; labels 0/1 or -1/+1 */
+  VFL_LOSS_SQUARE = 2,      /* n outputs = n labels; 1/2 (out - label)^2 */
+  VFL_LOSS_MULTINOMIAL = 3, /* K outputs; label a class id in 0..K-1 */
+  VFL_LOSS_HINGE = 4,       /* 1 output; labels 0/1 or -1/+1 */
+  VFL_LOSS_CUSTOM = 5
+};
+
+/* What a loss sees for one example and where it writes the gradient.
+** Dense gradient: write grad[0..n_out). Sparse gradient: write up to
+** grad_cap pairs into grad_index/grad_value and set grad_nnz; the engine
+** then ignores grad. grad is zeroed and grad_nnz is 0 on entry. */
+typedef struct vfl_loss_io {
+  const float *out;
+  uint32_t n_out;
+  const vfl_row *row;
+  size_t row_id;         /* position of the row in its dataset */
+  uint32_t worker;       /* trainer worker index */
+  float *grad;
+  uint32_t *grad_index;
+  float *grad_value;
+  uint32_t grad_nnz;
+  uint32_t grad_cap;
+} vfl_loss_io;
+
+/* Returns VFL_OK and stores the example's loss in *loss, or fails (it may
+** call vfl_set_error). Row weights are applied by the engine afterwards. */
+typedef int (*vfl_loss_fn)(void *ud, vfl_loss_io *io, double *loss);
+
+typedef struct vfl_loss_spec {
+  int kind;            /* VFL_LOSS_* */
+  vfl_loss_fn fn;      /* VFL_LOSS_CUSTOM */
+  void *ud;
+} vfl_loss_spec;
+
+/* The built-in loss value and gradient for one output vector (used by tests
+** and by Lua code that wants to wrap a built-in loss). */
+int vfl_loss_eval(int kind, const float *out, uint32_t n_out, const float *labels,
+                  uint32_t n_labels, float *grad, double *loss);
+
+/* -------------------------------------------------------------- training */
+
+typedef struct vfl_progress {
+  uint32_t epoch;          /* 1-based */
+  uint32_t epochs;
+  uint64_t done;           /* examples processed in this epoch */
+  uint64_t total;          /* examples in one epoch */
+  double seconds;          /* since training started */
+  double examples_per_s;
+  double features_per_s;
+  double loss;             /* mean weighted loss over this epoch so far */
+} vfl_progress;
+
+/* Return 0 to continue, non-zero to stop training. */
+typedef int (*vfl_progress_fn)(void *ud, const vfl_progress *p);
+
+typedef struct vfl_train_options {
+  uint32_t epochs;         /* 0 picks 1 */
+  uint32_t batch;          /* 0 or 1: update after every example */
+  uint32_t threads;        /* 0: every core */
+  uint64_t seed;           /* shuffling and dropout */
+  int shuffle;             /* 1: new order every epoch */
+  vfl_optim_spec optim;    /* default optimizer */
+  double progress_every;   /* seconds between progress calls; 0 picks 1 */
+  vfl_progress_fn on_progress;
+  void *progress_ud;
+  vfl_progress_fn on_epoch; /* after every epoch, on the caller's thread */
+  void *epoch_ud;
+  volatile int *stop;      /* optional; training stops soon after *stop != 0 */
+} vfl_train_options;
+
+/* Fills opt with defaults: 1 epoch, per-example updates, 1 thread, seed 1,
+** shuffle on, AdaGrad with lr 0.1. */
+void vfl_train_defaults(vfl_train_options *opt);
+
+/* Trains net on ds. Dataset inputs are matched to the net's input layers by
+** name (a single input matches a single input layer whatever the names).
+** Returns VFL_OK, VFL_ESTOPPED (stop requested: the weights so far are
+** kept), or an error; the first worker error is reported once. */
+int vfl_net_learn(vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss,
+                  const vfl_train_options *opt);
+
+/* --------------------------------------------------------------- metrics */
+
+typedef struct vfl_metrics {
+  double logloss;    /* binary (sigmoid) or multinomial (softmax) */
+  double accuracy;
+  double auc;        /* binary only; NaN otherwise */
+  double rmse;       /* of link(outputs) against labels */
+  uint64_t rows;
+} vfl_metrics;
+
+/* Evaluates net on every row of ds, reading outputs through the net's link
+** (logistic/hinge: 1 output, label > 0 positive; multinomial: argmax). */
+int vfl_metrics_eval(vfl_net *net, const vfl_dataset *ds, vfl_metrics *out);
+/* Area under the ROC curve of n scores against binary labels (label > 0). */
+double vfl_metrics_auc(const float *score, const float *label, size_t n);
+
+/* ---------------------------------------------------------------- models */
+
+/* Writes net to path atomically: a temporary file in the same folder,
+** flushed, then renamed over path. */
+int vfl_model_save(const vfl_net *net, const char *path);
+/* Reads a model; a truncated, damaged or foreign file is VFL_EFORMAT with a
+** message naming the problem. */
+int vfl_model_load(const char *path, vfl_net **out);
+
+/* VFL_FFI_END */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VFL_H */

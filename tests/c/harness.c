@@ -1,0 +1,47 @@
+/*
+** harness.c -- see harness.h.
+*/
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+int t_failures, t_checks;
+
+int t_done(const char *name) {
+  printf("%s: %d checks, %d failed\n", name, t_checks, t_failures);
+  return t_failures ? 1 : 0;
+}
+
+static const char *join(const char *var, const char *fallback, const char *relative) {
+  static char paths[8][4096];
+  static int next;
+  const char *dir = getenv(var);
+  char *p = paths[next++ % 8];
+  snprintf(p, 4096, "%s/%s", dir && *dir ? dir : fallback, relative);
+  return p;
+}
+
+const char *t_data(const char *relative) {
+  const char *p = join("VFL_DATA", "../shared/data", relative);
+  if (access(p, R_OK) != 0) {
+    printf("SKIPPED: %s is absent (set VFL_DATA to the shared data folder)\n", p);
+    fflush(stdout);
+    exit(77);
+  }
+  return p;
+}
+
+const char *t_testdata(const char *relative) { return join("VFL_TESTDATA", "tests/data", relative); }
+
+const char *t_tmpdir(void) {
+  static char dir[64];
+  if (!dir[0]) {
+    snprintf(dir, sizeof dir, "/tmp/vfl-test-XXXXXX");
+    if (!mkdtemp(dir)) {
+      perror("mkdtemp");
+      exit(1);
+    }
+  }
+  return dir;
+}

@@ -1,0 +1,105 @@
+/*
+** test_dataset.c -- appending, viewing, memory layout, shuffle, split, errors.
+*/
+#include <math.h>
+
+#include "dataset.h"
+#include "harness.h"
+#include "vfl.h"
+
+static int append(vfl_dataset *ds, float label, uint32_t n, const uint32_t *idx, const float *val) {
+  vfl_features f = {n, idx, val};
+  vfl_row row = {&label, 1, 1.0f, &f, 1};
+  return vfl_dataset_append(ds, &row);
+}
+
+static void test_append_and_view(void) {
+  vfl_dataset *ds = vfl_dataset_new(1);
+  CHECK(vfl_dataset_add_input(ds, "x", VFL_INPUT_SPARSE, 0) == 0);
+  uint32_t i1[] = {0, 5}, i2[] = {2};
+  float v2[] = {2.5f};
+  CHECK_OK(append(ds, 1, 2, i1, NULL));
+  CHECK(ds->inputs[0].value == NULL); /* indicator rows keep no values */
+  CHECK_OK(append(ds, 0, 1, i2, v2));
+  CHECK(ds->inputs[0].value != NULL);
+  CHECK(vfl_dataset_rows(ds) == 2);
+  CHECK(vfl_dataset_nnz(ds) == 3);
+  CHECK(vfl_dataset_input_dim(ds, 0) == 6);
+  vfl_row row;
+  vfl_features f;
+  CHECK_OK(vfl_dataset_row(ds, 0, &row, &f));
+  CHECK(f.n == 2 && f.index[1] == 5 && f.value[0] == 1.0f && row.labels[0] == 1);
+  CHECK_OK(vfl_dataset_row(ds, 1, &row, &f));
+  CHECK(f.n == 1 && f.index[0] == 2 && f.value[0] == 2.5f && row.labels[0] == 0);
+  CHECK_ERR(vfl_dataset_row(ds, 2, &row, &f), VFL_EINVAL, "row 3 is out of range (the dataset has 2 rows)");
+  vfl_dataset_free(ds);
+}
+
+static void test_errors(void) {
+  vfl_dataset *ds = vfl_dataset_new(1);
+  CHECK(vfl_dataset_add_input(ds, "x", VFL_INPUT_SPARSE, 4) == 0);
+  CHECK_ERR(vfl_dataset_add_input(ds, "x", VFL_INPUT_SPARSE, 4), VFL_EINVAL, "dataset input 'x' is declared twice");
+  CHECK_ERR(vfl_dataset_add_input(ds, "d", VFL_INPUT_DENSE, 0), VFL_EINVAL,
+            "dataset input 'd': a dense input needs a dimension above 0");
+  uint32_t bad[] = {4};
+  CHECK_ERR(append(ds, 1, 1, bad, NULL), VFL_EINVAL, "row 1, input 'x': feature index 4 is beyond the dimension 4");
+  uint32_t ok[] = {1};
+  float nan[] = {NAN};
+  CHECK_ERR(append(ds, 1, 1, ok, nan), VFL_EINVAL, "row 1, input 'x': value nan is not a finite number");
+  CHECK_ERR(append(ds, INFINITY, 1, ok, NULL), VFL_EINVAL, "row 1: label 1 is not a finite number");
+  CHECK(vfl_dataset_rows(ds) == 0);
+  CHECK_OK(append(ds, 1, 1, ok, NULL));
+  CHECK_ERR(vfl_dataset_add_input(ds, "late", VFL_INPUT_SPARSE, 4), VFL_EINVAL,
+            "dataset input 'late': inputs must be declared before the first row");
+  vfl_dataset_free(ds);
+}
+
+static void test_memory_per_nonzero(void) {
+  vfl_dataset *ds = vfl_dataset_new(1);
+  vfl_dataset_add_input(ds, "x", VFL_INPUT_SPARSE, 1000);
+  uint32_t idx[60];
+  for (int j = 0; j < 60; j++) idx[j] = (uint32_t)j * 7;
+  for (int i = 0; i < 1000; i++) append(ds, 1, 60, idx, NULL);
+  size_t bytes = vfl_dataset_bytes(ds);
+  /* indicator data: 4 bytes a non-zero, 12 bytes a row (offset + label) */
+  CHECK(bytes <= 60000 * 4 + 1001 * 12);
+  vfl_dataset_free(ds);
+}
+
+static void test_shuffle_split_dense(void) {
+  vfl_dataset *ds = vfl_dataset_new(1);
+  CHECK(vfl_dataset_add_input(ds, "d", VFL_INPUT_DENSE, 2) == 0);
+  for (int i = 0; i < 100; i++) {
+    float label = (float)i, v[2] = {(float)i, (float)-i};
+    vfl_features f = {2, NULL, v};
+    vfl_row row = {&label, 1, 1.0f, &f, 1};
+    CHECK_OK(vfl_dataset_append(ds, &row));
+  }
+  CHECK_OK(vfl_dataset_shuffle(ds, 7));
+  int moved = 0;
+  double sum = 0;
+  for (size_t i = 0; i < 100; i++) {
+    vfl_row row;
+    vfl_features f;
+    vfl_dataset_row(ds, i, &row, &f);
+    CHECK(f.value[0] == row.labels[0] && f.value[1] == -row.labels[0]);
+    moved += row.labels[0] != (float)i;
+    sum += row.labels[0];
+  }
+  CHECK(moved > 80);
+  CHECK(sum == 4950);
+  vfl_dataset *a, *b;
+  CHECK_OK(vfl_dataset_split(ds, 0.9, &a, &b));
+  CHECK(vfl_dataset_rows(a) == 90 && vfl_dataset_rows(b) == 10);
+  vfl_dataset_free(a);
+  vfl_dataset_free(b);
+  vfl_dataset_free(ds);
+}
+
+int main(void) {
+  test_append_and_view();
+  test_errors();
+  test_memory_per_nonzero();
+  test_shuffle_split_dense();
+  return t_done("test_dataset");
+}
