@@ -142,6 +142,62 @@ int vfl_read_libsvm(const char *path, const vfl_libsvm_options *opt, vfl_dataset
 /* Same, from a buffer in memory; name is used in error messages. */
 int vfl_read_libsvm_buffer(const char *data, size_t len, const char *name,
                            const vfl_libsvm_options *opt, vfl_dataset **out);
+/* libsvm details: opt may be NULL (all defaults); a "qid:N" after the labels
+** is ignored; blank and comment-only lines are skipped; an empty file is a
+** dataset with no rows. With hash_bits, file index i (1-based, as written)
+** goes to vfl_hash_bytes(i as 4 little-endian bytes, 4, 0) mod 2^hash_bits,
+** the dimension is 2^hash_bits, and dim must be 0 or 2^hash_bits. */
+
+/* CSV / TSV. Every column but the label and the skipped ones is a feature:
+** a numeric column c (1-based) is feature c - 1 with the field's value (0
+** and empty fields give no feature); a categorical column is the feature
+** ncols + (vfl_hash_bytes("key=value", .., 0) mod 2^hash_bits), key being
+** the column's header name, or its number in decimal without a header. A
+** column is categorical when listed in `categorical`, else when its first
+** non-empty field is not a number; a later non-number in a numeric column is
+** an error. The input's dimension is ncols, plus 2^hash_bits when some
+** column is categorical. Columns are named in lists by header name, or by
+** number written in digits ("3"); "*" in `categorical` means every column.
+** Fields may be quoted ("a, ""b""") but may not span lines; spaces around
+** unquoted fields are dropped. Errors name "path:line:field (name)". */
+typedef struct vfl_csv_options {
+  char sep;                        /* field separator; 0 picks ',' */
+  int header;                      /* 1: the first line names the columns */
+  uint32_t label;                  /* label column, 1-based; 0: label_name, else 1 */
+  const char *label_name;          /* label column by header name */
+  const char *const *skip;         /* n_skip columns that are not features */
+  uint32_t n_skip;
+  const char *const *categorical;  /* n_categorical columns hashed as strings */
+  uint32_t n_categorical;
+  uint32_t hash_bits;              /* categorical buckets 2^hash_bits; 0 picks 20 */
+  const char *input;               /* name of the single sparse input; NULL: "features" */
+} vfl_csv_options;
+
+int vfl_read_csv(const char *path, const vfl_csv_options *opt, vfl_dataset **out);
+int vfl_read_csv_buffer(const char *data, size_t len, const char *name,
+                        const vfl_csv_options *opt, vfl_dataset **out);
+
+/* Vowpal Wabbit text: "label [importance] [tag]|ns[:w] feat[:value] ...
+** |ns2 ...". The importance becomes the row weight; a tag (a token glued to
+** the first '|', or one starting with ') is ignored; a namespace weight w
+** scales its values. Feature "f" of namespace "ns" hashes to
+** vfl_hash_bytes("f", 1, vfl_hash_bytes("ns", 2, 0)) mod 2^hash_bits; the
+** default namespace ('|' then a space) is called " ". FLAT puts every
+** namespace into one sparse input of dimension 2^hash_bits; the GROUP kinds
+** make a grouped input whose ids are vfl_group_index(group, hash), group
+** being the namespace's rank of first appearance in the file (at most 256
+** namespaces) or the byte value of its first letter. */
+enum { VFL_VW_FLAT = 0, VFL_VW_GROUP_ORDER = 1, VFL_VW_GROUP_LETTER = 2 };
+
+typedef struct vfl_vw_options {
+  uint32_t hash_bits;  /* 0 picks 18; at most 31, or 24 when grouped */
+  int groups;          /* VFL_VW_FLAT, VFL_VW_GROUP_ORDER or VFL_VW_GROUP_LETTER */
+  const char *input;   /* name of the single input; NULL: "features" */
+} vfl_vw_options;
+
+int vfl_read_vw(const char *path, const vfl_vw_options *opt, vfl_dataset **out);
+int vfl_read_vw_buffer(const char *data, size_t len, const char *name,
+                       const vfl_vw_options *opt, vfl_dataset **out);
 
 /* ------------------------------------------------------------------ nets */
 
@@ -318,6 +374,7 @@ typedef struct vfl_train_options {
   vfl_progress_fn on_epoch; /* after every epoch, on the caller's thread */
   void *epoch_ud;
   volatile int *stop;      /* optional; training stops soon after *stop != 0 */
+  vfl_progress *result;    /* optional output: the final figures (epoch = epochs done) */
 } vfl_train_options;
 
 /* Fills opt with defaults: 1 epoch, per-example updates, 1 thread, seed 1,

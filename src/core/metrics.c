@@ -1,0 +1,116 @@
+/*
+** metrics.c -- log-loss, accuracy, AUC and RMSE of a net over a dataset.
+*/
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "dataset.h"
+#include "error.h"
+#include "net.h"
+
+void link_apply(int link, float *out, uint32_t n);
+
+typedef struct scored {
+  float score;
+  float label;
+} scored;
+
+static int by_score(const void *a, const void *b) {
+  float x = ((const scored *)a)->score, y = ((const scored *)b)->score;
+  return (x > y) - (x < y);
+}
+
+/* Mann-Whitney U with average ranks for ties. */
+static double auc_sorted(const scored *s, size_t n) {
+  double pos = 0, rank_sum = 0;
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && s[j].score == s[i].score) j++;
+    double mid = (double)(i + j + 1) / 2.0; /* mean of ranks i+1..j */
+    for (size_t k = i; k < j; k++)
+      if (s[k].label > 0) {
+        pos++;
+        rank_sum += mid;
+      }
+    i = j;
+  }
+  double neg = (double)n - pos;
+  if (pos == 0 || neg == 0) return NAN;
+  return (rank_sum - pos * (pos + 1) / 2.0) / (pos * neg);
+}
+
+double vfl_metrics_auc(const float *score, const float *label, size_t n) {
+  scored *s = vfl_alloc((n ? n : 1) * sizeof *s);
+  if (!s) return NAN;
+  for (size_t i = 0; i < n; i++) s[i] = (scored){score[i], label[i]};
+  qsort(s, n, sizeof *s, by_score);
+  double auc = auc_sorted(s, n);
+  vfl_free(s);
+  return auc;
+}
+
+/* Adds one row's figures; out holds the predictions through the link. */
+static void score_row(int link, const float *out, uint32_t n_out, const float *labels, uint32_t n_labels,
+                      vfl_metrics *m, double *sq, uint64_t *sq_n) {
+  if (link == VFL_LINK_SOFTMAX && n_labels == 1) {
+    uint32_t best = 0, c = (uint32_t)labels[0];
+    for (uint32_t j = 1; j < n_out; j++) best = out[j] > out[best] ? j : best;
+    m->accuracy += best == c;
+    m->logloss -= c < n_out ? log(fmax(out[c], 1e-15)) : 0;
+  } else if (n_out == 1) {
+    int positive = labels[0] > 0;
+    float threshold = link == VFL_LINK_SIGMOID ? 0.5f : 0.0f;
+    m->accuracy += (out[0] > threshold) == positive;
+    if (link == VFL_LINK_SIGMOID) m->logloss -= log(fmax(positive ? out[0] : 1 - out[0], 1e-15));
+  }
+  for (uint32_t j = 0; j < n_out && j < n_labels; j++) {
+    double d = out[j] - labels[j];
+    *sq += d * d;
+    (*sq_n)++;
+  }
+}
+
+int vfl_metrics_eval(vfl_net *net, const vfl_dataset *ds, vfl_metrics *m) {
+  memset(m, 0, sizeof *m);
+  if (!net->ready) return vfl_fail(VFL_EINVAL, "evaluate: the net is not initialised: call init first");
+  if (!ds->rows) return vfl_fail(VFL_EINVAL, "evaluate: the dataset has no rows");
+  uint32_t n_out = vfl_net_outputs(net), nin = ds->n_inputs;
+  float *out = vfl_alloc(n_out * sizeof *out);
+  vfl_features *feats = vfl_alloc((nin ? nin : 1) * sizeof *feats);
+  vfl_features *bound = vfl_alloc((net->n_inputs ? net->n_inputs : 1) * sizeof *bound);
+  scored *s = n_out == 1 ? vfl_alloc(ds->rows * sizeof *s) : NULL;
+  int rc = out && feats && bound && (n_out != 1 || s) ? VFL_OK : VFL_ENOMEM;
+  double sq = 0;
+  uint64_t sq_n = 0;
+  for (size_t i = 0; i < ds->rows && rc == VFL_OK; i++) {
+    vfl_row row;
+    vfl_dataset_row(ds, i, &row, feats);
+    for (uint32_t k = 0; k < net->n_inputs; k++) {
+      int d = vfl_dataset_input_find(ds, net->layers[net->inputs[k]].name);
+      bound[k] = feats[d >= 0 ? d : 0];
+    }
+    rc = vfl_net_forward(net, bound, net->n_inputs, out);
+    if (rc) break;
+    link_apply(net->link, out, n_out);
+    score_row(net->link, out, n_out, row.labels, row.n_labels, m, &sq, &sq_n);
+    if (s) s[i] = (scored){out[0], row.labels[0]};
+  }
+  if (rc == VFL_OK) {
+    m->rows = ds->rows;
+    m->accuracy /= (double)ds->rows;
+    m->logloss = net->link == VFL_LINK_IDENTITY ? NAN : m->logloss / (double)ds->rows;
+    m->rmse = sq_n ? sqrt(sq / (double)sq_n) : NAN;
+    m->auc = NAN;
+    if (s) {
+      qsort(s, ds->rows, sizeof *s, by_score);
+      m->auc = auc_sorted(s, ds->rows);
+    }
+  }
+  vfl_free(out);
+  vfl_free(feats);
+  vfl_free(bound);
+  vfl_free(s);
+  return rc;
+}

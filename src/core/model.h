@@ -1,0 +1,28 @@
+/*
+** model.h -- the model file format (version 1), little-endian throughout:
+**
+**   "VFLMODEL"  u32 version  u32 0x01020304 (byte order)  u64 body bytes
+**   body: u32 link, u32 layers,
+**   structure, per layer:
+**     str name, i32 kind, i32 input_kind, u32 dim, i32 intercept, i32 mean,
+**     f32 rate, u32 cross_bits, u32 n_crosses, u32[2n] crosses,
+**     u32 n_parents, u32[] parents,
+**     i32 optim kind, f32 lr, f32 beta1, f32 beta2, f32 eps
+**   data, per layer (once the structure gives every shape):
+**     u32 n_priors, per prior: i32 kind, f32 lambda, i32 parent,
+**       u8 has_per_row, u8 has_center, f32[rows] per_row, f32[rows*cols] center
+**     per parameter block: u32 rows, u32 cols, u32 n_state, i32 state kind,
+**       f32[rows * cols * (1 + n_state)] (weights then optimizer state, per row)
+**   u32 CRC-32 (zlib) of everything before it.
+**
+** str = u32 length + bytes. The optimizer state is saved so that training
+** resumes where it stopped.
+*/
+#ifndef VFL_MODEL_H
+#define VFL_MODEL_H
+
+#define VFL_MODEL_MAGIC "VFLMODEL"
+#define VFL_MODEL_VERSION 1u
+#define VFL_MODEL_BYTE_ORDER 0x01020304u
+
+#endif

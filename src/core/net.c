@@ -1,0 +1,178 @@
+/*
+** net.c -- building the layer graph: add, wire, stack, and the accessors.
+** Compiling the graph (checks, order, shapes) is in net_compile.c; weights
+** in net_params.c; running it in forward.c and backward.c.
+*/
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "net.h"
+#include "work.h"
+
+vfl_net *vfl_net_new(void) { return vfl_calloc(1, sizeof(vfl_net)); }
+
+static void layer_release(vfl_layer *l) {
+  vfl_free(l->name);
+  vfl_free(l->crosses);
+  vfl_free(l->parents);
+  for (uint32_t b = 0; b < l->n_blocks; b++) vfl_free_aligned(l->blocks[b].data);
+  vfl_free(l->blocks);
+  for (uint32_t p = 0; p < l->n_priors; p++) {
+    vfl_free(l->priors[p].per_row);
+    vfl_free(l->priors[p].center);
+  }
+  vfl_free(l->priors);
+}
+
+void vfl_net_free(vfl_net *net) {
+  if (!net) return;
+  work_free(net->work); /* reads the layers: goes first */
+  for (uint32_t i = 0; i < net->n_layers; i++) layer_release(&net->layers[i]);
+  vfl_free(net->layers);
+  vfl_free(net->order);
+  vfl_free(net->inputs);
+  vfl_free(net);
+}
+
+int net_is_linear(const vfl_layer *l) { return l->spec.kind == VFL_LAYER_LINEAR; }
+
+vfl_layer *net_layer(const vfl_net *net, const char *name) {
+  int i = vfl_net_layer_find(net, name);
+  if (i < 0) {
+    vfl_fail(VFL_EINVAL, "the net has no layer called '%s'", name ? name : "(null)");
+    return NULL;
+  }
+  return &net->layers[i];
+}
+
+int vfl_net_layer_find(const vfl_net *net, const char *name) {
+  if (!name) return -1;
+  for (uint32_t i = 0; i < net->n_layers; i++)
+    if (strcmp(net->layers[i].name, name) == 0) return (int)i;
+  return -1;
+}
+
+static int check_spec(const char *name, const vfl_layer_spec *s) {
+  switch (s->kind) {
+    case VFL_LAYER_INPUT:
+      if (s->input_kind != VFL_INPUT_SPARSE && s->input_kind != VFL_INPUT_DENSE && s->input_kind != VFL_INPUT_GROUPED)
+        return vfl_fail(VFL_EINVAL, "layer '%s': unknown input kind %d", name, s->input_kind);
+      /* fall through */
+    case VFL_LAYER_LINEAR:
+      if (s->dim == 0) return vfl_fail(VFL_EINVAL, "layer '%s': the dimension must be at least 1", name);
+      return VFL_OK;
+    case VFL_LAYER_RELU:
+    case VFL_LAYER_TANH:
+    case VFL_LAYER_SELU:
+    case VFL_LAYER_SIGMOID:
+      return VFL_OK;
+    case VFL_LAYER_DROPOUT:
+      if (!(s->rate >= 0 && s->rate < 1))
+        return vfl_fail(VFL_EINVAL, "layer '%s': the dropout rate %g must be in [0, 1)", name, (double)s->rate);
+      return VFL_OK;
+    case VFL_LAYER_CROSS:
+      if (s->cross_bits < 1 || s->cross_bits > 31)
+        return vfl_fail(VFL_EINVAL, "layer '%s': cross bits %u must be between 1 and 31", name, s->cross_bits);
+      if (s->n_crosses && !s->crosses) return vfl_fail(VFL_EINVAL, "layer '%s': the cross pairs are missing", name);
+      for (uint32_t i = 0; i < 2 * s->n_crosses; i++)
+        if (s->crosses[i] > 255) return vfl_fail(VFL_EINVAL, "layer '%s': group %u is above 255", name, s->crosses[i]);
+      return VFL_OK;
+    default:
+      return vfl_fail(VFL_EINVAL, "layer '%s': unknown layer kind %d", name, s->kind);
+  }
+}
+
+int vfl_net_add(vfl_net *net, const char *name, const vfl_layer_spec *spec) {
+  if (!name || !*name) return vfl_fail(VFL_EINVAL, "a layer needs a non-empty name");
+  if (net->ready) return vfl_fail(VFL_EINVAL, "layer '%s': the net is initialised; layers cannot be added any more", name);
+  if (vfl_net_layer_find(net, name) >= 0) return vfl_fail(VFL_EINVAL, "the net has a layer called '%s' already", name);
+  int rc = check_spec(name, spec);
+  if (rc) return rc;
+  vfl_layer *grown = vfl_realloc(net->layers, (net->n_layers + 1) * sizeof *grown);
+  if (!grown) return VFL_ENOMEM;
+  net->layers = grown;
+  vfl_layer *l = &net->layers[net->n_layers];
+  memset(l, 0, sizeof *l);
+  l->spec = *spec;
+  l->name = vfl_strdup(name);
+  if (!l->name) return VFL_ENOMEM;
+  if (spec->kind == VFL_LAYER_CROSS && spec->n_crosses) {
+    l->crosses = vfl_alloc(2 * spec->n_crosses * sizeof *l->crosses);
+    if (!l->crosses) {
+      layer_release(l);
+      return VFL_ENOMEM;
+    }
+    memcpy(l->crosses, spec->crosses, 2 * spec->n_crosses * sizeof *l->crosses);
+  }
+  l->spec.crosses = l->crosses;
+  net->n_layers++;
+  return VFL_OK;
+}
+
+int vfl_net_wire(vfl_net *net, const char *from, const char *to) {
+  if (net->ready) return vfl_fail(VFL_EINVAL, "wire '%s' -> '%s': the net is initialised; it cannot be rewired", from, to);
+  int a = vfl_net_layer_find(net, from), b = vfl_net_layer_find(net, to);
+  if (a < 0) return vfl_fail(VFL_EINVAL, "wire: the net has no layer called '%s'", from ? from : "(null)");
+  if (b < 0) return vfl_fail(VFL_EINVAL, "wire: the net has no layer called '%s'", to ? to : "(null)");
+  vfl_layer *l = &net->layers[b];
+  if (l->spec.kind == VFL_LAYER_INPUT) return vfl_fail(VFL_EINVAL, "wire '%s' -> '%s': an input layer takes no parents", from, to);
+  if (a == b) return vfl_fail(VFL_EINVAL, "wire '%s' -> '%s': a layer cannot be its own parent", from, to);
+  for (uint32_t p = 0; p < l->n_parents; p++)
+    if (l->parents[p] == (uint32_t)a) return vfl_fail(VFL_EINVAL, "wire '%s' -> '%s': already wired", from, to);
+  uint32_t *grown = vfl_realloc(l->parents, (l->n_parents + 1) * sizeof *grown);
+  if (!grown) return VFL_ENOMEM;
+  l->parents = grown;
+  l->parents[l->n_parents++] = (uint32_t)a;
+  return VFL_OK;
+}
+
+int vfl_net_stack(vfl_net *net, const char *name, const vfl_layer_spec *spec) {
+  int rc = vfl_net_add(net, name, spec);
+  if (rc || net->n_layers < 2) return rc;
+  rc = vfl_net_wire(net, net->layers[net->n_layers - 2].name, name);
+  if (rc) { /* keep the net as it was */
+    layer_release(&net->layers[--net->n_layers]);
+  }
+  return rc;
+}
+
+uint32_t vfl_net_layers(const vfl_net *net) { return net->n_layers; }
+
+const char *vfl_net_layer_name(const vfl_net *net, uint32_t i) { return i < net->n_layers ? net->layers[i].name : NULL; }
+
+int vfl_net_layer_spec(const vfl_net *net, uint32_t i, vfl_layer_spec *spec) {
+  if (i >= net->n_layers) return vfl_fail(VFL_EINVAL, "layer %u is out of range (the net has %u)", i + 1, net->n_layers);
+  *spec = net->layers[i].spec;
+  return VFL_OK;
+}
+
+uint32_t vfl_net_layer_parents(const vfl_net *net, uint32_t i, uint32_t *parents, uint32_t cap) {
+  if (i >= net->n_layers) return 0;
+  const vfl_layer *l = &net->layers[i];
+  for (uint32_t p = 0; p < l->n_parents && p < cap; p++) parents[p] = l->parents[p];
+  return l->n_parents;
+}
+
+uint32_t vfl_net_layer_dim(const vfl_net *net, uint32_t i) { return i < net->n_layers ? net->layers[i].dim : 0; }
+
+uint32_t vfl_net_outputs(const vfl_net *net) { return net->ready ? net->layers[net->output].dim : 0; }
+
+int vfl_net_ready(const vfl_net *net) { return net->ready; }
+
+uint64_t vfl_net_params(const vfl_net *net) {
+  uint64_t n = 0;
+  for (uint32_t i = 0; i < net->n_layers; i++)
+    for (uint32_t b = 0; b < net->layers[i].n_blocks; b++)
+      n += (uint64_t)net->layers[i].blocks[b].rows * net->layers[i].blocks[b].cols;
+  return n;
+}
+
+uint32_t vfl_net_inputs(const vfl_net *net, uint32_t *layers, uint32_t cap) {
+  for (uint32_t k = 0; k < net->n_inputs && k < cap; k++) layers[k] = net->inputs[k];
+  return net->n_inputs;
+}
+
+int vfl_net_link(const vfl_net *net) { return net->link; }
+
+void vfl_net_set_link(vfl_net *net, int link) { net->link = link; }

@@ -1,0 +1,73 @@
+/*
+** net.h -- the layer graph, its parameters, and the per-worker workspace.
+**
+** Parameters of a Linear layer are kept feature-major: one contiguous row of
+** `cols` (= outputs) floats per input feature, so that each non-zero of a
+** sparse parent is one axpy over a contiguous row, forward and backward. The
+** optimizer's state for a row sits right after the row's weights
+** (stride = cols * (1 + n_state)), so an update touches one or two cache
+** lines, not three separate arrays.
+*/
+#ifndef VFL_NET_H
+#define VFL_NET_H
+
+#include "vfl.h"
+
+typedef struct vfl_param {
+  float *data;         /* rows x stride floats, 64-byte aligned */
+  uint32_t rows, cols;
+  uint32_t stride;     /* cols * (1 + n_state) */
+  uint32_t n_state;    /* optimizer slots per weight, after the weights */
+  int state_kind;      /* the VFL_OPTIM_* that the state belongs to (0: none) */
+} vfl_param;
+
+static inline float *param_row(const vfl_param *p, uint32_t r) { return p->data + (size_t)r * p->stride; }
+
+typedef struct vfl_prior {
+  vfl_prior_spec spec;
+  float *per_row;      /* owned copies */
+  float *center;
+} vfl_prior;
+
+typedef struct vfl_layer {
+  char *name;
+  vfl_layer_spec spec;
+  uint32_t *crosses;   /* owned copy of spec.crosses */
+  uint32_t dim;        /* width of the layer's output */
+  int sparse_out;      /* inputs (sparse, grouped) and crosses emit sparse features */
+  uint32_t *parents;
+  uint32_t n_parents;
+  vfl_param *blocks;   /* Linear: one block per parent, then the bias */
+  uint32_t n_blocks;
+  vfl_optim_spec optim;  /* kind 0: use the trainer's default */
+  vfl_prior *priors;
+  uint32_t n_priors;
+  int needs_grad;      /* some parameter upstream of it can learn */
+} vfl_layer;
+
+struct vfl_net {
+  vfl_layer *layers;
+  uint32_t n_layers;
+  uint32_t *order;     /* topological order, after init */
+  uint32_t *inputs;    /* input layers in the order they were added */
+  uint32_t n_inputs;
+  uint32_t output;
+  int ready;
+  int link;
+  struct vfl_work *work;  /* for forward/predict on the caller's thread */
+};
+
+/* The layer called name, or NULL (error set, naming it). */
+vfl_layer *net_layer(const vfl_net *net, const char *name);
+int net_is_linear(const vfl_layer *l);
+
+/* Checks the graph and derives shapes and order; used by init and load. */
+int net_compile(vfl_net *net);
+/* Allocates the parameter blocks of every Linear layer (zeroed). */
+int net_alloc_params(vfl_net *net);
+
+/* Makes every parameter block hold n_state optimizer slots of kind, keeping
+** the weights (and the state when the kind is unchanged). */
+int param_set_state(vfl_param *p, uint32_t n_state, int kind);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+** optim.h -- how one row of weights moves given its gradient: the
+** optimizer (SGD, AdaGrad, ADAM) and the priors of its block, resolved once
+** when training starts into a flat rule.
+*/
+#ifndef VFL_OPTIM_H
+#define VFL_OPTIM_H
+
+#include "net.h"
+
+typedef struct vfl_rule {
+  int kind;              /* VFL_OPTIM_* */
+  float lr, beta1, beta2, eps;
+  float l2;              /* sum of global L2 strengths */
+  const float *l2_row;   /* per input feature L2 strength, or NULL */
+  const float *center;   /* rows x cols matrix the weights are pulled to, or NULL */
+  float l1;
+  int positive;
+  int plain;             /* no prior at all: the fast path */
+  float lr_t;            /* this step's size (ADAM: with bias corrections) */
+  double beta1_t, beta2_t; /* ADAM: beta^t */
+} vfl_rule;
+
+/* State slots the kind keeps next to each weight. */
+uint32_t optim_state_slots(int kind);
+int optim_check(const vfl_optim_spec *o, const char *where);
+/* Fills rule from opt and the priors of block `block` of layer l. */
+void rule_resolve(vfl_rule *rule, const vfl_optim_spec *opt, const vfl_layer *l, uint32_t block);
+
+/* Advances the rule by one optimisation step (ADAM's bias correction). */
+void rule_begin_step(vfl_rule *rule);
+
+/* Moves row (weights then state, see net.h) of block row id `r` by gradient
+** g, with the step size rule->lr_t. g may be overwritten. */
+void rule_apply(const vfl_rule *rule, float *row, float *g, uint32_t cols, uint32_t r);
+
+#endif

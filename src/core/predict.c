@@ -1,0 +1,63 @@
+/*
+** predict.c -- running a net on one example from the caller's thread, and
+** the link that turns outputs into predictions. Uses the net's own
+** workspace: one caller at a time per net.
+*/
+#include <math.h>
+#include <string.h>
+
+#include "error.h"
+#include "work.h"
+
+static int check_inputs(const vfl_net *net, const vfl_features *in, uint32_t n) {
+  if (n != net->n_inputs) return vfl_fail(VFL_EINVAL, "forward: the net has %u inputs, %u were given", net->n_inputs, n);
+  for (uint32_t k = 0; k < n; k++) {
+    const vfl_layer *l = &net->layers[net->inputs[k]];
+    const vfl_features *f = &in[k];
+    if (!l->sparse_out) {
+      if (f->n != l->dim || !f->value)
+        return vfl_fail(VFL_EINVAL, "input '%s': expected %u dense values, got %u", l->name, l->dim, f->n);
+      continue;
+    }
+    for (uint32_t j = 0; j < f->n; j++) {
+      if (f->index[j] >= l->dim)
+        return vfl_fail(VFL_EINVAL, "input '%s': feature index %u is beyond the dimension %u", l->name, f->index[j] + 1, l->dim);
+      if (f->value && !isfinite(f->value[j]))
+        return vfl_fail(VFL_EINVAL, "input '%s': the value of feature %u is not a finite number", l->name, f->index[j] + 1);
+    }
+  }
+  return VFL_OK;
+}
+
+int vfl_net_forward(vfl_net *net, const vfl_features *in, uint32_t n, float *out) {
+  if (!net->ready) return vfl_fail(VFL_EINVAL, "forward: the net is not initialised: call init first");
+  int rc = check_inputs(net, in, n);
+  if (rc) return rc;
+  if (!net->work && !(net->work = work_new(net))) return VFL_ENOMEM;
+  uint32_t most[64] = {0};
+  for (uint32_t k = 0; k < n && k < 64; k++) most[k] = in[k].n;
+  if ((rc = work_fit(net->work, most))) return rc;
+  net->work->training = 0;
+  for (uint32_t k = 0; k < n; k++) work_bind_input(net->work, k, &in[k]);
+  work_forward(net->work);
+  memcpy(out, net->work->act[net->output], net->layers[net->output].dim * sizeof(float));
+  return VFL_OK;
+}
+
+void link_apply(int link, float *out, uint32_t n) {
+  if (link == VFL_LINK_SIGMOID) {
+    for (uint32_t j = 0; j < n; j++) out[j] = 1.0f / (1.0f + expf(-out[j]));
+  } else if (link == VFL_LINK_SOFTMAX) {
+    float top = out[0];
+    for (uint32_t j = 1; j < n; j++) top = out[j] > top ? out[j] : top;
+    double sum = 0;
+    for (uint32_t j = 0; j < n; j++) sum += exp((double)(out[j] - top));
+    for (uint32_t j = 0; j < n; j++) out[j] = (float)(exp((double)(out[j] - top)) / sum);
+  }
+}
+
+int vfl_net_predict(vfl_net *net, const vfl_features *in, uint32_t n, float *out) {
+  int rc = vfl_net_forward(net, in, n, out);
+  if (rc == VFL_OK) link_apply(net->link, out, net->layers[net->output].dim);
+  return rc;
+}

@@ -1,0 +1,56 @@
+/*
+** read_row.c -- see read_row.h.
+*/
+#include <stdio.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "read_row.h"
+#include "textnum.h"
+
+int read_row_grow(read_row *r) {
+  if (r->cap >= UINT32_MAX) return vfl_fail(VFL_EINVAL, "a row holds more than %u features", UINT32_MAX);
+  size_t cap = r->cap;
+  if (vfl_grow(&r->index, &cap, r->cap + 1, sizeof *r->index)) return VFL_ENOMEM;
+  size_t vcap = r->cap;
+  if (vfl_grow(&r->value, &vcap, r->cap + 1, sizeof *r->value)) return VFL_ENOMEM;
+  r->cap = cap < vcap ? cap : vcap;
+  if (r->cap > UINT32_MAX) r->cap = UINT32_MAX;
+  return VFL_OK;
+}
+
+void read_row_free(read_row *r) {
+  vfl_free(r->index);
+  vfl_free(r->value);
+  r->index = NULL;
+  r->value = NULL;
+  r->n = 0;
+  r->cap = 0;
+}
+
+vfl_dataset *read_dataset_new(uint32_t n_labels, const char *name, int kind, uint32_t dim) {
+  vfl_dataset *ds = vfl_dataset_new(n_labels);
+  if (!ds) return NULL;
+  if (vfl_dataset_add_input(ds, name, kind, dim) < 0) {
+    vfl_dataset_free(ds);
+    return NULL;
+  }
+  return ds;
+}
+
+int read_append(vfl_dataset *ds, const text_src *src, const read_row *r, const float *labels,
+                uint32_t n_labels, float weight) {
+  vfl_features f = {r->n, r->index, r->value};
+  vfl_row row = {labels, n_labels, weight, &f, 1};
+  int rc = vfl_dataset_append(ds, &row);
+  if (rc == VFL_OK || rc == VFL_ENOMEM) return rc;
+  char where[600];
+  snprintf(where, sizeof where, "%s:%llu", src->name, (unsigned long long)src->line_no);
+  return vfl_fail_context(rc, where);
+}
+
+const char *read_show_token(char *out, const char *p, char stop) {
+  size_t n = 0;
+  while (!text_is_space(p[n]) && p[n] != stop) n++;
+  return text_show(out, p, n);
+}

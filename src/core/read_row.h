@@ -1,0 +1,42 @@
+/*
+** read_row.h -- what the text readers share: the one row buffer each reader
+** reuses for every line (so reading allocates only when a row is longer
+** than any before it), and the dataset it appends to.
+*/
+#ifndef VFL_READ_ROW_H
+#define VFL_READ_ROW_H
+
+#include "textio.h"
+#include "vfl.h"
+
+typedef struct read_row {
+  uint32_t *index;
+  float *value;
+  uint32_t n;
+  size_t cap;
+} read_row;
+
+int read_row_grow(read_row *r);
+void read_row_free(read_row *r);
+
+static inline int read_row_push(read_row *r, uint32_t index, float value) {
+  if (r->n == r->cap && read_row_grow(r)) return VFL_ENOMEM;
+  r->index[r->n] = index;
+  r->value[r->n] = value;
+  r->n++;
+  return VFL_OK;
+}
+
+/* A new dataset with n_labels labels and one input (kind, dim) named name,
+** or NULL (error set). */
+vfl_dataset *read_dataset_new(uint32_t n_labels, const char *name, int kind, uint32_t dim);
+
+/* Appends the row in r with labels and weight; the dataset's own complaints
+** (none are expected: readers check first) get the line as context. */
+int read_append(vfl_dataset *ds, const text_src *src, const read_row *r, const float *labels,
+                uint32_t n_labels, float weight);
+
+/* Shows a number token as written, for messages ("value 1e999 is ..."). */
+const char *read_show_token(char *out, const char *p, char stop);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+** train.h -- the trainer's shared state and its workers (Hogwild).
+**
+** Workers share the net's weights without locks: each reads and writes
+** parameter rows while others may do the same. This is the Hogwild scheme
+** (Niu et al., 2011): with sparse data, collisions are rare and harmless to
+** convergence. The races are intentional and confined to parameter rows; the
+** trainer's own bookkeeping uses C11 atomics. See docs/hogwild.md.
+*/
+#ifndef VFL_TRAIN_H
+#define VFL_TRAIN_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "dataset.h"
+#include "work.h"
+
+typedef struct trainer trainer;
+
+typedef struct worker {
+  trainer *t;
+  vfl_work *work;
+  uint32_t id;
+  size_t begin, end;            /* slice of the epoch order */
+  vfl_features *feats;          /* one per dataset input (for callbacks' rows) */
+  _Atomic uint64_t done;        /* examples done this epoch */
+  _Atomic uint64_t nnz;         /* non-zeros done this epoch */
+  _Atomic double loss_sum;      /* weighted loss this epoch */
+  _Atomic double weight_sum;
+  pthread_t thread;
+} worker;
+
+struct trainer {
+  vfl_net *net;
+  const vfl_dataset *ds;
+  vfl_loss_spec loss;
+  vfl_train_options opt;
+  uint32_t n_workers;
+  uint32_t *input_map;          /* net input k reads dataset input input_map[k] */
+  size_t *order;                /* this epoch's order of rows */
+  uint32_t epoch;
+  atomic_int stop;              /* set by a failing worker or the caller */
+  atomic_int error_taken;       /* the first error wins */
+  int error_code;
+  char error[1024];
+  worker *workers;
+  pthread_mutex_t lock;
+  pthread_cond_t finished;
+  uint32_t running;
+};
+
+/* Runs worker w over its slice (the thread body). */
+void *worker_run(void *w);
+/* Records the first error of any thread and asks every worker to stop. */
+void trainer_fail(trainer *t, int code, const char *message);
+
+#endif

@@ -1,0 +1,190 @@
+/*
+** work.c -- allocating and sizing a worker's buffers.
+*/
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "work.h"
+
+static uint32_t widest(const vfl_net *net) {
+  uint32_t m = 1;
+  for (uint32_t i = 0; i < net->n_layers; i++)
+    if (net->layers[i].dim > m && !net->layers[i].sparse_out) m = net->layers[i].dim;
+  return m;
+}
+
+static void accum_free(vfl_accum *a) {
+  if (!a) return;
+  vfl_free(a->keys);
+  vfl_free(a->vals);
+  vfl_free(a->used);
+}
+
+static void free_per_block(vfl_work *w) {
+  for (uint32_t i = 0; w->net && i < w->net->n_layers; i++) {
+    if (w->acc && w->acc[i]) {
+      for (uint32_t b = 0; b < w->net->layers[i].n_blocks; b++) accum_free(&w->acc[i][b]);
+      vfl_free(w->acc[i]);
+    }
+    if (w->rule) vfl_free(w->rule[i]);
+  }
+  vfl_free(w->acc);
+  vfl_free(w->rule);
+  w->acc = NULL;
+  w->rule = NULL;
+}
+
+void work_free(vfl_work *w) {
+  if (!w) return;
+  free_per_block(w);
+  for (uint32_t i = 0; i < w->net->n_layers; i++) {
+    if (w->act) vfl_free_aligned(w->net->layers[i].spec.kind == VFL_LAYER_INPUT ? NULL : w->act[i]);
+    if (w->grad) vfl_free_aligned(w->grad[i]);
+    if (w->xidx) vfl_free(w->xidx[i]);
+    if (w->xval) vfl_free(w->xval[i]);
+    if (w->mask) vfl_free_aligned(w->mask[i]);
+  }
+  vfl_free(w->act);
+  vfl_free(w->grad);
+  vfl_free(w->feat);
+  vfl_free(w->xidx);
+  vfl_free(w->xval);
+  vfl_free(w->xcap);
+  vfl_free(w->mask);
+  vfl_free_aligned(w->tmp);
+  vfl_free_aligned(w->loss_grad);
+  vfl_free(w->loss_gidx);
+  vfl_free(w->loss_gval);
+  vfl_free(w);
+}
+
+/* Dense buffers for one layer: its activations (inputs get theirs bound to
+** the data instead), its gradient when something upstream learns, and a
+** dropout mask. */
+static int alloc_layer(vfl_work *w, uint32_t i) {
+  const vfl_layer *l = &w->net->layers[i];
+  size_t bytes = (size_t)l->dim * sizeof(float);
+  if (l->sparse_out) return VFL_OK;
+  if (l->spec.kind != VFL_LAYER_INPUT && !(w->act[i] = vfl_alloc_aligned(bytes))) return VFL_ENOMEM;
+  if (l->needs_grad && !(w->grad[i] = vfl_alloc_aligned(bytes))) return VFL_ENOMEM;
+  if (l->spec.kind == VFL_LAYER_DROPOUT && !(w->mask[i] = vfl_alloc_aligned(bytes))) return VFL_ENOMEM;
+  return VFL_OK;
+}
+
+vfl_work *work_new(vfl_net *net) {
+  vfl_work *w = vfl_calloc(1, sizeof *w);
+  if (!w) return NULL;
+  uint32_t n = net->n_layers, out = net->layers[net->output].dim;
+  w->net = net;
+  w->act = vfl_calloc(n, sizeof *w->act);
+  w->grad = vfl_calloc(n, sizeof *w->grad);
+  w->feat = vfl_calloc(n, sizeof *w->feat);
+  w->xidx = vfl_calloc(n, sizeof *w->xidx);
+  w->xval = vfl_calloc(n, sizeof *w->xval);
+  w->xcap = vfl_calloc(n, sizeof *w->xcap);
+  w->mask = vfl_calloc(n, sizeof *w->mask);
+  w->tmp_cap = widest(net);
+  w->tmp = vfl_alloc_aligned(w->tmp_cap * sizeof(float));
+  w->loss_grad = vfl_alloc_aligned(out * sizeof(float));
+  w->loss_gidx = vfl_alloc(out * sizeof(uint32_t));
+  w->loss_gval = vfl_alloc(out * sizeof(float));
+  int rc = w->act && w->grad && w->feat && w->xidx && w->xval && w->xcap && w->mask && w->tmp && w->loss_grad &&
+                   w->loss_gidx && w->loss_gval
+               ? VFL_OK
+               : VFL_ENOMEM;
+  for (uint32_t i = 0; i < n && rc == VFL_OK; i++) rc = alloc_layer(w, i);
+  if (rc) {
+    work_free(w);
+    return NULL;
+  }
+  vfl_rng_seed(&w->rng, 1);
+  return w;
+}
+
+/* The most features a cross layer can emit for a parent row of m features:
+** the m originals plus, per pair, at most m * m products. */
+static uint64_t cross_capacity(const vfl_layer *l, uint32_t m) {
+  return (uint64_t)m + (uint64_t)l->spec.n_crosses * m * m;
+}
+
+static uint32_t input_position(const vfl_net *net, uint32_t layer) {
+  for (uint32_t k = 0; k < net->n_inputs; k++)
+    if (net->inputs[k] == layer) return k;
+  return 0;
+}
+
+int work_fit(vfl_work *w, const uint32_t *max_nnz) {
+  if (!max_nnz) return VFL_OK;
+  for (uint32_t i = 0; i < w->net->n_layers; i++) {
+    const vfl_layer *l = &w->net->layers[i];
+    if (l->spec.kind != VFL_LAYER_CROSS) continue;
+    uint64_t cap = cross_capacity(l, max_nnz[input_position(w->net, l->parents[0])]);
+    if (cap <= w->xcap[i]) continue;
+    if (cap > UINT32_MAX) return vfl_fail(VFL_EINVAL, "layer '%s': rows have too many features to cross", l->name);
+    uint32_t *idx = vfl_realloc(w->xidx[i], cap * sizeof *idx);
+    if (!idx) return VFL_ENOMEM;
+    w->xidx[i] = idx;
+    float *val = vfl_realloc(w->xval[i], cap * sizeof *val);
+    if (!val) return VFL_ENOMEM;
+    w->xval[i] = val;
+    w->xcap[i] = (uint32_t)cap;
+  }
+  return VFL_OK;
+}
+
+/* Most distinct rows of a block one example can touch. */
+static uint64_t rows_per_example(const vfl_work *w, const vfl_layer *l, uint32_t b, const uint32_t *max_nnz) {
+  if (b >= l->n_parents) return 1;
+  uint32_t pi = l->parents[b];
+  const vfl_layer *p = &w->net->layers[pi];
+  if (!p->sparse_out) return p->dim;
+  if (p->spec.kind == VFL_LAYER_CROSS) return w->xcap[pi];
+  return max_nnz[input_position(w->net, pi)];
+}
+
+static int accum_init(vfl_accum *a, uint64_t most, uint32_t rows, uint32_t cols) {
+  if (most > rows) most = rows;
+  uint64_t cap = 16;
+  while (cap < 2 * most) cap *= 2;
+  if (cap > (1u << 31)) return vfl_fail(VFL_EINVAL, "a mini-batch touches too many rows; use a smaller batch");
+  a->mask = (uint32_t)cap - 1;
+  a->cols = cols;
+  a->n_used = 0;
+  a->keys = vfl_calloc(cap, sizeof *a->keys);
+  a->vals = vfl_alloc(cap * cols * sizeof *a->vals);
+  a->used = vfl_alloc(cap * sizeof *a->used);
+  return a->keys && a->vals && a->used ? VFL_OK : VFL_ENOMEM;
+}
+
+static int prepare_layer(vfl_work *w, uint32_t i, const vfl_optim_spec *def, const uint32_t *max_nnz) {
+  vfl_layer *l = &w->net->layers[i];
+  const vfl_optim_spec *opt = l->optim.kind ? &l->optim : def;
+  w->rule[i] = vfl_calloc(l->n_blocks, sizeof *w->rule[i]);
+  if (!w->rule[i]) return VFL_ENOMEM;
+  if (w->batch > 1 && !(w->acc[i] = vfl_calloc(l->n_blocks, sizeof *w->acc[i]))) return VFL_ENOMEM;
+  for (uint32_t b = 0; b < l->n_blocks; b++) {
+    rule_resolve(&w->rule[i][b], opt, l, b);
+    int rc = param_set_state(&l->blocks[b], optim_state_slots(opt->kind), opt->kind);
+    if (rc == VFL_OK && w->batch > 1)
+      rc = accum_init(&w->acc[i][b], rows_per_example(w, l, b, max_nnz) * w->batch, l->blocks[b].rows, l->dim);
+    if (rc) return rc;
+  }
+  return VFL_OK;
+}
+
+int work_prepare_training(vfl_work *w, uint32_t batch, const vfl_optim_spec *def, uint64_t seed,
+                          const uint32_t *max_nnz) {
+  free_per_block(w);
+  w->batch = batch ? batch : 1;
+  w->in_batch = 0;
+  vfl_rng_seed(&w->rng, seed);
+  int rc = work_fit(w, max_nnz);
+  if (rc) return rc;
+  w->acc = vfl_calloc(w->net->n_layers, sizeof *w->acc);
+  w->rule = vfl_calloc(w->net->n_layers, sizeof *w->rule);
+  if (!w->acc || !w->rule) return VFL_ENOMEM;
+  for (uint32_t i = 0; i < w->net->n_layers; i++)
+    if (net_is_linear(&w->net->layers[i]) && (rc = prepare_layer(w, i, def, max_nnz))) return rc;
+  return VFL_OK;
+}

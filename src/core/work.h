@@ -1,0 +1,74 @@
+/*
+** work.h -- what one worker needs to run a net: activations, gradients,
+** cross and dropout buffers, mini-batch accumulators, its RNG. Everything is
+** allocated before the first example, so forward and backward allocate
+** nothing. The shared weights live in the net; a worker only points at them.
+*/
+#ifndef VFL_WORK_H
+#define VFL_WORK_H
+
+#include "net.h"
+#include "optim.h"
+#include "rng.h"
+
+/* Gradient rows touched by the current mini-batch of one parameter block:
+** open addressing on the row id, sized for the batch so it never fills up. */
+typedef struct vfl_accum {
+  uint32_t mask;       /* capacity - 1 (a power of two) */
+  uint32_t *keys;      /* row id + 1; 0 marks a free slot */
+  float *vals;         /* capacity x cols */
+  uint32_t *used;      /* occupied slots, in order of first use */
+  uint32_t n_used;
+  uint32_t cols;
+} vfl_accum;
+
+typedef struct vfl_work {
+  vfl_net *net;
+  float **act;         /* per layer: dense output (NULL for sparse layers) */
+  float **grad;        /* per layer: gradient of the output, if needed */
+  vfl_features *feat;  /* per layer: sparse output */
+  uint32_t **xidx;     /* per cross layer: output buffers */
+  float **xval;
+  uint32_t *xcap;
+  float **mask;        /* per dropout layer: the scaled keep mask */
+  float *tmp;          /* a row's gradient (widest layer) */
+  uint32_t tmp_cap;
+  vfl_rng rng;
+  int training;
+  /* training only */
+  uint32_t batch;      /* 1: update after every example */
+  uint32_t in_batch;   /* examples in the current batch */
+  vfl_accum **acc;     /* per layer, per block (batch > 1) */
+  vfl_rule **rule;     /* per layer, per block */
+  float *loss_grad;    /* output-wide buffers for the loss */
+  uint32_t *loss_gidx;
+  float *loss_gval;
+} vfl_work;
+
+vfl_work *work_new(vfl_net *net);
+void work_free(vfl_work *w);
+/* Makes the cross buffers hold rows with up to max_nnz[k] features in the
+** net's k-th input (NULL: keep what is there). */
+int work_fit(vfl_work *w, const uint32_t *max_nnz);
+/* Allocates accumulators and rules for training with this batch size and
+** default optimizer; also gives every block the optimizer's state slots. */
+int work_prepare_training(vfl_work *w, uint32_t batch, const vfl_optim_spec *default_optim, uint64_t seed,
+                          const uint32_t *max_nnz);
+
+/* Running the net (forward.c, backward.c). Inputs are bound by pointing
+** w->feat (sparse) or w->act (dense) of each input layer at the data. */
+void work_bind_input(vfl_work *w, uint32_t input_pos, const vfl_features *f);
+void work_forward(vfl_work *w);
+/* Backpropagates w->grad[output] (set by the loss) and updates or
+** accumulates parameter gradients. */
+void work_backward(vfl_work *w);
+/* Starts an optimisation step (before backward when batch is 1). */
+void work_begin_step(vfl_work *w);
+/* The gradient accumulated for row r of block b of layer i in the current
+** mini-batch, or NULL if the batch has not touched it (tests use this to
+** check backward against finite differences). */
+const float *work_accum_find(const vfl_work *w, uint32_t i, uint32_t b, uint32_t r);
+/* Applies the accumulated mini-batch (mean gradient) and clears it. */
+void work_flush_batch(vfl_work *w);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+** worker.c -- one trainer thread: forward, loss, backward for every row of
+** its slice, with nothing allocated and nothing locked.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+#include "loss.h"
+#include "train.h"
+#include "vec.h"
+
+void trainer_fail(trainer *t, int code, const char *message) {
+  int expected = 0;
+  if (atomic_compare_exchange_strong(&t->error_taken, &expected, 1)) {
+    t->error_code = code;
+    snprintf(t->error, sizeof t->error, "%s", message);
+  }
+  atomic_store(&t->stop, 1);
+}
+
+/* Points the net's input layers at row r; returns the row's non-zeros. */
+static uint64_t bind_row(worker *w, size_t r) {
+  const trainer *t = w->t;
+  uint64_t nnz = 0;
+  for (uint32_t k = 0; k < t->net->n_inputs; k++) {
+    vfl_features *f = &w->feats[t->input_map[k]];
+    ds_features(&t->ds->inputs[t->input_map[k]], r, f);
+    work_bind_input(w->work, k, f);
+    nnz += f->n;
+  }
+  return nnz;
+}
+
+/* A caller's loss: it sees the row and may answer with a sparse gradient,
+** which is scattered into the dense one. */
+static int custom_loss(worker *w, size_t r, float *grad, uint32_t n_out, double *loss) {
+  const trainer *t = w->t;
+  const vfl_dataset *ds = t->ds;
+  for (uint32_t k = 0; k < ds->n_inputs; k++) ds_features(&ds->inputs[k], r, &w->feats[k]);
+  vfl_row row = {ds->labels + r * ds->n_labels, ds->n_labels, ds_weight(ds, r), w->feats, ds->n_inputs};
+  vfl_work *wk = w->work;
+  vfl_loss_io io = {wk->act[t->net->output], n_out, &row, r, w->id, grad, wk->loss_gidx, wk->loss_gval, 0, n_out};
+  vec_zero(n_out, grad);
+  int rc = t->loss.fn(t->loss.ud, &io, loss);
+  if (rc) return rc;
+  if (io.grad_nnz > n_out) return vfl_fail(VFL_ECALLBACK, "loss callback: %u sparse gradient entries for %u outputs", io.grad_nnz, n_out);
+  for (uint32_t j = 0; j < io.grad_nnz; j++) {
+    if (io.grad_index[j] >= n_out)
+      return vfl_fail(VFL_ECALLBACK, "loss callback: gradient index %u is beyond the %u outputs", io.grad_index[j] + 1, n_out);
+    grad[io.grad_index[j]] += io.grad_value[j];
+  }
+  return VFL_OK;
+}
+
+static int row_loss(worker *w, size_t r, double *loss) {
+  const trainer *t = w->t;
+  uint32_t out = t->net->output, n_out = t->net->layers[out].dim;
+  float *grad = w->work->grad[out];
+  if (t->loss.kind != VFL_LOSS_CUSTOM) {
+    *loss = loss_builtin(t->loss.kind, w->work->act[out], n_out, t->ds->labels + r * t->ds->n_labels, grad);
+    return VFL_OK;
+  }
+  int rc = custom_loss(w, r, grad, n_out, loss);
+  if (rc && rc != VFL_ECALLBACK) rc = VFL_ECALLBACK;
+  return rc;
+}
+
+static int check_finite(worker *w, size_t r, double loss) {
+  if (isfinite(loss)) return VFL_OK;
+  return vfl_fail(VFL_ENUMERIC, "training diverged: the loss of row %zu is %s in epoch %u; lower the learning rate",
+                  r + 1, isnan(loss) ? "NaN" : "infinite", w->t->epoch);
+}
+
+/* One example: forward, loss, backward; returns the weighted loss. */
+static int train_row(worker *w, size_t r, double *weighted) {
+  vfl_work *wk = w->work;
+  const trainer *t = w->t;
+  work_forward(wk);
+  double loss;
+  int rc = row_loss(w, r, &loss);
+  if (rc == VFL_OK) rc = check_finite(w, r, loss);
+  if (rc) return rc;
+  float weight = ds_weight(t->ds, r);
+  uint32_t out = t->net->output;
+  if (weight != 1.0f)
+    for (uint32_t j = 0; j < t->net->layers[out].dim; j++) wk->grad[out][j] *= weight;
+  if (wk->batch <= 1) work_begin_step(wk);
+  work_backward(wk);
+  if (wk->batch > 1 && ++wk->in_batch == wk->batch) work_flush_batch(wk);
+  *weighted = weight * loss;
+  return VFL_OK;
+}
+
+/* Progress counters are published every few rows: relaxed atomics are
+** enough, the main thread only needs a recent figure. */
+#define PUBLISH_EVERY 256
+
+void *worker_run(void *arg) {
+  worker *w = arg;
+  trainer *t = w->t;
+  double loss_sum = 0, weight_sum = 0;
+  uint64_t done = 0, nnz = 0;
+  uint32_t batch = w->work->batch;
+  for (size_t pos = w->begin; pos < w->end; pos++) {
+    if (w->work->in_batch == 0 && atomic_load_explicit(&t->stop, memory_order_relaxed)) break;
+    size_t r = t->order[pos];
+    nnz += bind_row(w, r);
+    double weighted;
+    int rc = train_row(w, r, &weighted);
+    if (rc) {
+      trainer_fail(t, rc, vfl_last_error());
+      break;
+    }
+    loss_sum += weighted;
+    weight_sum += ds_weight(t->ds, r);
+    if (++done % PUBLISH_EVERY == 0 || batch > PUBLISH_EVERY) {
+      atomic_store_explicit(&w->done, done, memory_order_relaxed);
+      atomic_store_explicit(&w->nnz, nnz, memory_order_relaxed);
+      atomic_store_explicit(&w->loss_sum, loss_sum, memory_order_relaxed);
+      atomic_store_explicit(&w->weight_sum, weight_sum, memory_order_relaxed);
+    }
+  }
+  if (!atomic_load(&t->error_taken)) work_flush_batch(w->work);
+  w->work->in_batch = 0;
+  atomic_store(&w->done, done);
+  atomic_store(&w->nnz, nnz);
+  atomic_store(&w->loss_sum, loss_sum);
+  atomic_store(&w->weight_sum, weight_sum);
+  pthread_mutex_lock(&t->lock);
+  t->running--;
+  pthread_cond_signal(&t->finished);
+  pthread_mutex_unlock(&t->lock);
+  return NULL;
+}

@@ -1,0 +1,186 @@
+/*
+** lvfl.h -- what the files of the Lua binding share: the userdata layouts,
+** the type names (also each metatable's __name), and the checking and error
+** helpers that make every error read "<function>: <what went wrong>".
+**
+** The binding is a thin layer: each Lua object is a full userdata holding an
+** engine handle (or a small spec struct), with a metatable whose `methods`
+** field lists its methods for completion and help().
+*/
+#ifndef VFL_LVFL_H
+#define VFL_LVFL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lua_compat.h"
+#include "vfl.h"
+
+#define LVFL_SPARSE "vfl.sparse"
+#define LVFL_DATASET "vfl.dataset"
+#define LVFL_NET "vfl.net"
+#define LVFL_LAYER "vfl.layer"
+#define LVFL_PRIOR "vfl.prior"
+#define LVFL_OPTIM "vfl.optim"
+#define LVFL_VIEW "vfl.view"
+#define LVFL_ROW "vfl.row"
+
+/* ------------------------------------------------------------ objects */
+
+/* A sparse vector. Owned vectors keep their arrays right after the struct,
+** sorted by index, 0-based like the engine. Borrowed ones (a training row's
+** features, seen by a Lua loss) point into a dataset and are valid only
+** while `live` is set. */
+enum { LVFL_SPARSE_OWNED = 1, LVFL_SPARSE_SORTED = 2 };
+typedef struct lvfl_sparse {
+  uint32_t n;
+  int flags;
+  int live;
+  const uint32_t *index;
+  const float *value; /* NULL: every value is 1 */
+} lvfl_sparse;
+
+/* A dataset. The engine dataset is created at the first row when its inputs
+** are inferred from that row, so ds may be NULL while the object is open. */
+typedef struct lvfl_dataset {
+  vfl_dataset *ds;
+  int closed;
+  /* Scratch for converting one Lua row into a vfl_row (reused). */
+  vfl_features *feats;
+  uint32_t feats_cap;
+  float *floats;
+  size_t floats_cap;
+  lvfl_sparse **temp; /* sparse vectors converted from plain tables */
+} lvfl_dataset;
+
+typedef struct lvfl_net {
+  vfl_net *net;
+  int closed;
+} lvfl_net;
+
+/* A layer description made by vfl.layers.*; its user value holds the Lua
+** side options (name, prior, optim). crosses follow the struct. */
+typedef struct lvfl_layer {
+  vfl_layer_spec spec;
+  const char *kind; /* "sparse", "linear", "relu", ... */
+  uint32_t crosses[];
+} lvfl_layer;
+
+/* A prior; per_feature / center tables and the parent live in the user value
+** until the prior is attached to an initialised net. */
+typedef struct lvfl_prior {
+  vfl_prior_spec spec;
+} lvfl_prior;
+
+/* An optimizer plus the training settings LUA_API.md puts beside it. */
+typedef struct lvfl_optim {
+  vfl_optim_spec spec;
+  uint32_t epochs, batch; /* 0: not given */
+} lvfl_optim;
+
+/* A reusable window on a float array (a net's output, a gradient, labels),
+** 1-based from Lua; invalid (p NULL) outside the call that lent it. */
+typedef struct lvfl_view {
+  float *p;
+  uint32_t n;
+  int writable;
+  const char *what; /* "output", "gradient", "labels", "dense input" */
+} lvfl_view;
+
+/* --------------------------------------------------------- helpers */
+
+/* Raises "fname: message" (printf formats). */
+int lvfl_error(lua_State *L, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Raises "fname: <engine message>" for a failed engine call rc. */
+int lvfl_engine_error(lua_State *L, const char *fname, int rc);
+/* Raises "fname: bad argument #arg (message)". */
+int lvfl_argerror(lua_State *L, int arg, const char *fname, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+/* The __name of the value's metatable, or its Lua type name. */
+const char *lvfl_typename(lua_State *L, int idx);
+
+/* The userdata at idx if its metatable is tname's, else a clear error that
+** names the argument (arg 0 means "self"). */
+void *lvfl_check(lua_State *L, int idx, const char *tname, const char *fname, int arg);
+
+/* Numbers with checks. Integers accept floats with no fraction (2^20, 1e6). */
+lua_Integer lvfl_checkint(lua_State *L, int idx, const char *fname, const char *what, lua_Integer lo, lua_Integer hi);
+double lvfl_checknum(lua_State *L, int idx, const char *fname, const char *what);
+
+/* Option tables: fields read from the table at idx (absent: the default).
+** `what` names the table in messages, e.g. "vfl.layers.linear". */
+void lvfl_checkopts(lua_State *L, int idx, const char *fname, const char *const *known);
+lua_Integer lvfl_optint(lua_State *L, int idx, const char *key, lua_Integer def, const char *fname, lua_Integer lo,
+                        lua_Integer hi);
+double lvfl_optnum(lua_State *L, int idx, const char *key, double def, const char *fname);
+int lvfl_optbool(lua_State *L, int idx, const char *key, int def, const char *fname);
+const char *lvfl_optstring(lua_State *L, int idx, const char *key, const char *def, const char *fname);
+
+/* Creates a metatable for tname with __name, __index = methods (unless
+** index_fn), `methods`, and the given metamethods; leaves it on the stack. */
+void lvfl_newclass(lua_State *L, const char *tname, const luaL_Reg *methods, const luaL_Reg *meta,
+                   lua_CFunction index_fn);
+/* New zeroed full userdata of size bytes with tname's metatable. */
+void *lvfl_newobject(lua_State *L, size_t size, const char *tname);
+/* Pushes the user value table of the userdata at idx, creating it on first
+** use (objects that never need one never pay for a table). */
+void lvfl_pushuv(lua_State *L, int idx);
+
+/* ------------------------------------------------------------ shared */
+
+/* Sparse vectors (lsparse.c). */
+lvfl_sparse *lvfl_sparse_new(lua_State *L, uint32_t n, int with_values);
+/* A sparse vector from the value at idx: a vfl.sparse, or a table accepted
+** by vfl.sparse{...}. Returns it and leaves it (or a converted copy) at
+** the top of the stack. */
+lvfl_sparse *lvfl_tosparse(lua_State *L, int idx, const char *fname, const char *what);
+/* Makes sure a borrowed view is still valid, else raises. */
+void lvfl_sparse_checklive(lua_State *L, const lvfl_sparse *x, const char *fname);
+lvfl_sparse *lvfl_sparse_borrowed(lua_State *L);
+
+/* Datasets (ldataset.c). */
+lvfl_dataset *lvfl_checkdataset(lua_State *L, int idx, const char *fname, int arg);
+/* Pushes a new vfl.dataset owning ds. */
+lvfl_dataset *lvfl_pushdataset(lua_State *L, vfl_dataset *ds);
+
+/* Nets (lnet.c, lnet_print.c). */
+lvfl_net *lvfl_checknet(lua_State *L, int idx, const char *fname);
+lvfl_net *lvfl_pushnet(lua_State *L, vfl_net *net);
+/* Initialises with defaults when the net is not ready (learn, predict). */
+void lvfl_net_ensure_ready(lua_State *L, int idx, const char *fname);
+/* Fills the vfl_features of every net input from a Lua value (a sparse
+** vector, or a table keyed by input name); returns the count. Uses stack
+** slots above the current top for converted tables. */
+uint32_t lvfl_net_inputs_from(lua_State *L, vfl_net *net, int idx, const char *fname, vfl_features *feats,
+                              uint32_t cap);
+int lvfl_net_tostring(lua_State *L);
+const char *lvfl_link_name(int link);
+
+/* Views (lview.c). */
+lvfl_view *lvfl_view_new(lua_State *L, const char *what, int writable);
+
+/* Stop flag for Ctrl-C (lerror.c). */
+void lvfl_stop_reset(void);
+volatile int *lvfl_stop_flag(void);
+int lvfl_stop_requested(void);
+
+/* Module parts, each adding its functions to the vfl table at the top. */
+void lvfl_open_sparse(lua_State *L);
+void lvfl_open_hash(lua_State *L);
+void lvfl_open_dataset(lua_State *L);
+void lvfl_open_read(lua_State *L);
+void lvfl_open_net(lua_State *L);
+void lvfl_open_spec(lua_State *L);
+void lvfl_open_view(lua_State *L);
+void lvfl_open_learn(lua_State *L);
+void lvfl_open_metrics(lua_State *L);
+void lvfl_open_model(lua_State *L);
+
+#endif

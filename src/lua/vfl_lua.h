@@ -1,0 +1,23 @@
+/*
+** vfl_lua.h -- what a host program (the vfl REPL) needs from the Lua binding.
+**
+**   luaL_requiref(L, "vfl", luaopen_vfl, 1);   -- or package.preload.vfl
+**   signal handler for SIGINT:  vfl_lua_request_stop();
+**
+** The module's Lua-side files (lua/vfl/progress.lua, lua/vfl/doc.lua) are
+** found through package.path; the host adds the folder that holds lua/vfl.
+*/
+#ifndef VFL_LUA_H
+#define VFL_LUA_H
+
+#include "lua.h"
+
+/* Opens the vfl module and returns 1 (the module table). */
+int luaopen_vfl(lua_State *L);
+
+/* Asks the running (or next-started, until it resets the flag) net:learn to
+** stop after the current mini-batch. Async-signal-safe: it only stores to a
+** volatile sig_atomic_t, so a SIGINT handler may call it. */
+void vfl_lua_request_stop(void);
+
+#endif

@@ -1,0 +1,119 @@
+/* Options, after Lua 5.4's lua.c: -e stat, -l mod, -l g=mod, -i, -v, -E, -W, --, -. */
+#include "args.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "run.h"
+
+int args_collect(char **argv, int *first) {
+  int args = 0;
+  int i;
+  if (argv[0] == NULL) {
+    *first = 0;
+    return 0;
+  }
+  if (argv[0][0]) run_progname = argv[0];
+  for (i = 1; argv[i] != NULL; i++) {
+    *first = i;
+    if (argv[i][0] != '-') return args; /* the script */
+    switch (argv[i][1]) {
+      case '-': /* "--" */
+        if (argv[i][2] != '\0') return ARGS_ERROR;
+        *first = argv[i + 1] != NULL ? i + 1 : 0;
+        return args;
+      case '\0': /* "-": the script is stdin */
+        return args;
+      case 'E':
+        if (argv[i][2] != '\0') return ARGS_ERROR;
+        args |= ARGS_NOENV;
+        break;
+      case 'W':
+        if (argv[i][2] != '\0') return ARGS_ERROR;
+        break;
+      case 'i':
+        args |= ARGS_I; /* -i implies -v */
+        /* fall through */
+      case 'v':
+        if (argv[i][2] != '\0') return ARGS_ERROR;
+        args |= ARGS_V;
+        break;
+      case 'e':
+        args |= ARGS_EXEC;
+        /* fall through */
+      case 'l': /* both need an argument */
+        if (argv[i][2] == '\0') {
+          i++;
+          if (argv[i] == NULL || argv[i][0] == '-') {
+            *first = i - 1;
+            return ARGS_ERROR;
+          }
+        }
+        break;
+      default:
+        return ARGS_ERROR;
+    }
+  }
+  *first = 0;
+  return args;
+}
+
+void args_usage(const char *badoption) {
+  const char *p = run_progname ? run_progname : "vfl";
+  fprintf(stderr, "%s: ", p);
+  if (badoption[1] == 'e' || badoption[1] == 'l')
+    fprintf(stderr, "'%s' needs argument\n", badoption);
+  else
+    fprintf(stderr, "unrecognized option '%s'\n", badoption);
+  fprintf(stderr,
+          "usage: %s [options] [script [args]]\n"
+          "Available options are:\n"
+          "  -e stat   execute string 'stat'\n"
+          "  -i        enter interactive mode after executing 'script'\n"
+          "  -l mod    require library 'mod' into global 'mod'\n"
+          "  -l g=mod  require library 'mod' into global 'g'\n"
+          "  -v        show version information\n"
+          "  -E        ignore environment variables\n"
+          "  -W        turn warnings on\n"
+          "  --        stop handling options\n"
+          "  -         stop handling options and execute stdin\n",
+          p);
+  fflush(stderr);
+}
+
+void args_create_table(lua_State *L, char **argv, int argc, int script) {
+  int i, narg;
+  narg = argc - (script + 1);
+  if (narg < 0) narg = 0;
+  lua_createtable(L, narg, script + 1);
+  for (i = 0; i < argc; i++) {
+    lua_pushstring(L, argv[i]);
+    lua_rawseti(L, -2, i - script);
+  }
+  lua_setglobal(L, "arg");
+}
+
+int args_run(lua_State *L, char **argv, int n) {
+  int i;
+  for (i = 1; i < n; i++) {
+    int option = argv[i][1];
+    switch (option) {
+      case 'e':
+      case 'l': {
+        int status;
+        char *extra = argv[i] + 2;
+        if (*extra == '\0') extra = argv[++i];
+        status = (option == 'e') ? run_string(L, extra, "=(command line)")
+                                 : run_library(L, extra);
+        if (status != LUA_OK) return 0;
+        break;
+      }
+      case 'W':
+        lua_warning(L, "@on", 0);
+        break;
+      default:
+        break;
+    }
+  }
+  return 1;
+}
