@@ -10,7 +10,7 @@
 #include "work.h"
 
 static int check_inputs(const vfl_net *net, const vfl_features *in, uint32_t n) {
-  if (n != net->n_inputs) return vfl_fail(VFL_EINVAL, "forward: the net has %u inputs, %u were given", net->n_inputs, n);
+  if (n != net->n_inputs) return vfl_fail(VFL_EINVAL, "forward: the net has %u input%s, %u given", net->n_inputs, net->n_inputs == 1 ? "" : "s", n);
   for (uint32_t k = 0; k < n; k++) {
     const vfl_layer *l = &net->layers[net->inputs[k]];
     const vfl_features *f = &in[k];

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "alloc.h"
+#include "dataset.h"
 #include "error.h"
 #include "read_row.h"
 #include "textnum.h"
@@ -36,6 +37,11 @@ vfl_dataset *read_dataset_new(uint32_t n_labels, const char *name, int kind, uin
     return NULL;
   }
   return ds;
+}
+
+void read_set_dim(vfl_dataset *ds, uint32_t dim) {
+  ds->inputs[0].dim = dim;
+  ds->inputs[0].grow = 0;
 }
 
 int read_append(vfl_dataset *ds, const text_src *src, const read_row *r, const float *labels,

@@ -31,6 +31,10 @@ static inline int read_row_push(read_row *r, uint32_t index, float value) {
 ** or NULL (error set). */
 vfl_dataset *read_dataset_new(uint32_t n_labels, const char *name, int kind, uint32_t dim);
 
+/* Fixes the dimension of input 0 once the whole file is read (CSV: known
+** only at the end, when every column's kind is). */
+void read_set_dim(vfl_dataset *ds, uint32_t dim);
+
 /* Appends the row in r with labels and weight; the dataset's own complaints
 ** (none are expected: readers check first) get the line as context. */
 int read_append(vfl_dataset *ds, const text_src *src, const read_row *r, const float *labels,

@@ -45,7 +45,9 @@ static int custom_loss(worker *w, size_t r, float *grad, uint32_t n_out, double 
   vec_zero(n_out, grad);
   int rc = t->loss.fn(t->loss.ud, &io, loss);
   if (rc) return rc;
+  if (!io.grad_nnz) return VFL_OK;
   if (io.grad_nnz > n_out) return vfl_fail(VFL_ECALLBACK, "loss callback: %u sparse gradient entries for %u outputs", io.grad_nnz, n_out);
+  vec_zero(n_out, grad); /* a sparse answer replaces whatever is in grad */
   for (uint32_t j = 0; j < io.grad_nnz; j++) {
     if (io.grad_index[j] >= n_out)
       return vfl_fail(VFL_ECALLBACK, "loss callback: gradient index %u is beyond the %u outputs", io.grad_index[j] + 1, n_out);

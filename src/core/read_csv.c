@@ -1,0 +1,251 @@
+/*
+** read_csv.c -- CSV and TSV: fields, rows, and the public entry points.
+** What each column means is settled in read_csv_cols.c; the layout of the
+** features is described in vfl.h (vfl_csv_options).
+*/
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "read_csv.h"
+#include "textnum.h"
+
+/* Spaces and tabs around a field are dropped, unless they separate fields. */
+static int is_blank(char ch, char sep) { return (ch == ' ' || ch == '\t') && ch != sep; }
+
+int csv_fail(const csv_reader *c, uint32_t field, int code, const char *fmt, ...) {
+  char what[768];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  const char *name = field < c->ncols ? c->cols[field].name : NULL;
+  unsigned long long line = (unsigned long long)c->src.line_no;
+  if (name && *name) return vfl_fail(code, "%s:%llu:%u (%s): %s", c->src.name, line, field + 1, name, what);
+  return vfl_fail(code, "%s:%llu:%u: %s", c->src.name, line, field + 1, what);
+}
+
+/* ---------------------------------------------------------------- fields */
+
+static int field_room(csv_reader *c, size_t need) {
+  return vfl_grow(&c->field, &c->field_cap, need, 1);
+}
+
+/* "..." with "" for a quote: copied, unescaped, into c->field. */
+static int quoted_field(csv_reader *c, const char **pp, const char *end, uint32_t field, const char **val,
+                        size_t *len) {
+  const char *p = *pp + 1;
+  size_t n = 0;
+  for (;;) {
+    const char *q = memchr(p, '"', (size_t)(end - p));
+    if (!q)
+      return csv_fail(c, field, VFL_EFORMAT, "the quoted field is not closed on this line (fields may not span lines)");
+    if (field_room(c, n + (size_t)(q - p) + 2)) return VFL_ENOMEM;
+    memcpy(c->field + n, p, (size_t)(q - p));
+    n += (size_t)(q - p);
+    p = q + 1;
+    if (p < end && *p == '"') {
+      c->field[n++] = '"';
+      p++;
+    } else {
+      break;
+    }
+  }
+  while (p < end && is_blank(*p, c->sep)) p++;
+  if (p < end && *p != c->sep) return csv_fail(c, field, VFL_EFORMAT, "unexpected text after the closing quote");
+  c->field[n] = '\n'; /* ends a number, as in a line */
+  *val = c->field;
+  *len = n;
+  *pp = p < end ? p + 1 : end;
+  return p < end;
+}
+
+int csv_next_field(csv_reader *c, const char **pp, const char *end, uint32_t field, const char **val, size_t *len) {
+  const char *p = *pp;
+  while (p < end && is_blank(*p, c->sep)) p++;
+  if (p < end && *p == '"') return quoted_field(c, pp, end, field, val, len);
+  const char *sep = memchr(p, c->sep, (size_t)(end - p));
+  const char *e = sep ? sep : end;
+  while (e > p && is_blank(e[-1], c->sep)) e--;
+  *val = p;
+  *len = (size_t)(e - p);
+  *pp = sep ? sep + 1 : end;
+  return sep != NULL;
+}
+
+/* ------------------------------------------------------------- values */
+
+static int use_label(csv_reader *c, uint32_t k, const char *v, size_t n) {
+  char show[48];
+  if (n == 0) return csv_fail(c, k, VFL_EFORMAT, "the label is missing");
+  double x = 0;
+  if (text_number(v, c->sep, &x) != v + n)
+    return csv_fail(c, k, VFL_EFORMAT, "label \"%s\" is not a number", text_show(show, v, n));
+  if (!isfinite(x)) return csv_fail(c, k, VFL_EFORMAT, "label %s is not finite", text_show(show, v, n));
+  if (fabs(x) > FLT_MAX)
+    return csv_fail(c, k, VFL_EFORMAT, "label %s is out of range for a float", text_show(show, v, n));
+  c->label = (float)x;
+  return VFL_OK;
+}
+
+static int use_categorical(csv_reader *c, uint32_t k, const char *v, size_t n) {
+  const csv_col *col = &c->cols[k];
+  if (vfl_grow(&c->key, &c->key_cap, col->key_len + n, 1)) return VFL_ENOMEM;
+  memcpy(c->key, col->key, col->key_len);
+  memcpy(c->key + col->key_len, v, n);
+  uint32_t h = vfl_hash_bytes(c->key, col->key_len + n, 0) & c->mask;
+  return read_row_push(&c->row, c->ncols + h, 1.0f);
+}
+
+static int use_numeric(csv_reader *c, uint32_t k, const char *v, size_t n, double x) {
+  char show[48];
+  if (!isfinite(x)) return csv_fail(c, k, VFL_EFORMAT, "value %s is not finite", text_show(show, v, n));
+  if (fabs(x) > FLT_MAX)
+    return csv_fail(c, k, VFL_EFORMAT, "value %s is out of range for a float", text_show(show, v, n));
+  if (x == 0) return VFL_OK; /* sparse: a zero is no feature */
+  return read_row_push(&c->row, k, (float)x);
+}
+
+/* An unknown column becomes what its first non-empty field looks like. */
+static int use_field(csv_reader *c, uint32_t k, const char *v, size_t n) {
+  csv_col *col = &c->cols[k];
+  if (col->kind == CSV_LABEL) return use_label(c, k, v, n);
+  if (col->kind == CSV_SKIP || n == 0) return VFL_OK;
+  if (col->kind == CSV_CATEGORICAL) return use_categorical(c, k, v, n);
+  double x = 0;
+  int number = text_number(v, c->sep, &x) == v + n;
+  if (col->kind == CSV_AUTO) {
+    /* Hashed ids such as Criteo's "9e511730" parse as huge numbers: only a
+    ** number that fits a float makes the column numeric. */
+    int fits = number && fabs(x) <= FLT_MAX;
+    col->kind = fits ? CSV_NUMERIC : CSV_CATEGORICAL;
+    col->numeric_line = c->src.line_no;
+    if (!fits) {
+      c->any_categorical = 1;
+      return use_categorical(c, k, v, n);
+    }
+  }
+  if (!number) {
+    char show[48];
+    return csv_fail(c, k, VFL_EFORMAT,
+                    "value \"%s\" is not a number, but the column's first value (line %llu) was; "
+                    "list the column in categorical",
+                    text_show(show, v, n), (unsigned long long)col->numeric_line);
+  }
+  return use_numeric(c, k, v, n, x);
+}
+
+/* --------------------------------------------------------------- rows */
+
+static int parse_row(csv_reader *c, const char *line, const char *end) {
+  const char *p = line;
+  uint32_t k = 0;
+  int more;
+  c->row.n = 0;
+  do {
+    const char *v;
+    size_t n;
+    more = csv_next_field(c, &p, end, k, &v, &n);
+    if (more < 0) return more;
+    if (k < c->ncols) {
+      int rc = use_field(c, k, v, n);
+      if (rc) return rc;
+    }
+    k++;
+  } while (more);
+  if (k < c->ncols && c->opt->allow_short) {
+    for (; k < c->ncols; k++) /* the missing fields are empty */
+      if (c->cols[k].kind == CSV_LABEL) return csv_fail(c, k, VFL_EFORMAT, "the label is missing");
+  }
+  if (k != c->ncols)
+    return vfl_fail(VFL_EFORMAT, "%s:%llu: expected %u fields (as %s), found %u", c->src.name,
+                    (unsigned long long)c->src.line_no, c->ncols, c->opt->header ? "in the header" : "on the first line",
+                    k);
+  return VFL_OK;
+}
+
+static int read_all(csv_reader *c) {
+  const char *line;
+  size_t len;
+  int rc;
+  while ((rc = text_next_line(&c->src, &line, &len)) == 1) {
+    const char *end = line + len;
+    if (end > line && end[-1] == '\r') end--;
+    if (end == line) continue; /* blank lines are not rows */
+    if (!c->ncols) {
+      if ((rc = csv_columns(c, line, end))) return rc;
+      if (c->opt->header) continue;
+    }
+    if ((rc = parse_row(c, line, end))) return rc;
+    if ((rc = read_append(c->ds, &c->src, &c->row, &c->label, 1, 1.0f))) return rc;
+  }
+  if (rc == 0) read_set_dim(c->ds, c->ncols + (c->any_categorical ? c->mask + 1 : 0));
+  return rc;
+}
+
+/* ------------------------------------------------------------- set-up */
+
+static int check_options(const vfl_csv_options *o, const char *name) {
+  if (o->hash_bits > 31)
+    return vfl_fail(VFL_EINVAL, "reading \"%s\": hash_bits %u is out of range (1 to 31, or 0 for 20)", name, o->hash_bits);
+  if (o->sep == '"' || o->sep == '\n' || o->sep == '\r')
+    return vfl_fail(VFL_EINVAL, "reading \"%s\": sep cannot be a quote or a line break", name);
+  if (o->label_name && o->label)
+    return vfl_fail(VFL_EINVAL, "reading \"%s\": give the label column by number or by name, not both", name);
+  if (o->input && !*o->input) return vfl_fail(VFL_EINVAL, "reading \"%s\": the input name must not be empty", name);
+  if ((o->n_skip && !o->skip) || (o->n_categorical && !o->categorical))
+    return vfl_fail(VFL_EINVAL, "reading \"%s\": a column list is NULL but its count is not 0", name);
+  return VFL_OK;
+}
+
+/* Takes src (opened by the caller) and always closes it. */
+static int run(text_src *src, const vfl_csv_options *o, vfl_dataset **out) {
+  csv_reader c;
+  memset(&c, 0, sizeof c);
+  c.src = *src;
+  c.opt = o;
+  c.sep = o->sep ? o->sep : ',';
+  uint32_t bits = o->hash_bits ? o->hash_bits : 20;
+  c.mask = (uint32_t)(((uint64_t)1 << bits) - 1);
+  c.ds = read_dataset_new(1, o->input ? o->input : "features", VFL_INPUT_SPARSE, 0);
+  int rc = c.ds ? read_all(&c) : VFL_ENOMEM;
+  text_close(&c.src);
+  csv_columns_free(&c);
+  read_row_free(&c.row);
+  vfl_free(c.field);
+  vfl_free(c.key);
+  if (rc) {
+    vfl_dataset_free(c.ds);
+    return rc;
+  }
+  *out = c.ds;
+  return VFL_OK;
+}
+
+static const vfl_csv_options csv_defaults;
+
+int vfl_read_csv(const char *path, const vfl_csv_options *opt, vfl_dataset **out) {
+  *out = NULL;
+  if (!opt) opt = &csv_defaults;
+  int rc = check_options(opt, path);
+  if (rc) return rc;
+  text_src src;
+  if ((rc = text_open_file(&src, path))) return rc;
+  return run(&src, opt, out);
+}
+
+int vfl_read_csv_buffer(const char *data, size_t len, const char *name, const vfl_csv_options *opt,
+                        vfl_dataset **out) {
+  *out = NULL;
+  if (!opt) opt = &csv_defaults;
+  if (!name) name = "<buffer>";
+  int rc = check_options(opt, name);
+  if (rc) return rc;
+  text_src src;
+  text_open_buffer(&src, data, len, name);
+  return run(&src, opt, out);
+}
