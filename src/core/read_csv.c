@@ -83,7 +83,7 @@ static int use_label(csv_reader *c, uint32_t k, const char *v, size_t n) {
   char show[48];
   if (n == 0) return csv_fail(c, k, VFL_EFORMAT, "the label is missing");
   double x = 0;
-  if (text_number(v, c->sep, &x) != v + n)
+  if (!text_number_n(v, n, &x))
     return csv_fail(c, k, VFL_EFORMAT, "label \"%s\" is not a number", text_show(show, v, n));
   if (!isfinite(x)) return csv_fail(c, k, VFL_EFORMAT, "label %s is not finite", text_show(show, v, n));
   if (fabs(x) > FLT_MAX)
@@ -117,7 +117,7 @@ static int use_field(csv_reader *c, uint32_t k, const char *v, size_t n) {
   if (col->kind == CSV_SKIP || n == 0) return VFL_OK;
   if (col->kind == CSV_CATEGORICAL) return use_categorical(c, k, v, n);
   double x = 0;
-  int number = text_number(v, c->sep, &x) == v + n;
+  int number = text_number_n(v, n, &x);
   if (col->kind == CSV_AUTO) {
     /* Hashed ids such as Criteo's "9e511730" parse as huge numbers: only a
     ** number that fits a float makes the column numeric. */
@@ -147,8 +147,8 @@ static int parse_row(csv_reader *c, const char *line, const char *end) {
   int more;
   c->row.n = 0;
   do {
-    const char *v;
-    size_t n;
+    const char *v = "";
+    size_t n = 0;
     more = csv_next_field(c, &p, end, k, &v, &n);
     if (more < 0) return more;
     if (k < c->ncols) {
@@ -245,6 +245,7 @@ int vfl_read_csv_buffer(const char *data, size_t len, const char *name, const vf
   if (!name) name = "<buffer>";
   int rc = check_options(opt, name);
   if (rc) return rc;
+  if (!data && len) return vfl_fail(VFL_EINVAL, "reading \"%s\": the buffer is NULL", name);
   text_src src;
   text_open_buffer(&src, data, len, name);
   return run(&src, opt, out);

@@ -75,7 +75,8 @@ static int name_columns(csv_reader *c, const char *line, const char *end) {
   for (uint32_t k = 0; k < c->ncols; k++) {
     const char *v = "";
     size_t n = 0;
-    if (c->opt->header && csv_next_field(c, &p, end, k, &v, &n) < 0) return VFL_EFORMAT;
+    int rc = c->opt->header ? csv_next_field(c, &p, end, k, &v, &n) : 0;
+    if (rc < 0) return rc;
     char number[16];
     if (!c->opt->header || n == 0) { /* no name: the key is the column's number */
       n = (size_t)snprintf(number, sizeof number, "%u", k + 1);
@@ -94,25 +95,26 @@ static int name_columns(csv_reader *c, const char *line, const char *end) {
   return VFL_OK;
 }
 
-static uint32_t count_fields(csv_reader *c, const char *line, const char *end) {
-  const char *p = line, *v;
-  size_t n;
-  uint32_t fields = 0;
+static int count_fields(csv_reader *c, const char *line, const char *end, uint32_t *fields) {
+  const char *p = line, *v = "";
+  size_t n = 0;
   int rc;
+  *fields = 0;
   do {
-    rc = csv_next_field(c, &p, end, fields, &v, &n);
-    fields++;
+    rc = csv_next_field(c, &p, end, *fields, &v, &n);
+    ++*fields;
   } while (rc == 1);
-  return rc < 0 ? 0 : fields;
+  return rc < 0 ? rc : VFL_OK;
 }
 
 int csv_columns(csv_reader *c, const char *line, const char *end) {
-  uint32_t n = count_fields(c, line, end);
-  if (n == 0) return VFL_EFORMAT;
+  uint32_t n;
+  int rc = count_fields(c, line, end, &n);
+  if (rc) return rc;
   c->cols = vfl_calloc(n, sizeof *c->cols);
   if (!c->cols) return VFL_ENOMEM;
   c->ncols = n;
-  int rc = name_columns(c, line, end);
+  rc = name_columns(c, line, end);
   if (!rc) rc = mark_label(c);
   if (!rc) rc = mark_list(c, "skip", c->opt->skip, c->opt->n_skip, CSV_SKIP);
   if (!rc) rc = mark_list(c, "categorical", c->opt->categorical, c->opt->n_categorical, CSV_CATEGORICAL);

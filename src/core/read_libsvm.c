@@ -248,6 +248,7 @@ int vfl_read_libsvm_buffer(const char *data, size_t len, const char *name, const
   if (!name) name = "<buffer>";
   int rc = check_options(opt ? opt : &(vfl_libsvm_options){0, 0, 0, NULL}, name);
   if (rc) return rc;
+  if (!data && len) return vfl_fail(VFL_EINVAL, "reading \"%s\": the buffer is NULL", name);
   text_src src;
   text_open_buffer(&src, data, len, name);
   return run(&src, opt, out);

@@ -46,7 +46,11 @@ void read_set_dim(vfl_dataset *ds, uint32_t dim) {
 
 int read_append(vfl_dataset *ds, const text_src *src, const read_row *r, const float *labels,
                 uint32_t n_labels, float weight) {
-  vfl_features f = {r->n, r->index, r->value};
+  /* A row without features still passes real pointers: memcpy's
+  ** arguments must not be NULL, even for 0 bytes. */
+  static const uint32_t no_index[1];
+  static const float no_value[1];
+  vfl_features f = {r->n, r->n ? r->index : no_index, r->n ? r->value : no_value};
   vfl_row row = {labels, n_labels, weight, &f, 1};
   int rc = vfl_dataset_append(ds, &row);
   if (rc == VFL_OK || rc == VFL_ENOMEM) return rc;

@@ -102,12 +102,15 @@ static int parse_header(vw_reader *r, const char *line, const char *bar) {
 /* ------------------------------------------------------------ namespaces */
 
 /* GROUP_ORDER: the namespace's rank, adding it when new. */
-static int rank_of(vw_reader *r, const char *name, size_t n, uint32_t seed, uint32_t *group) {
+static int rank_of(vw_reader *r, const char *name, size_t n, uint32_t seed, const char *at, uint32_t *group) {
   for (uint32_t i = 0; i < r->n_ns; i++)
-    if (r->ns[i].seed == seed && r->ns[i].len == n && memcmp(r->ns[i].name, name, n) == 0) return *group = i, VFL_OK;
+    if (r->ns[i].seed == seed && r->ns[i].len == n && memcmp(r->ns[i].name, name, n) == 0) {
+      *group = i;
+      return VFL_OK;
+    }
   if (r->n_ns == 256) {
     char show[48];
-    return text_fail(&r->src, name, VFL_EFORMAT, "namespace \"%s\" is the 257th; a grouped input holds at most 256",
+    return text_fail(&r->src, at, VFL_EFORMAT, "namespace \"%s\" is the 257th; a grouped input holds at most 256",
                      text_show(show, name, n));
   }
   vw_ns *grown = vfl_realloc(r->ns, (r->n_ns + 1) * sizeof *grown);
@@ -134,18 +137,21 @@ static int parse_namespace(vw_reader *r, const char **pp, vw_space *ns) {
   while (!text_is_space(*p) && *p != ':' && *p != '|') p++;
   size_t n = (size_t)(p - name);
   if (n == 0 && *p == ':') return text_fail(&r->src, p, VFL_EFORMAT, "expected a namespace name before ':'");
-  if (n == 0) name = " ", n = 1;
+  if (n == 0) { /* the default namespace */
+    name = " ";
+    n = 1;
+  }
   ns->seed = vfl_hash_bytes(name, n, 0);
   ns->scale = 1;
   if (*p == ':') {
-    int rc = number(r, p + 1, "namespace weight", name, &ns->scale);
+    int rc = number(r, p + 1, "namespace weight", *pp, &ns->scale);
     if (rc) return rc;
     p += 1 + text_token_len(p + 1, "|");
   }
   ns->group = 0;
   if (r->groups == VFL_VW_GROUP_LETTER) ns->group = (unsigned char)name[0];
   if (r->groups == VFL_VW_GROUP_ORDER) {
-    int rc = rank_of(r, name, n, ns->seed, &ns->group);
+    int rc = rank_of(r, name, n, ns->seed, *pp, &ns->group);
     if (rc) return rc;
   }
   *pp = p;
@@ -272,6 +278,7 @@ int vfl_read_vw_buffer(const char *data, size_t len, const char *name, const vfl
   if (!name) name = "<buffer>";
   int rc = check_options(opt, name);
   if (rc) return rc;
+  if (!data && len) return vfl_fail(VFL_EINVAL, "reading \"%s\": the buffer is NULL", name);
   text_src src;
   text_open_buffer(&src, data, len, name);
   return run(&src, opt, out);

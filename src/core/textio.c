@@ -20,6 +20,7 @@
 
 int text_open_file(text_src *s, const char *path) {
   memset(s, 0, sizeof *s);
+  if (!path) return vfl_fail(VFL_EINVAL, "cannot open a file: the path is NULL");
   s->name = path;
   errno = 0;
   gzFile gz = gzopen(path, "rb");
@@ -42,6 +43,7 @@ int text_open_file(text_src *s, const char *path) {
 void text_open_buffer(text_src *s, const char *data, size_t len, const char *name) {
   memset(s, 0, sizeof *s);
   s->name = name;
+  if (!data) data = ""; /* NULL + 0 is not a valid pointer sum */
   s->p = data;
   s->end = data + len;
   s->at_eof = 1;
@@ -115,11 +117,17 @@ static const char *terminate_tail(text_src *s, size_t len) {
   return s->tail;
 }
 
+/* Spreadsheets start UTF-8 text with a byte order mark; it is not data. */
+static void skip_bom(text_src *s, const char *line_end) {
+  if (line_end - s->p >= 3 && memcmp(s->p, "\xEF\xBB\xBF", 3) == 0) s->p += 3;
+}
+
 int text_next_line(text_src *s, const char **line, size_t *len) {
   for (;;) {
     size_t avail = (size_t)(s->end - s->p);
     const char *nl = avail > s->scanned ? memchr(s->p + s->scanned, '\n', avail - s->scanned) : NULL;
     if (nl) {
+      if (s->line_no == 0) skip_bom(s, nl);
       *line = s->line = s->p;
       *len = (size_t)(nl - s->p);
       s->p = nl + 1;
@@ -130,6 +138,8 @@ int text_next_line(text_src *s, const char **line, size_t *len) {
     s->scanned = avail;
     if (s->at_eof) {
       if (avail == 0) return 0;
+      if (s->line_no == 0) skip_bom(s, s->end);
+      avail = (size_t)(s->end - s->p);
       const char *last = terminate_tail(s, avail);
       if (!last) return VFL_ENOMEM;
       *line = s->line = last;

@@ -76,4 +76,11 @@ static inline const char *text_number(const char *p, char stop, double *out) {
   return text_slow_double(p, n, out) ? p + n : NULL;
 }
 
+/* Exactly the n bytes at p as one number (a CSV field, whose separator may
+** be any byte): 1 with *out set, or 0. */
+static inline int text_number_n(const char *p, size_t n, double *out) {
+  if (text_fast_double(p, out) == p + n) return 1;
+  return text_slow_double(p, n, out);
+}
+
 #endif

@@ -154,12 +154,14 @@ int vfl_read_libsvm_buffer(const char *data, size_t len, const char *name,
 ** ncols + (vfl_hash_bytes("key=value", .., 0) mod 2^hash_bits), key being
 ** the column's header name, or its number in decimal without a header. A
 ** column is categorical when listed in `categorical`, else when its first
-** non-empty field is not a number; a later non-number in a numeric column is
-** an error. The input's dimension is ncols, plus 2^hash_bits when some
-** column is categorical. Columns are named in lists by header name, or by
-** number written in digits ("3"); "*" in `categorical` means every column.
+** non-empty field is not a number that fits a float; a later non-number in a
+** numeric column is an error. The input's dimension is ncols, plus
+** 2^hash_bits when some column is categorical. Columns are named in lists
+** by header name, or by number written in digits ("3"); "*" in
+** `categorical` means every column.
 ** Fields may be quoted ("a, ""b""") but may not span lines; spaces around
-** unquoted fields are dropped. Errors name "path:line:field (name)". */
+** unquoted fields are dropped; every line has as many fields as the first
+** (unless allow_short). Errors name "path:line:field (name)". */
 typedef struct vfl_csv_options {
   char sep;                        /* field separator; 0 picks ',' */
   int header;                      /* 1: the first line names the columns */
@@ -171,6 +173,7 @@ typedef struct vfl_csv_options {
   uint32_t n_categorical;
   uint32_t hash_bits;              /* categorical buckets 2^hash_bits; 0 picks 20 */
   const char *input;               /* name of the single sparse input; NULL: "features" */
+  int allow_short;                 /* 1: a line may lack trailing fields (they are empty) */
 } vfl_csv_options;
 
 int vfl_read_csv(const char *path, const vfl_csv_options *opt, vfl_dataset **out);

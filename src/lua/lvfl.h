@@ -87,6 +87,19 @@ typedef struct lvfl_view {
   const char *what; /* "output", "gradient", "labels", "dense input" */
 } lvfl_view;
 
+/* What a Lua loss sees as `row`: label, weight, id, labels, and one view per
+** dataset input (borrowed sparse vectors, or float views for dense ones). */
+typedef struct lvfl_rowview {
+  const vfl_row *row; /* NULL outside the loss */
+  size_t id;
+  uint32_t n_inputs;
+  lvfl_view *labels;
+  struct {
+    lvfl_sparse *sparse;
+    lvfl_view *dense;
+  } inputs[];
+} lvfl_rowview;
+
 /* --------------------------------------------------------- helpers */
 
 /* Raises "fname: message" (printf formats). */
@@ -163,8 +176,17 @@ uint32_t lvfl_net_inputs_from(lua_State *L, vfl_net *net, int idx, const char *f
 int lvfl_net_tostring(lua_State *L);
 const char *lvfl_link_name(int link);
 
+/* Layer, prior and optimizer specs (lspec.c): short descriptions. */
+void lvfl_layer_describe(const vfl_layer_spec *s, char *buf, size_t size);
+void lvfl_prior_describe(lua_State *L, int idx, char *buf, size_t size);
+void lvfl_optim_describe(const lvfl_optim *o, char *buf, size_t size);
+
 /* Views (lview.c). */
 lvfl_view *lvfl_view_new(lua_State *L, const char *what, int writable);
+/* Pushes a row view for rows of ds; set before each loss call, end after. */
+lvfl_rowview *lvfl_rowview_new(lua_State *L, const vfl_dataset *ds);
+void lvfl_rowview_set(lvfl_rowview *r, const vfl_row *row, size_t id);
+void lvfl_rowview_end(lvfl_rowview *r);
 
 /* Stop flag for Ctrl-C (lerror.c). */
 void lvfl_stop_reset(void);
@@ -180,7 +202,12 @@ void lvfl_open_net(lua_State *L);
 void lvfl_open_spec(lua_State *L);
 void lvfl_open_view(lua_State *L);
 void lvfl_open_learn(lua_State *L);
+void lvfl_open_losses(lua_State *L);
+void lvfl_open_predict(lua_State *L);
 void lvfl_open_metrics(lua_State *L);
 void lvfl_open_model(lua_State *L);
+
+/* The VFL_LOSS_* of a built-in loss name, or 0 (llearn.c). */
+int lvfl_loss_kind(const char *name);
 
 #endif

@@ -14,6 +14,7 @@ enum { GIVE_UP_AFTER = 3 };
 
 static lua_State *volatile command_L = NULL;
 static volatile sig_atomic_t pending = 0;  /* presses Lua has not seen yet */
+static volatile sig_atomic_t command_hit = 0; /* any press in this command */
 static volatile sig_atomic_t prompt_hit = 0;
 static volatile sig_atomic_t winch_hit = 0;
 static struct sigaction before_command;
@@ -28,9 +29,34 @@ static void set_handler(int sig, void (*h)(int), int flags, struct sigaction *ol
   sigaction(sig, &sa, old);
 }
 
-/* The hook: runs in Lua's thread at the next instruction, call or return. */
+static int defer_ref = LUA_NOREF; /* set of functions that stop by themselves */
+
+void sig_set_deferred(lua_State *L, int idx) {
+  lua_pushvalue(L, idx);
+  defer_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+/* Is one of the deferred functions (net:learn) active on L's stack? */
+static int in_deferred(lua_State *L) {
+  lua_Debug ar;
+  int level, found = 0;
+  if (defer_ref == LUA_NOREF || !lua_checkstack(L, 3)) return 0;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, defer_ref);
+  for (level = 0; !found && lua_getstack(L, level, &ar); level++) {
+    lua_getinfo(L, "f", &ar);
+    found = lua_rawget(L, -2) != LUA_TNIL;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return found;
+}
+
+/* The hook: runs in Lua's thread at the next instruction, call or return.
+ * Inside a training it stays armed and waits: the training stops by itself
+ * (vfl_lua_request_stop) and must not lose the error to its own pcalls. */
 static void lstop(lua_State *L, lua_Debug *ar) {
   (void)ar;
+  if (in_deferred(L)) return;
   lua_sethook(L, NULL, 0, 0);
   pending = 0;
   luaL_error(L, "interrupted!");
@@ -47,6 +73,7 @@ static void on_sigint_command(int sig) {
     return;
   }
   pending = pending + 1;
+  command_hit = 1;
 #ifdef VFL_HAVE_BINDING
   vfl_lua_request_stop();
 #endif
@@ -56,6 +83,7 @@ static void on_sigint_command(int sig) {
 void sig_command_begin(lua_State *L) {
   command_L = L;
   pending = 0;
+  command_hit = 0;
   /* no SA_RESTART: a blocked read returns EINTR so Lua gets control back */
   set_handler(SIGINT, on_sigint_command, 0, &before_command);
 }
@@ -73,6 +101,8 @@ void sig_command_end(lua_State *L) {
   command_L = NULL;
   sigprocmask(SIG_SETMASK, &old, NULL);
 }
+
+int sig_command_interrupted(void) { return command_hit; }
 
 static void on_sigint_prompt(int sig) {
   (void)sig;

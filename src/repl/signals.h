@@ -16,6 +16,15 @@
 void sig_command_begin(lua_State *L);
 void sig_command_end(lua_State *L);
 
+/* The table at idx holds, as keys, functions that stop by themselves on
+ * Ctrl-C (net:learn): while one of them is on the stack, "interrupted!" waits
+ * until it has returned, so the training ends cleanly and the error is not
+ * swallowed by a pcall inside it. */
+void sig_set_deferred(lua_State *L, int idx);
+
+/* Whether Ctrl-C was pressed during the last command. */
+int sig_command_interrupted(void);
+
 /* Between commands in the REPL: Ctrl-C only sets a flag. */
 void sig_prompt_install(void);
 void sig_prompt_uninstall(void);

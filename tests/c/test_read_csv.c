@@ -122,6 +122,30 @@ static void test_options(void) {
     CHECK(f.n == 1 && f.index[0] == cat(2, 20, "2=9e511730"));
   }
   vfl_dataset_free(ds);
+  /* Other separators; a quoted number is a number. */
+  vfl_csv_options semi = {0};
+  semi.sep = ';';
+  CHECK_OK(read_text("1;\"2.5\";1e400x\n", &semi, &ds));
+  if (ds) {
+    vfl_features f = row_of(ds, 0, NULL);
+    CHECK(f.n == 2 && f.index[0] == 1 && value_at(&f, 0) == 2.5f && f.index[1] == cat(3, 20, "3=1e400x"));
+  }
+  vfl_dataset_free(ds);
+  vfl_csv_options dot = {0};
+  dot.sep = '.';
+  CHECK_OK(read_text("1.25.0x1p3\n", &dot, &ds));
+  if (ds) {
+    vfl_features f = row_of(ds, 0, NULL);
+    CHECK(f.n == 2 && value_at(&f, 0) == 25.0f && value_at(&f, 1) == 8.0f);
+  }
+  vfl_dataset_free(ds);
+  /* A UTF-8 byte order mark before the header is not part of its first name. */
+  vfl_csv_options bom = {0};
+  bom.header = 1;
+  bom.label_name = "y";
+  CHECK_OK(read_text("\xEF\xBB\xBFy,x\n1,2\n", &bom, &ds));
+  CHECK(ds && vfl_dataset_rows(ds) == 1 && vfl_dataset_nnz(ds) == 1);
+  vfl_dataset_free(ds);
   CHECK_OK(read_text("", NULL, &ds)); /* empty: no rows */
   CHECK(ds && vfl_dataset_rows(ds) == 0);
   vfl_dataset_free(ds);

@@ -67,6 +67,11 @@ static void test_buffer_and_options(void) {
   CHECK_OK(read_text("", NULL, &ds)); /* an empty input is a dataset with no rows */
   CHECK(ds && vfl_dataset_rows(ds) == 0 && vfl_dataset_input_dim(ds, 0) == 0);
   vfl_dataset_free(ds);
+  CHECK_OK(vfl_read_libsvm_buffer(NULL, 0, "null", NULL, &ds));
+  CHECK(ds && vfl_dataset_rows(ds) == 0);
+  vfl_dataset_free(ds);
+  CHECK_ERR(vfl_read_libsvm_buffer(NULL, 3, "null", NULL, &ds), VFL_EINVAL, "reading \"null\": the buffer is NULL");
+  CHECK_ERR(vfl_read_libsvm(NULL, NULL, &ds), VFL_EINVAL, "cannot open a file: the path is NULL");
   CHECK_OK(read_text("# only a comment\n\n", NULL, &ds));
   CHECK(ds && vfl_dataset_rows(ds) == 0);
   vfl_dataset_free(ds);

@@ -1,0 +1,320 @@
+-- vfl.doc: the help texts of the vfl module, for help() in the REPL.
+--
+--   doc.entries["vfl.optim.adam"]  --> {sig = "...", text = "..."}
+--   doc.resolve(vfl, name)          --> the value a name documents
+--   doc.register(vfl, help)         --> registers every entry with vfl.help
+--
+-- Names: "vfl.x.y" for module functions and tables; "vfl.<class>:<method>"
+-- for methods (found in vfl.methods.<class>); "vfl.<class>#" for the
+-- objects of a class (their metatable), so that help(net) works.
+-- Loaded by luaopen_vfl when it is on package.path; registers itself with
+-- vfl.help when that module can be loaded.
+local doc = {}
+
+local list = {
+  -- ------------------------------------------------------------ module
+  {"vfl", "vfl", [[
+vfl: fast shallow neural nets on sparse data. The engine is C; this module
+drives it. Indices are 1-based, options are tables, objects have methods.
+  data     vfl.sparse, vfl.dataset, vfl.read.*, vfl.hash.*
+  models   vfl.net, vfl.layers.*, vfl.priors.*, vfl.optim.*, vfl.load
+  training net:learn, vfl.losses.*, vfl.request_stop
+  results  net:predict, vfl.metrics.*]]},
+  {"vfl.version", "vfl.version", "The engine's version string, \"MAJOR.MINOR.PATCH\"."},
+  {"vfl.methods", "vfl.methods", [[
+The methods of each kind of object, by class: vfl.methods.net,
+vfl.methods.dataset, vfl.methods.sparse, vfl.methods.view, ... (for
+completion and help).]]},
+  {"vfl.request_stop", "vfl.request_stop()", [[
+Asks a running net:learn to stop after the current mini-batch, as Ctrl-C
+does in the vfl REPL. The model keeps what it learned and learn returns
+normally with stats.stopped = true. Each net:learn clears the request when
+it starts, so call it from inside training (a loss, on_epoch, progress).]]},
+
+  -- ------------------------------------------------------- sparse vectors
+  {"vfl.sparse", "vfl.sparse{[i] = v, ...} | vfl.sparse(indices, values)", [[
+A sparse vector: one observation's features. Indices are 1-based integers
+up to 2^32; values are stored as floats; indices are kept sorted.
+  local x = vfl.sparse{[3] = 1.0, [17] = 0.5}
+  local y = vfl.sparse({3, 17}, {1.0, 0.5})    -- the same vector
+  local z = vfl.sparse({3, 17}, 1)             -- one value for all
+  #x      --> 2, the number of non-zeros
+  x[17]   --> 0.5, and 0 for an absent index
+  tostring(x), x:totable(), x:indices(), x:values(), x:pairs()
+Repeated indices, index 0 and non-numbers are errors that name the argument.]]},
+  {"vfl.sparse#", "sparse vector", "A vfl.sparse: #x non-zeros, x[i] the value of feature i; see help(vfl.sparse)."},
+  {"vfl.sparse:totable", "x:totable()", "A Lua table {[index] = value} of the non-zeros."},
+  {"vfl.sparse:indices", "x:indices()", "The indices of the non-zeros, ascending, as a list."},
+  {"vfl.sparse:values", "x:values()", "The values of the non-zeros, in the order of x:indices()."},
+  {"vfl.sparse:nnz", "x:nnz()", "The number of non-zeros (the same as #x)."},
+  {"vfl.sparse:dim", "x:dim()", "The largest index (0 for an empty vector): the smallest dimension that fits x."},
+  {"vfl.sparse:copy", "x:copy()", [[
+An owned copy. A Lua loss sees row.features as a view into the dataset,
+valid only during that call: copy it to keep it.]]},
+  {"vfl.sparse:pairs", "for i, v in x:pairs() do ... end", "Iterates over the non-zeros: index, value (also pairs(x) in Lua 5.4)."},
+
+  -- ------------------------------------------------------------ datasets
+  {"vfl.dataset", "vfl.dataset(fn | rows | iter, state, ctl [, {inputs=, labels=}])", [[
+An in-memory dataset, built from Lua. Rows are tables:
+  {label = 1, weight = 2, features = vfl.sparse{...}}      -- one input
+  {label = 4.5, user = vfl.sparse{...}, item = vfl.sparse{...}}  -- named inputs
+  {labels = {0, 1, 0}, features = ...}                     -- several labels
+Sources:
+  vfl.dataset(function(emit) ... emit(row) ... end)   -- emit rows
+  vfl.dataset(iterator)              -- a function returning rows, then nil
+  vfl.dataset(ipairs(list)), vfl.dataset(list)        -- a list of rows
+  vfl.dataset{inputs = {...}, labels = 1}             -- empty, declared
+Without a declaration the first row decides: every field other than label,
+labels and weight is a sparse input of that name (plain tables are read as
+vfl.sparse{...}). Declare dense or grouped inputs, or fixed dimensions:
+  vfl.dataset{inputs = {{name = "x", kind = "dense", dim = 4}, "words"}}
+  vfl.dataset{inputs = {user = 943, item = 1682}}
+Fields: #ds, ds.rows, ds.dim, ds.nnz, ds.inputs, ds.n_labels, ds.bytes, ds[i].
+Methods: ds:append(row), ds:split(f, {shuffle=, seed=}), ds:shuffle(seed),
+ds:subset{i, ...}, ds:close().]]},
+  {"vfl.dataset#", "dataset", [[
+A vfl.dataset: #ds rows; ds[i] is row i as a table; ds.dim (a number, or
+a table by input name when there are several inputs), ds.nnz, ds.inputs
+({name=, kind=, dim=} each), ds.n_labels, ds.bytes. See help(vfl.dataset).]]},
+  {"vfl.dataset:append", "ds:append(row)", "Appends one row table (see vfl.dataset); returns ds."},
+  {"vfl.dataset:split", "ds:split(fraction [, {shuffle = false, seed = 1}])", [[
+Two new datasets: the first floor(fraction * #ds) rows and the rest; with
+shuffle = true, rows are drawn in a random order fixed by seed.
+  local train, valid = ds:split(0.9, {shuffle = true, seed = 1})]]},
+  {"vfl.dataset:shuffle", "ds:shuffle([seed = 1])", "Reorders the rows in place, deterministically from seed; returns ds."},
+  {"vfl.dataset:subset", "ds:subset{i, j, ...}", "A new dataset with the rows at those positions (1-based), in that order."},
+  {"vfl.dataset:close", "ds:close()", [[
+Frees the dataset's memory now rather than at garbage collection. Later
+use is an error. Also `local ds <close> = ...` in Lua 5.4.]]},
+
+  -- ------------------------------------------------------------- readers
+  {"vfl.read", "vfl.read", "File readers that parse in C: vfl.read.libsvm, vfl.read.csv, vfl.read.vw (and *_text for strings)."},
+  {"vfl.read.libsvm", "vfl.read.libsvm(path [, {dim=, hash_bits=, labels=, input=}])", [[
+Reads a libsvm / svmlight file, plain or gzip, into a dataset.
+  dim        the feature dimension (default: the largest index seen);
+             use the training set's for the test set: {dim = train.dim}
+  hash_bits  hash the indices into 2^hash_bits
+  labels     labels per row (lists "l1,l2,..")
+  input      the input's name (default "features")
+Errors name path:line:column.]]},
+  {"vfl.read.libsvm_text", "vfl.read.libsvm_text(text [, {..., name=}])", "vfl.read.libsvm on a string; name is used in error messages."},
+  {"vfl.read.csv", "vfl.read.csv(path [, {sep=',', header=false, label=1, skip=, categorical=, hash_bits=20, input=, allow_short=}])", [[
+Reads CSV/TSV (plain or gzip). The label column is a number or a header
+name; every other column is a feature: numeric columns by position,
+categorical ones (strings, or listed in categorical; "*" for all) hashed
+as "name=value" into 2^hash_bits extra features. skip lists columns to drop.
+  vfl.read.csv("clicks.tsv", {sep = "\t", label = 1, hash_bits = 22})]]},
+  {"vfl.read.csv_text", "vfl.read.csv_text(text [, {..., name=}])", "vfl.read.csv on a string."},
+  {"vfl.read.vw", "vfl.read.vw(path [, {hash_bits=18, groups='flat', input=}])", [[
+Reads Vowpal Wabbit text: "label [importance] [tag]|ns feat[:v] ...".
+The importance becomes the row weight. groups = "flat" hashes every
+namespace into one sparse input; "order" or "letter" make a grouped input
+(for vfl.layers.cross) whose groups are namespaces by order of appearance
+or by first letter.]]},
+  {"vfl.read.vw_text", "vfl.read.vw_text(text [, {..., name=}])", "vfl.read.vw on a string."},
+
+  -- -------------------------------------------------------------- hashing
+  {"vfl.hash", "vfl.hash", "The hashing trick on the engine's MurmurHash3: vfl.hash.string, vfl.hash.words, vfl.hash.group."},
+  {"vfl.hash.string", "vfl.hash.string(s [, bits [, seed]])", [[
+The 1-based feature index of string s: MurmurHash3(s, seed) mod 2^bits,
+plus 1. Stable across runs and machines.]]},
+  {"vfl.hash.words", "vfl.hash.words(text [, {bits=20, ngrams=1, seed=0, lower=false, group=}])", [[
+A vfl.sparse of the text's whitespace-separated tokens (and its n-grams
+up to ngrams), hashed into 2^bits; repeated tokens count. With group = g
+the indices are grouped ids (see vfl.hash.group) for vfl.layers.cross.
+  emit{label = y, features = vfl.hash.words(text, {bits = 20, ngrams = 2})}]]},
+  {"vfl.hash.group", "vfl.hash.group(group, id)", [[
+The 1-based index of grouped feature id (its low 24 bits) in group 1..256:
+grouped inputs (vfl.layers.grouped) feed feature crosses (vfl.layers.cross).]]},
+
+  -- ---------------------------------------------------------------- nets
+  {"vfl.net", "vfl.net()", [[
+An empty net. Chains: stack adds a layer fed by the previous one; add and
+wire build graphs with several inputs.
+  local net = vfl.net()
+    :stack(vfl.layers.sparse(2^20))
+    :stack(vfl.layers.linear(64)):stack(vfl.layers.relu())
+    :stack(vfl.layers.linear(1, {prior = vfl.priors.l2(1e-4)}))
+  net:init{scale = 0.01, seed = 42}
+  print(net)                -- layers, shapes, parents, parameters
+Methods: stack, add, wire, init, learn, predict, forward, params,
+set_params, link, set_link, layers, save, close; vfl.load reads a model.]]},
+  {"vfl.net#", "net", "A vfl.net: #net layers; print(net) summarises it. See help(vfl.net)."},
+  {"vfl.net:stack", "net:stack([name,] layer)", [[
+Adds layer, fed by the last layer added; returns net. The name defaults to
+the layer's {name=} option, else kind and number ("linear2").]]},
+  {"vfl.net:add", "net:add([name,] layer)", "Adds a layer with no parent yet (wire it); returns net."},
+  {"vfl.net:wire", "net:wire(from, to)", [[
+Makes layer `from` (a name, or a list of names) a parent of layer `to`;
+returns net. A linear layer may have several parents (they are summed).]]},
+  {"vfl.net:init", "net:init{scale=, seed=1}", [[
+Checks the graph, allocates the weights and draws them uniformly in
+[-scale, scale]; without scale, a size-aware default. Attaches the priors
+given to the layers. net:learn initialises an uninitialised net itself.
+Calling it again redraws the weights. Returns net.]]},
+  {"vfl.net:learn", "net:learn(ds, loss, optim [, {cores=1, epochs=, batch=, seed=1, shuffle=true, progress=, progress_every=, on_epoch=}])", [[
+Trains on ds with Hogwild SGD on `cores` threads (0: every core).
+  loss   "logistic" | "square" | "multinomial" | "hinge", or a Lua function
+         function(out, row, grad) ... return loss end: out and grad are
+         views of the outputs and of their gradient (write grad[i]); row
+         has label, labels, weight, id, features (and inputs by name).
+         Lua losses run with cores = 1 for now.
+  optim  vfl.optim.sgd/adagrad/adam{lr=, epochs=, batch=}; nil: AdaGrad 0.1
+  progress = true draws a progress bar on a terminal (plain lines in a
+         log); a function(p) receives {epoch, epochs, done, total, loss,
+         seconds, examples_per_s} instead
+  on_epoch = function(epoch, stats) ... end: return "stop" to stop
+Returns stats {epochs, loss, seconds, examples_per_s, stopped, reason}.
+Ctrl-C (vfl.request_stop) stops within a mini-batch and keeps the model.]]},
+  {"vfl.net:predict", "net:predict(x | ds)", [[
+Predictions through the link set by training (sigmoid for logistic,
+softmax for multinomial): x is a vfl.sparse (one input), a table of named
+inputs {user = ..., item = ...}, or a row ds[i]. Returns {p1, ..., pk}.
+On a dataset, returns one prediction per row (numbers when k is 1).]]},
+  {"vfl.net:forward", "net:forward(x | ds)", "Like net:predict, without the link: the raw outputs."},
+  {"vfl.net:params", "net:params(layer [, block])", [[
+The parameters of a linear layer as a flat list (feature-major: rows =
+input features, cols = outputs), then rows, cols. block: a parent's
+position (default 1) or name, or "bias".]]},
+  {"vfl.net:set_params", "net:set_params(layer, block, values)", [[
+Sets a block of parameters from a flat list or a list of rows; returns net.]]},
+  {"vfl.net:link", "net:link()", "The output link: \"identity\", \"sigmoid\" or \"softmax\"."},
+  {"vfl.net:set_link", "net:set_link(name)", "Sets the output link (\"identity\", \"sigmoid\", \"softmax\"); returns net."},
+  {"vfl.net:layers", "net:layers()", "A list of {name=, kind=, dim=, parents={...}}, one per layer."},
+  {"vfl.net:save", "net:save(path)", "Writes the model to path atomically (a temporary file, then a rename); returns net."},
+  {"vfl.net:close", "net:close()", "Frees the net now; later use is an error. Also `local net <close> = ...`."},
+  {"vfl.load", "vfl.load(path)", "Reads a model written by net:save; a damaged or foreign file is an error naming the problem."},
+
+  -- -------------------------------------------------------------- layers
+  {"vfl.layers", "vfl.layers", [[
+Layer specs for net:stack / net:add: sparse, dense, grouped (inputs),
+linear, relu, tanh, selu, sigmoid, dropout, cross. Every one takes
+{name=} among its options.]]},
+  {"vfl.layer#", "layer", "A layer spec (layer.kind, layer.dim, layer.name); see help(vfl.layers)."},
+  {"vfl.layers.sparse", "vfl.layers.sparse(dim [, {name=}])", "A sparse input of dim features (1-based indices 1..dim)."},
+  {"vfl.layers.dense", "vfl.layers.dense(dim [, {name=}])", "A dense input of dim values (rows give a list of dim numbers)."},
+  {"vfl.layers.grouped", "vfl.layers.grouped(dim [, {name=}])", "A grouped sparse input (ids from vfl.hash.group), the parent of a cross layer."},
+  {"vfl.layers.linear", "vfl.layers.linear(outputs [, {intercept=true, mean=false, prior=, optim=, name=}])", [[
+A fully connected layer. Fed by sparse inputs its weights are one row per
+feature (feature-major), so each non-zero costs one row update.
+  mean   average the rows of a sparse parent (an embedding bag)
+  prior  a vfl.priors.* or a list of them, on the weights (not the bias)
+  optim  this layer's optimizer (vfl.optim.*), instead of learn's]]},
+  {"vfl.layers.relu", "vfl.layers.relu([{name=}])", "max(0, x), element-wise."},
+  {"vfl.layers.tanh", "vfl.layers.tanh([{name=}])", "tanh(x), element-wise."},
+  {"vfl.layers.selu", "vfl.layers.selu([{name=}])", "The scaled exponential linear unit, element-wise."},
+  {"vfl.layers.sigmoid", "vfl.layers.sigmoid([{name=}])", "1 / (1 + exp(-x)), element-wise."},
+  {"vfl.layers.dropout", "vfl.layers.dropout(rate [, {name=}])", "Drops each unit with probability rate while training (inverted dropout)."},
+  {"vfl.layers.cross", "vfl.layers.cross{bits=, pairs={{1, 2}, ...} [, name=]}", [[
+Feature crosses of a grouped input: for each pair of groups (1-based),
+every feature of one group times every feature of the other, hashed into
+2^bits outputs (sparse). Feed it to a linear layer.]]},
+
+  -- -------------------------------------------------------------- priors
+  {"vfl.priors", "vfl.priors", "Priors (regularisers) for linear layers' weights: l2, l1, positive."},
+  {"vfl.prior#", "prior", "A prior spec; see help(vfl.priors)."},
+  {"vfl.priors.l2", "vfl.priors.l2(lambda [, {per_feature=, center=, parent=}])", [[
+Gaussian prior: lambda/2 * ||w - center||^2. per_feature: one strength
+multiplier per input feature (a list); center: the weights to pull
+towards (rows x outputs, flat or a list of rows); parent: which parent's
+weights (name or position) when the layer has several.]]},
+  {"vfl.priors.l1", "vfl.priors.l1(lambda [, {parent=}])", "Laplace prior lambda * |w|, applied as a proximal step (weights reach exact zeros)."},
+  {"vfl.priors.positive", "vfl.priors.positive([{parent=}])", "Keeps the weights >= 0."},
+
+  -- ---------------------------------------------------------- optimizers
+  {"vfl.optim", "vfl.optim", [[
+Optimizers, carrying the training settings too:
+  vfl.optim.adagrad{lr = 0.1, epochs = 4, batch = 256}
+Fields are readable: o.lr, o.epochs, o.batch, o.kind.]]},
+  {"vfl.optim#", "optimizer", "An optimizer spec (o.kind, o.lr, o.epochs, o.batch); see help(vfl.optim)."},
+  {"vfl.optim.sgd", "vfl.optim.sgd{lr=0.1, epochs=, batch=} | vfl.optim.sgd(lr)", "Plain stochastic gradient descent."},
+  {"vfl.optim.adagrad", "vfl.optim.adagrad{lr=0.1, eps=1e-8, epochs=, batch=} | vfl.optim.adagrad(lr)", "AdaGrad: per-weight steps shrinking with the sum of squared gradients."},
+  {"vfl.optim.adam", "vfl.optim.adam{lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, epochs=, batch=} | vfl.optim.adam(lr)", "ADAM, with bias correction; sparse rows are updated when touched."},
+
+  -- -------------------------------------------------------------- losses
+  {"vfl.losses", "vfl.losses", [[
+The built-in losses as Lua functions with a Lua loss's signature, to wrap
+them in your own:
+  local function loss(out, row, grad)
+    return vfl.losses.logistic(out, row, grad) + penalty(out, grad)
+  end]]},
+  {"vfl.losses.logistic", "vfl.losses.logistic(out, row, grad)", [[
+log(1 + exp(-y * out)) for labels 0/1 or -1/+1; adds its gradient into
+grad (a view or a table; may be nil) and returns the loss. out: a view, a
+table or a number; row: a row view, a table with label(s), or the label.]]},
+  {"vfl.losses.square", "vfl.losses.square(out, row, grad)", "1/2 (out - label)^2 summed over the outputs; adds the gradient into grad."},
+  {"vfl.losses.multinomial", "vfl.losses.multinomial(out, row, grad)", "Softmax cross-entropy; the label is a class id 0..K-1 for K outputs."},
+  {"vfl.losses.hinge", "vfl.losses.hinge(out, row, grad)", "max(0, 1 - y * out) for labels 0/1 or -1/+1."},
+  {"vfl.view#", "view", [[
+What a Lua loss receives as out and grad (and row.labels): 1-based,
+#v values, v[i] read, grad[i] = x written. Valid only during that call;
+v:totable() copies.]]},
+  {"vfl.view:totable", "v:totable()", "A Lua list with the view's values."},
+  {"vfl.row#", "row", [[
+What a Lua loss receives as row: row.label, row.labels (a view),
+row.weight, row.id (the row's position in the dataset), row.features
+(the first input, a vfl.sparse view) and each input by name.]]},
+
+  -- ------------------------------------------------------------- metrics
+  {"vfl.metrics", "vfl.metrics", "Figures of a net on a dataset, computed in C: evaluate, logloss, accuracy, auc, rmse."},
+  {"vfl.metrics.evaluate", "vfl.metrics.evaluate(net, ds [, {\"logloss\", \"accuracy\", \"auc\", \"rmse\", \"rows\"}])", [[
+A table with the named metrics (all by default), read through the net's
+link. AUC is for one-output nets (NaN when a class is missing).]]},
+  {"vfl.metrics.logloss", "vfl.metrics.logloss(net, ds)", "Mean log-loss (binary with a sigmoid link, multinomial with softmax)."},
+  {"vfl.metrics.accuracy", "vfl.metrics.accuracy(net, ds)", "Fraction right: threshold 0.5 (sigmoid) or 0 (identity), argmax for softmax."},
+  {"vfl.metrics.auc", "vfl.metrics.auc(net, ds) | vfl.metrics.auc(scores, labels)", "Area under the ROC curve, of a net on a dataset or of two Lua lists."},
+  {"vfl.metrics.rmse", "vfl.metrics.rmse(net, ds)", "Root mean squared error of the predictions against the labels."},
+}
+
+doc.entries = {}
+doc.order = {}
+for i, e in ipairs(list) do
+  doc.entries[e[1]] = {sig = e[2], text = e[3]}
+  doc.order[i] = e[1]
+end
+
+-- The metatable of a class: luaL_newmetatable keeps it in the registry
+-- under its __name ("vfl.net").
+local function class_metatable(class)
+  local reg = debug and debug.getregistry and debug.getregistry()
+  return reg and reg["vfl." .. class] or nil
+end
+
+--- The value documented by name, or nil.
+function doc.resolve(vfl, name)
+  local class, method = name:match("^vfl%.([%w_]+):([%w_]+)$")
+  if class then return vfl.methods[class] and vfl.methods[class][method] end
+  class = name:match("^vfl%.([%w_]+)#$")
+  if class then return class_metatable(class) end
+  local v = vfl
+  for part in name:gmatch("[^.]+") do
+    if part ~= "vfl" or v ~= vfl then
+      if type(v) ~= "table" then return nil end
+      v = v[part]
+    end
+  end
+  return v
+end
+
+--- Registers every entry with help.register; returns the number registered.
+function doc.register(vfl, help)
+  local n = 0
+  for _, name in ipairs(doc.order) do
+    local e = doc.entries[name]
+    local v = doc.resolve(vfl, name)
+    if v ~= nil and type(v) ~= "string" then
+      help.register(v, e.sig, e.text)
+      n = n + 1
+    else
+      help.register(name, e.sig, e.text)
+    end
+  end
+  return n
+end
+
+-- Register now if the REPL's help is available (it is optional elsewhere).
+local ok_vfl, vfl = pcall(require, "vfl")
+local ok_help, help = pcall(require, "vfl.help")
+if ok_vfl and ok_help and type(help) == "table" and help.register then doc.register(vfl, help) end
+
+return doc

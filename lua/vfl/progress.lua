@@ -1,0 +1,110 @@
+-- vfl.progress: what net:learn(ds, loss, optim, {progress = true}) shows.
+--
+-- net:learn calls, on the caller's thread:
+--   progress.new{tty=, epochs=, rows=}   once; the object's `every` field sets
+--                                        the seconds between updates
+--   bar:update(p)                        while an epoch runs
+--   bar:epoch(p)                         when an epoch ends
+--   bar:finish(p, stopped)               at the end, even when stopped
+-- where p = {epoch=, epochs=, done=, total=, seconds=, examples_per_s=,
+--            features_per_s=, loss=}.
+--
+-- On a terminal it redraws one line per epoch in place (a bar, percent,
+-- examples/s, loss, ETA); elsewhere (a log file, a pipe) it writes a plain
+-- line now and then, so logs stay readable.
+local progress = {}
+
+local Bar = {}
+Bar.__index = Bar
+
+--- Compact rate: 950, 12.3k, 4.56M.
+function progress.rate(x)
+  if x >= 1e9 then return string.format("%.2fG", x / 1e9) end
+  if x >= 1e6 then return string.format("%.2fM", x / 1e6) end
+  if x >= 1e4 then return string.format("%.1fk", x / 1e3) end
+  return string.format("%.0f", x)
+end
+
+--- Durations: 42s, 3:07, 1:02:03.
+function progress.duration(s)
+  if s ~= s or s == math.huge then return "?" end
+  s = math.floor(s + 0.5)
+  if s < 60 then return s .. "s" end
+  local floor = math.floor -- not //: this file also runs under LuaJIT
+  if s < 3600 then return string.format("%d:%02d", floor(s / 60), s % 60) end
+  return string.format("%d:%02d:%02d", floor(s / 3600), floor((s % 3600) / 60), s % 60)
+end
+
+--- Seconds left, from the overall rate: the rest of this epoch and the
+--- epochs after it.
+function progress.eta(p)
+  if not p.examples_per_s or p.examples_per_s <= 0 then return math.huge end
+  local left = (p.total - p.done) + (p.epochs - p.epoch) * p.total
+  return left / p.examples_per_s
+end
+
+--- The text of one report (without a bar when width is 0).
+function progress.line(p, width)
+  local frac = p.total > 0 and p.done / p.total or 0
+  if frac > 1 then frac = 1 end
+  local bar = ""
+  if width and width > 0 then
+    local full = math.floor(frac * width + 0.5)
+    bar = " [" .. string.rep("=", full) .. string.rep(" ", width - full) .. "]"
+  end
+  return string.format("epoch %d/%d%s %3d%%  %s ex/s  loss %.4f  ETA %s", p.epoch, p.epochs, bar,
+    math.floor(frac * 100 + 0.5), progress.rate(p.examples_per_s or 0), p.loss or 0,
+    progress.duration(progress.eta(p)))
+end
+
+--- progress.new{tty=, epochs=, rows=, stream=io.stderr, width=30, every=}
+function progress.new(opts)
+  opts = opts or {}
+  local self = setmetatable({
+    tty = opts.tty and true or false,
+    out = opts.stream or io.stderr,
+    width = opts.width or 30,
+    shown = 0,          -- length of the line on screen (tty)
+    open = false,       -- a line is on screen without its newline
+  }, Bar)
+  -- A terminal gets a lively bar; a log gets a line every 10 seconds.
+  self.every = opts.every or (self.tty and 0.2 or 10)
+  return self
+end
+
+function Bar:write_line(text, final)
+  if self.tty then
+    local pad = self.shown > #text and string.rep(" ", self.shown - #text) or ""
+    self.out:write("\r", text, pad, final and "\n" or "")
+    self.shown = final and 0 or #text
+    self.open = not final
+  else
+    self.out:write(text, "\n")
+  end
+  self.out:flush()
+end
+
+function Bar:update(p)
+  self:write_line(progress.line(p, self.tty and self.width or 0), false)
+end
+
+function Bar:epoch(p)
+  self:write_line(progress.line(p, self.tty and self.width or 0), true)
+end
+
+function Bar:finish(p, stopped)
+  if stopped then
+    if self.tty and self.open then
+      self:write_line(progress.line(p, self.width) .. "  (stopped)", true)
+    else
+      self.out:write(string.format("stopped in epoch %d after %d of %d rows\n", p.epoch, p.done, p.total))
+      self.out:flush()
+    end
+  elseif self.open then
+    self.out:write("\n")
+    self.out:flush()
+  end
+  self.open = false
+end
+
+return progress

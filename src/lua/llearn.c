@@ -1,0 +1,358 @@
+/*
+** llearn.c -- net:learn: options, the loss (built in, or a Lua function),
+** progress, the per-epoch callback, and Ctrl-C.
+**
+** Threads: the engine runs examples on worker threads and calls progress and
+** on_epoch on the caller's thread. A Lua loss therefore runs on a worker
+** while the caller's thread may draw progress, both on the caller's
+** lua_State; a mutex makes them take turns (a lua_State may be used by any
+** thread, but by one at a time). Until per-worker states exist, a Lua loss
+** needs cores = 1.
+**
+** Errors raised inside callbacks are caught (lua_pcall), stop the training,
+** and are raised again once the engine has returned, so no longjmp ever
+** crosses engine frames.
+*/
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lvfl.h"
+
+typedef struct learn_ctx {
+  lua_State *L;
+  pthread_mutex_t lock;
+  int loss_i;               /* stack slot of a Lua loss, 0 for a built-in one */
+  int out_i, grad_i, row_i; /* its views */
+  lvfl_view *out, *grad;
+  lvfl_rowview *row;
+  int progress_i;           /* stack slot of the progress bar object or function */
+  int progress_fn;          /* 1: a user function, 0: a bar object */
+  int on_epoch_i;
+  int failed;               /* a callback raised: message in err */
+  int stop_asked;           /* a callback returned "stop" */
+  char err[1024];
+} learn_ctx;
+
+static const char *const loss_names[] = {"logistic", "square", "multinomial", "hinge", NULL};
+static const int loss_kinds[] = {VFL_LOSS_LOGISTIC, VFL_LOSS_SQUARE, VFL_LOSS_MULTINOMIAL, VFL_LOSS_HINGE};
+
+int lvfl_loss_kind(const char *name) {
+  for (int i = 0; loss_names[i]; i++)
+    if (!strcmp(name, loss_names[i])) return loss_kinds[i];
+  return 0;
+}
+
+/* The error message at the top of the stack, whatever its type. */
+static const char *error_text(lua_State *L) {
+  const char *msg = lua_tostring(L, -1);
+  return msg ? msg : lua_isnil(L, -1) ? "nil error" : "(error object is not a string)";
+}
+
+static void fail_with(learn_ctx *c, const char *fmt, const char *a, const char *b) {
+  snprintf(c->err, sizeof c->err, fmt, a, b);
+  c->failed = 1;
+}
+
+/* -------------------------------------------------------------- the loss */
+
+/* Called by a worker thread for every example. */
+static int lua_loss(void *ud, vfl_loss_io *io, double *loss) {
+  learn_ctx *c = ud;
+  lua_State *L = c->L;
+  int rc = VFL_OK;
+  pthread_mutex_lock(&c->lock);
+  int top = lua_gettop(L);
+  c->out->p = (float *)io->out;
+  c->out->n = io->n_out;
+  c->grad->p = io->grad;
+  c->grad->n = io->n_out;
+  lvfl_rowview_set(c->row, io->row, io->row_id);
+  lua_pushvalue(L, c->loss_i);
+  lua_pushvalue(L, c->out_i);
+  lua_pushvalue(L, c->row_i);
+  lua_pushvalue(L, c->grad_i);
+  if (lua_pcall(L, 3, 1, 0) != LUA_OK) {
+    /* An interrupt (Ctrl-C in the REPL) may surface as an error inside the
+    ** loss: the stop flag is set then, and training just stops. */
+    if (lvfl_stop_requested()) {
+      *loss = 0;
+    } else {
+      char row[32];
+      snprintf(row, sizeof row, "%zu", io->row_id + 1);
+      fail_with(c, "the loss function failed on row %s: %s", row, error_text(L));
+      rc = VFL_ECALLBACK;
+    }
+  } else if (lua_type(L, -1) != LUA_TNUMBER) {
+    fail_with(c, "the loss function must return the loss (a number), got %s%s", lvfl_typename(L, -1), "");
+    rc = VFL_ECALLBACK;
+  } else {
+    *loss = (double)lua_tonumber(L, -1);
+  }
+  lua_settop(L, top);
+  /* The views point into the worker's buffers: dead until the next call. */
+  c->out->p = c->grad->p = NULL;
+  lvfl_rowview_end(c->row);
+  if (rc) vfl_set_error(c->err);
+  pthread_mutex_unlock(&c->lock);
+  return rc;
+}
+
+/* ------------------------------------------------ progress and on_epoch */
+
+static void push_progress(lua_State *L, const vfl_progress *p) {
+  lua_createtable(L, 0, 8);
+  lua_pushinteger(L, p->epoch);
+  lua_setfield(L, -2, "epoch");
+  lua_pushinteger(L, p->epochs);
+  lua_setfield(L, -2, "epochs");
+  lua_pushinteger(L, (lua_Integer)p->done);
+  lua_setfield(L, -2, "done");
+  lua_pushinteger(L, (lua_Integer)p->total);
+  lua_setfield(L, -2, "total");
+  lua_pushnumber(L, p->seconds);
+  lua_setfield(L, -2, "seconds");
+  lua_pushnumber(L, p->examples_per_s);
+  lua_setfield(L, -2, "examples_per_s");
+  lua_pushnumber(L, p->features_per_s);
+  lua_setfield(L, -2, "features_per_s");
+  lua_pushnumber(L, p->loss);
+  lua_setfield(L, -2, "loss");
+}
+
+/* Calls the function at slot fn (or method `method` of the object there)
+** with the progress table and extra leading args; 1 when it asked to stop
+** or failed. */
+static int call_back(learn_ctx *c, int fn, const char *method, const vfl_progress *p, int epoch_arg, const char *what) {
+  lua_State *L = c->L;
+  int top = lua_gettop(L);
+  int nargs = 1;
+  if (method) {
+    lua_getfield(L, fn, method);
+    if (lua_isnil(L, -1)) {
+      lua_settop(L, top);
+      return 0;
+    }
+    lua_pushvalue(L, fn);
+    nargs++;
+  } else {
+    lua_pushvalue(L, fn);
+  }
+  if (epoch_arg) {
+    lua_pushinteger(L, p->epoch);
+    nargs++;
+  }
+  push_progress(L, p);
+  int stop = 0;
+  if (lua_pcall(L, nargs, 1, 0) != LUA_OK) {
+    if (!lvfl_stop_requested()) fail_with(c, "%s failed: %s", what, error_text(L));
+    stop = 1;
+  } else if (lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "stop")) {
+    c->stop_asked = 1;
+    stop = 1;
+  }
+  lua_settop(L, top);
+  return stop;
+}
+
+static int on_progress(void *ud, const vfl_progress *p) {
+  learn_ctx *c = ud;
+  if (!c->progress_i) return 0;
+  pthread_mutex_lock(&c->lock);
+  int stop = call_back(c, c->progress_i, c->progress_fn ? NULL : "update", p, 0, "the progress function");
+  pthread_mutex_unlock(&c->lock);
+  return stop;
+}
+
+static int on_epoch(void *ud, const vfl_progress *p) {
+  learn_ctx *c = ud;
+  int stop = 0;
+  pthread_mutex_lock(&c->lock);
+  if (c->progress_i && !c->progress_fn) stop = call_back(c, c->progress_i, "epoch", p, 0, "the progress bar");
+  if (!stop && c->on_epoch_i) stop = call_back(c, c->on_epoch_i, NULL, p, 1, "on_epoch");
+  pthread_mutex_unlock(&c->lock);
+  return stop;
+}
+
+/* progress = true: the bar from lua/vfl/progress.lua, pushed at the top. */
+static void push_bar(lua_State *L, const vfl_train_options *o, size_t rows, const char *fname) {
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "vfl.progress");
+  if (lua_pcall(L, 1, 1, 0) != LUA_OK)
+    lvfl_error(L, "%s: progress = true needs lua/vfl/progress.lua on package.path: %s", fname, lua_tostring(L, -1));
+  lua_getfield(L, -1, "new");
+  lua_createtable(L, 0, 3);
+  lua_pushboolean(L, isatty(STDERR_FILENO));
+  lua_setfield(L, -2, "tty");
+  lua_pushinteger(L, o->epochs);
+  lua_setfield(L, -2, "epochs");
+  lua_pushinteger(L, (lua_Integer)rows);
+  lua_setfield(L, -2, "rows");
+  lua_call(L, 1, 1);
+  lua_remove(L, -2);
+}
+
+/* ----------------------------------------------------------------- learn */
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* net:learn(ds, loss, optim, {cores=, progress=, progress_every=, on_epoch=,
+** seed=, shuffle=, epochs=, batch=}) -> stats */
+static int m_learn(lua_State *L) {
+  const char *fname = "net:learn";
+  static const char *const known[] = {"cores",  "progress", "progress_every", "on_epoch", "seed",
+                                      "shuffle", "epochs",  "batch",          NULL};
+  lvfl_net *n = lvfl_checknet(L, 1, fname);
+  lvfl_dataset *d = lvfl_checkdataset(L, 2, fname, 1);
+  lua_settop(L, 5);
+  int is_fn = lua_isfunction(L, 3);
+  if (!is_fn && lua_type(L, 3) != LUA_TSTRING)
+    lvfl_argerror(L, 2, fname, "loss name or function expected, got %s", lvfl_typename(L, 3));
+  lvfl_optim *optim = NULL;
+  if (!lua_isnil(L, 4)) {
+    optim = luaL_testudata(L, 4, LVFL_OPTIM);
+    if (!optim) lvfl_argerror(L, 3, fname, "vfl.optim expected (vfl.optim.sgd{...}), got %s", lvfl_typename(L, 4));
+  }
+  lvfl_checkopts(L, 5, fname, known);
+  if (lua_isnil(L, 5)) {
+    lua_newtable(L); /* no options: an empty table reads the same */
+    lua_replace(L, 5);
+  }
+
+  vfl_train_options o;
+  vfl_train_defaults(&o);
+  if (optim) {
+    o.optim = optim->spec;
+    if (optim->epochs) o.epochs = optim->epochs;
+    if (optim->batch) o.batch = optim->batch;
+  }
+  o.epochs = (uint32_t)lvfl_optint(L, 5, "epochs", o.epochs, fname, 1, UINT32_MAX);
+  o.batch = (uint32_t)lvfl_optint(L, 5, "batch", o.batch, fname, 1, UINT32_MAX);
+  o.threads = (uint32_t)lvfl_optint(L, 5, "cores", 1, fname, 0, 4096);
+  o.seed = (uint64_t)lvfl_optint(L, 5, "seed", 1, fname, 0, INT64_MAX);
+  o.shuffle = lvfl_optbool(L, 5, "shuffle", 1, fname);
+
+  vfl_loss_spec loss = {0, NULL, NULL};
+  if (is_fn) {
+    if (o.threads != 1)
+      lvfl_error(L, "%s: a loss written in Lua runs on one core for now; pass {cores = 1} (asked for %s)", fname,
+                 o.threads ? "several" : "every core");
+    loss.kind = VFL_LOSS_CUSTOM;
+  } else {
+    loss.kind = lvfl_loss_kind(lua_tostring(L, 3));
+    if (!loss.kind)
+      lvfl_argerror(L, 2, fname, "unknown loss '%s' (logistic, square, multinomial, hinge, or a function)",
+                    lua_tostring(L, 3));
+  }
+  if (!d->ds || vfl_dataset_rows(d->ds) == 0) lvfl_error(L, "%s: the dataset has no rows", fname);
+  lvfl_net_ensure_ready(L, 1, fname);
+
+  /* The context lives in a userdata: nothing leaks if a later step raises. */
+  learn_ctx *c = lua_newuserdata(L, sizeof *c);
+  memset(c, 0, sizeof *c);
+  c->L = L;
+  if (is_fn) {
+    c->loss_i = 3;
+    c->out = lvfl_view_new(L, "output", 0);
+    c->out_i = lua_gettop(L);
+    c->grad = lvfl_view_new(L, "gradient", 1);
+    c->grad_i = lua_gettop(L);
+    c->row = lvfl_rowview_new(L, d->ds);
+    c->row_i = lua_gettop(L);
+    loss.fn = lua_loss;
+    loss.ud = c;
+  }
+  lua_getfield(L, 5, "on_epoch");
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+  } else {
+    if (!lua_isfunction(L, -1)) lvfl_error(L, "%s: option 'on_epoch' must be a function, got %s", fname, lvfl_typename(L, -1));
+    c->on_epoch_i = lua_gettop(L);
+  }
+  lua_getfield(L, 5, "progress");
+  double every = 1.0;
+  if (lua_isfunction(L, -1)) {
+    c->progress_i = lua_gettop(L);
+    c->progress_fn = 1;
+  } else if (lua_toboolean(L, -1)) {
+    if (lua_type(L, -1) != LUA_TBOOLEAN)
+      lvfl_error(L, "%s: option 'progress' must be a boolean or a function, got %s", fname, lvfl_typename(L, -1));
+    lua_pop(L, 1);
+    push_bar(L, &o, vfl_dataset_rows(d->ds), fname);
+    c->progress_i = lua_gettop(L);
+    lua_getfield(L, -1, "every");
+    if (lua_type(L, -1) == LUA_TNUMBER) every = lua_tonumber(L, -1);
+    lua_pop(L, 1);
+  } else {
+    if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TBOOLEAN)
+      lvfl_error(L, "%s: option 'progress' must be a boolean or a function, got %s", fname, lvfl_typename(L, -1));
+    lua_pop(L, 1);
+  }
+  o.progress_every = lvfl_optnum(L, 5, "progress_every", every, fname);
+  if (!(o.progress_every > 0)) lvfl_error(L, "%s: option 'progress_every' must be above 0", fname);
+  o.on_progress = on_progress;
+  o.progress_ud = c;
+  o.on_epoch = on_epoch;
+  o.epoch_ud = c;
+  vfl_progress result;
+  memset(&result, 0, sizeof result);
+  o.result = &result;
+  lvfl_stop_reset();
+  o.stop = lvfl_stop_flag();
+
+  /* Callbacks push a few values on this stack while the engine runs. */
+  luaL_checkstack(L, 32, "net:learn");
+  pthread_mutex_init(&c->lock, NULL);
+  double started = now();
+  int rc = vfl_net_learn(n->net, d->ds, &loss, &o);
+  double seconds = now() - started;
+  pthread_mutex_destroy(&c->lock);
+  int stopped = rc == VFL_ESTOPPED;
+  int interrupted = stopped && lvfl_stop_requested();
+
+  if (c->progress_i && !c->progress_fn) {
+    /* The bar's last line; a failure here must not hide the result. */
+    lua_getfield(L, c->progress_i, "finish");
+    if (lua_isfunction(L, -1)) {
+      lua_pushvalue(L, c->progress_i);
+      push_progress(L, &result);
+      lua_pushboolean(L, stopped);
+      if (lua_pcall(L, 3, 0, 0) != LUA_OK) lua_pop(L, 1);
+    } else {
+      lua_pop(L, 1);
+    }
+  }
+  if (c->failed) return lvfl_error(L, "%s: %s", fname, c->err);
+  if (rc && !stopped) return lvfl_engine_error(L, fname, rc);
+
+  lua_createtable(L, 0, 8);
+  lua_pushinteger(L, result.epoch);
+  lua_setfield(L, -2, "epochs");
+  lua_pushnumber(L, result.loss);
+  lua_setfield(L, -2, "loss");
+  lua_pushnumber(L, seconds);
+  lua_setfield(L, -2, "seconds");
+  lua_pushnumber(L, result.examples_per_s);
+  lua_setfield(L, -2, "examples_per_s");
+  lua_pushboolean(L, stopped);
+  lua_setfield(L, -2, "stopped");
+  if (stopped) {
+    lua_pushstring(L, interrupted ? "interrupted" : c->stop_asked ? "callback" : "stopped");
+    lua_setfield(L, -2, "reason");
+  }
+  return 1;
+}
+
+void lvfl_open_learn(lua_State *L) {
+  luaL_getmetatable(L, LVFL_NET);
+  lua_getfield(L, -1, "methods");
+  lua_pushcfunction(L, m_learn);
+  lua_setfield(L, -2, "learn");
+  lua_pop(L, 2);
+}

@@ -1,0 +1,122 @@
+/*
+** lmetrics.c -- vfl.metrics: a net's figures on a dataset, computed in C.
+**
+**   vfl.metrics.evaluate(net, ds [, {"logloss", "accuracy", "auc", "rmse"}])
+**   vfl.metrics.logloss(net, ds), .accuracy, .auc, .rmse
+**   vfl.metrics.auc(scores, labels)   -- two Lua lists
+*/
+#include <math.h>
+#include <string.h>
+
+#include "lvfl.h"
+
+static const char *const metric_names[] = {"logloss", "accuracy", "auc", "rmse", "rows", NULL};
+
+static double metric_value(const vfl_metrics *m, int i) {
+  switch (i) {
+  case 0: return m->logloss;
+  case 1: return m->accuracy;
+  case 2: return m->auc;
+  case 3: return m->rmse;
+  default: return (double)m->rows;
+  }
+}
+
+static int metric_find(const char *name) {
+  for (int i = 0; metric_names[i]; i++)
+    if (!strcmp(name, metric_names[i])) return i;
+  return -1;
+}
+
+static void compute(lua_State *L, vfl_metrics *m, const char *fname) {
+  lvfl_net *n = lvfl_checknet(L, 1, fname);
+  lvfl_dataset *d = lvfl_checkdataset(L, 2, fname, 2);
+  if (!vfl_net_ready(n->net))
+    lvfl_error(L, "%s: the net is not initialised yet (call net:init{} or net:learn first)", fname);
+  if (!d->ds || !vfl_dataset_rows(d->ds)) lvfl_error(L, "%s: the dataset has no rows", fname);
+  int rc = vfl_metrics_eval(n->net, d->ds, m);
+  if (rc) lvfl_engine_error(L, fname, rc);
+}
+
+static int l_evaluate(lua_State *L) {
+  const char *fname = "vfl.metrics.evaluate";
+  int want[5] = {1, 1, 1, 1, 1};
+  if (!lua_isnoneornil(L, 3)) {
+    if (!lua_istable(L, 3)) lvfl_argerror(L, 3, fname, "list of metric names expected, got %s", lvfl_typename(L, 3));
+    memset(want, 0, sizeof want);
+    size_t k = lua_rawlen(L, 3);
+    for (size_t i = 1; i <= k; i++) {
+      lua_rawgeti(L, 3, (lua_Integer)i);
+      const char *name = lua_tostring(L, -1);
+      int m = name ? metric_find(name) : -1;
+      if (m < 0)
+        lvfl_error(L, "%s: unknown metric '%s' (logloss, accuracy, auc, rmse, rows)", fname,
+                   name ? name : lvfl_typename(L, -1));
+      want[m] = 1;
+      lua_pop(L, 1);
+    }
+  }
+  vfl_metrics m;
+  compute(L, &m, fname);
+  lua_createtable(L, 0, 5);
+  for (int i = 0; metric_names[i]; i++) {
+    if (!want[i]) continue;
+    if (i == 4)
+      lua_pushinteger(L, (lua_Integer)m.rows);
+    else
+      lua_pushnumber(L, metric_value(&m, i));
+    lua_setfield(L, -2, metric_names[i]);
+  }
+  return 1;
+}
+
+static int one_metric(lua_State *L) {
+  int i = (int)lua_tointeger(L, lua_upvalueindex(1));
+  const char *fname = lua_tostring(L, lua_upvalueindex(2));
+  vfl_metrics m;
+  compute(L, &m, fname);
+  lua_pushnumber(L, metric_value(&m, i));
+  return 1;
+}
+
+/* auc(net, ds), or auc(scores, labels) over two Lua lists. */
+static int l_auc(lua_State *L) {
+  const char *fname = "vfl.metrics.auc";
+  if (!lua_istable(L, 1)) {
+    vfl_metrics m;
+    compute(L, &m, fname);
+    lua_pushnumber(L, m.auc);
+    return 1;
+  }
+  if (!lua_istable(L, 2)) lvfl_argerror(L, 2, fname, "table of labels expected, got %s", lvfl_typename(L, 2));
+  size_t n = lua_rawlen(L, 1);
+  if (lua_rawlen(L, 2) != n) lvfl_error(L, "%s: %zu scores but %zu labels", fname, n, (size_t)lua_rawlen(L, 2));
+  float *buf = lua_newuserdata(L, 2 * (n ? n : 1) * sizeof *buf);
+  for (size_t i = 0; i < n; i++) {
+    lua_rawgeti(L, 1, (lua_Integer)i + 1);
+    lua_rawgeti(L, 2, (lua_Integer)i + 1);
+    if (lua_type(L, -2) != LUA_TNUMBER || lua_type(L, -1) != LUA_TNUMBER)
+      lvfl_error(L, "%s: entry %zu of the scores or labels is not a number", fname, i + 1);
+    buf[i] = (float)lua_tonumber(L, -2);
+    buf[n + i] = (float)lua_tonumber(L, -1);
+    lua_pop(L, 2);
+  }
+  lua_pushnumber(L, vfl_metrics_auc(buf, buf + n, n));
+  return 1;
+}
+
+void lvfl_open_metrics(lua_State *L) {
+  lua_newtable(L);
+  lua_pushcfunction(L, l_evaluate);
+  lua_setfield(L, -2, "evaluate");
+  for (int i = 0; i < 4; i++) {
+    if (i == 2) continue;
+    lua_pushinteger(L, i);
+    lua_pushfstring(L, "vfl.metrics.%s", metric_names[i]);
+    lua_pushcclosure(L, one_metric, 2);
+    lua_setfield(L, -2, metric_names[i]);
+  }
+  lua_pushcfunction(L, l_auc);
+  lua_setfield(L, -2, "auc");
+  lua_setfield(L, -2, "metrics");
+}

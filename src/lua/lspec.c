@@ -1,0 +1,399 @@
+/*
+** lspec.c -- the small descriptions a net is built from: vfl.layers.*,
+** vfl.priors.* and vfl.optim.*. They are plain values (userdata holding the
+** engine's spec structs) until a net uses them, so one layer or optimizer
+** can be reused across nets.
+*/
+#include <stdio.h>
+#include <string.h>
+
+#include "lvfl.h"
+
+/* ---------------------------------------------------------------- layers */
+
+/* Reads {name=} and stores the name in the layer's user value. */
+static void layer_name_opt(lua_State *L, int layer, int opts, const char *fname) {
+  const char *name = lvfl_optstring(L, opts, "name", NULL, fname);
+  if (!name) return;
+  if (!*name) lvfl_error(L, "%s: option 'name' must not be empty", fname);
+  lvfl_pushuv(L, layer);
+  lua_pushstring(L, name);
+  lua_setfield(L, -2, "name");
+  lua_pop(L, 1);
+}
+
+static lvfl_layer *new_layer(lua_State *L, int kind, const char *kindname, uint32_t n_crosses) {
+  lvfl_layer *l = lvfl_newobject(L, sizeof *l + 2 * (size_t)n_crosses * sizeof(uint32_t), LVFL_LAYER);
+  l->spec.kind = kind;
+  l->kind = kindname;
+  return l;
+}
+
+static int input_layer(lua_State *L, int input_kind, const char *kindname, const char *fname) {
+  static const char *const known[] = {"name", NULL};
+  uint32_t dim = (uint32_t)lvfl_checkint(L, 1, fname, "argument #1 (dim)", 1, UINT32_MAX);
+  lvfl_checkopts(L, 2, fname, known);
+  lvfl_layer *l = new_layer(L, VFL_LAYER_INPUT, kindname, 0);
+  l->spec.input_kind = input_kind;
+  l->spec.dim = dim;
+  layer_name_opt(L, lua_gettop(L), 2, fname);
+  return 1;
+}
+
+static int l_sparse(lua_State *L) { return input_layer(L, VFL_INPUT_SPARSE, "sparse", "vfl.layers.sparse"); }
+static int l_dense(lua_State *L) { return input_layer(L, VFL_INPUT_DENSE, "dense", "vfl.layers.dense"); }
+static int l_grouped(lua_State *L) { return input_layer(L, VFL_INPUT_GROUPED, "grouped", "vfl.layers.grouped"); }
+
+static void check_prior_value(lua_State *L, int idx, const char *fname) {
+  if (luaL_testudata(L, idx, LVFL_PRIOR)) return;
+  if (lua_istable(L, idx)) {
+    size_t n = lua_rawlen(L, idx);
+    for (size_t i = 1; i <= n; i++) {
+      lua_rawgeti(L, idx, (lua_Integer)i);
+      if (!luaL_testudata(L, -1, LVFL_PRIOR))
+        lvfl_error(L, "%s: option 'prior' entry %zu must be a vfl.prior, got %s", fname, i, lvfl_typename(L, -1));
+      lua_pop(L, 1);
+    }
+    if (n) return;
+  }
+  lvfl_error(L, "%s: option 'prior' must be a vfl.prior (vfl.priors.l2(...)) or a list of them, got %s", fname,
+             lvfl_typename(L, idx));
+}
+
+/* vfl.layers.linear(out, {intercept=true, mean=false, prior=, optim=, name=}) */
+static int l_linear(lua_State *L) {
+  const char *fname = "vfl.layers.linear";
+  static const char *const known[] = {"intercept", "mean", "prior", "optim", "name", NULL};
+  uint32_t out = (uint32_t)lvfl_checkint(L, 1, fname, "argument #1 (outputs)", 1, UINT32_MAX);
+  lvfl_checkopts(L, 2, fname, known);
+  int intercept = lvfl_optbool(L, 2, "intercept", 1, fname);
+  int mean = lvfl_optbool(L, 2, "mean", 0, fname);
+  lvfl_layer *l = new_layer(L, VFL_LAYER_LINEAR, "linear", 0);
+  int li = lua_gettop(L);
+  l->spec.dim = out;
+  l->spec.intercept = intercept;
+  l->spec.mean = mean;
+  layer_name_opt(L, li, 2, fname);
+  if (lua_istable(L, 2)) {
+    lua_getfield(L, 2, "prior");
+    if (!lua_isnil(L, -1)) {
+      check_prior_value(L, -1, fname);
+      lvfl_pushuv(L, li);
+      lua_pushvalue(L, -2);
+      lua_setfield(L, -2, "prior");
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    lua_getfield(L, 2, "optim");
+    if (!lua_isnil(L, -1)) {
+      if (!luaL_testudata(L, -1, LVFL_OPTIM))
+        lvfl_error(L, "%s: option 'optim' must be a vfl.optim (vfl.optim.adam{...}), got %s", fname,
+                   lvfl_typename(L, -1));
+      lvfl_pushuv(L, li);
+      lua_pushvalue(L, -2);
+      lua_setfield(L, -2, "optim");
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  lua_settop(L, li);
+  return 1;
+}
+
+static int simple_layer(lua_State *L, int kind, const char *kindname, const char *fname) {
+  static const char *const known[] = {"name", NULL};
+  lvfl_checkopts(L, 1, fname, known);
+  new_layer(L, kind, kindname, 0);
+  layer_name_opt(L, lua_gettop(L), 1, fname);
+  return 1;
+}
+
+static int l_relu(lua_State *L) { return simple_layer(L, VFL_LAYER_RELU, "relu", "vfl.layers.relu"); }
+static int l_tanh(lua_State *L) { return simple_layer(L, VFL_LAYER_TANH, "tanh", "vfl.layers.tanh"); }
+static int l_selu(lua_State *L) { return simple_layer(L, VFL_LAYER_SELU, "selu", "vfl.layers.selu"); }
+static int l_sigmoid(lua_State *L) { return simple_layer(L, VFL_LAYER_SIGMOID, "sigmoid", "vfl.layers.sigmoid"); }
+
+static int l_dropout(lua_State *L) {
+  const char *fname = "vfl.layers.dropout";
+  static const char *const known[] = {"name", NULL};
+  double rate = lvfl_checknum(L, 1, fname, "argument #1 (rate)");
+  if (!(rate >= 0 && rate < 1)) lvfl_error(L, "%s: argument #1 (rate) must be in [0, 1), got %g", fname, rate);
+  lvfl_checkopts(L, 2, fname, known);
+  lvfl_layer *l = new_layer(L, VFL_LAYER_DROPOUT, "dropout", 0);
+  l->spec.rate = (float)rate;
+  layer_name_opt(L, lua_gettop(L), 2, fname);
+  return 1;
+}
+
+/* vfl.layers.cross{bits=, pairs={{1,2},{1,3}}, name=}: group ids are 1-based
+** here, like vfl.hash.group's. */
+static int l_cross(lua_State *L) {
+  const char *fname = "vfl.layers.cross";
+  static const char *const known[] = {"bits", "pairs", "name", NULL};
+  if (!lua_istable(L, 1)) lvfl_argerror(L, 1, fname, "table {bits=, pairs=} expected, got %s", lvfl_typename(L, 1));
+  lvfl_checkopts(L, 1, fname, known);
+  uint32_t bits = (uint32_t)lvfl_optint(L, 1, "bits", 0, fname, 1, 31);
+  if (!bits) lvfl_error(L, "%s: option 'bits' is required", fname);
+  lua_getfield(L, 1, "pairs");
+  if (!lua_istable(L, -1) || lua_rawlen(L, -1) == 0)
+    lvfl_error(L, "%s: option 'pairs' must be a non-empty list of group pairs like {{1, 2}}", fname);
+  uint32_t n = (uint32_t)lua_rawlen(L, -1);
+  int pairs = lua_gettop(L);
+  lvfl_layer *l = new_layer(L, VFL_LAYER_CROSS, "cross", n);
+  for (uint32_t i = 0; i < n; i++) {
+    lua_rawgeti(L, pairs, (lua_Integer)i + 1);
+    if (!lua_istable(L, -1) || lua_rawlen(L, -1) != 2)
+      lvfl_error(L, "%s: pairs[%u] must be a pair of group ids like {1, 2}", fname, i + 1);
+    for (int k = 0; k < 2; k++) {
+      lua_rawgeti(L, -1, k + 1);
+      char what[64];
+      snprintf(what, sizeof what, "pairs[%u][%d] (a group id)", i + 1, k + 1);
+      l->crosses[2 * i + (uint32_t)k] = (uint32_t)lvfl_checkint(L, -1, fname, what, 1, 256) - 1;
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  l->spec.cross_bits = bits;
+  l->spec.n_crosses = n;
+  l->spec.crosses = l->crosses;
+  layer_name_opt(L, lua_gettop(L), 1, fname);
+  return 1;
+}
+
+/* A short description, also used by tostring(net). */
+void lvfl_layer_describe(const vfl_layer_spec *s, char *buf, size_t size) {
+  switch (s->kind) {
+  case VFL_LAYER_INPUT:
+    snprintf(buf, size, "%s(%u)",
+             s->input_kind == VFL_INPUT_DENSE ? "dense" : s->input_kind == VFL_INPUT_GROUPED ? "grouped" : "sparse", s->dim);
+    break;
+  case VFL_LAYER_LINEAR:
+    snprintf(buf, size, "linear(%u%s%s)", s->dim, s->intercept ? "" : ", no intercept", s->mean ? ", mean" : "");
+    break;
+  case VFL_LAYER_RELU: snprintf(buf, size, "relu"); break;
+  case VFL_LAYER_TANH: snprintf(buf, size, "tanh"); break;
+  case VFL_LAYER_SELU: snprintf(buf, size, "selu"); break;
+  case VFL_LAYER_SIGMOID: snprintf(buf, size, "sigmoid"); break;
+  case VFL_LAYER_DROPOUT: snprintf(buf, size, "dropout(%g)", (double)s->rate); break;
+  case VFL_LAYER_CROSS: snprintf(buf, size, "cross(%u pairs, %u bits)", s->n_crosses, s->cross_bits); break;
+  default: snprintf(buf, size, "layer kind %d", s->kind); break;
+  }
+}
+
+static int layer_tostring(lua_State *L) {
+  lvfl_layer *l = lua_touserdata(L, 1);
+  char buf[128];
+  lvfl_layer_describe(&l->spec, buf, sizeof buf);
+  lua_pushfstring(L, "vfl.layers.%s", buf);
+  return 1;
+}
+
+/* layer.kind, layer.dim, layer.name, layer.prior, layer.optim */
+static int layer_index(lua_State *L) {
+  lvfl_layer *l = lua_touserdata(L, 1);
+  const char *k = lua_tostring(L, 2);
+  if (k && !strcmp(k, "kind")) return lua_pushstring(L, l->kind), 1;
+  if (k && !strcmp(k, "dim")) return lua_pushinteger(L, l->spec.dim), 1;
+  if (k && (!strcmp(k, "name") || !strcmp(k, "prior") || !strcmp(k, "optim"))) {
+    lvfl_pushuv(L, 1);
+    lua_getfield(L, -1, k);
+    return 1;
+  }
+  lua_pushvalue(L, 2);
+  lua_rawget(L, lua_upvalueindex(1));
+  return 1;
+}
+
+/* ---------------------------------------------------------------- priors */
+
+static const char *prior_kind(int kind) {
+  return kind == VFL_PRIOR_L2 ? "l2" : kind == VFL_PRIOR_L1 ? "l1" : "positive";
+}
+
+/* Common options: parent= (a parent's name or 1-based position). */
+static void prior_parent_opt(lua_State *L, int prior, int opts, const char *fname) {
+  if (!lua_istable(L, opts)) return;
+  lua_getfield(L, opts, "parent");
+  if (!lua_isnil(L, -1)) {
+    if (lua_type(L, -1) != LUA_TSTRING) lvfl_checkint(L, -1, fname, "option 'parent'", 1, 65536);
+    lvfl_pushuv(L, prior);
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, "parent");
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
+static lvfl_prior *new_prior(lua_State *L, int kind, double lambda) {
+  lvfl_prior *p = lvfl_newobject(L, sizeof *p, LVFL_PRIOR);
+  p->spec.kind = kind;
+  p->spec.lambda = (float)lambda;
+  p->spec.parent = -1;
+  return p;
+}
+
+static double check_lambda(lua_State *L, const char *fname) {
+  double lambda = lvfl_checknum(L, 1, fname, "argument #1 (lambda)");
+  if (!(lambda >= 0)) lvfl_error(L, "%s: argument #1 (lambda) must be >= 0, got %g", fname, lambda);
+  return lambda;
+}
+
+/* vfl.priors.l2(lambda, {per_feature=, center=, parent=}) */
+static int l_l2(lua_State *L) {
+  const char *fname = "vfl.priors.l2";
+  static const char *const known[] = {"per_feature", "center", "parent", NULL};
+  double lambda = check_lambda(L, fname);
+  lvfl_checkopts(L, 2, fname, known);
+  new_prior(L, VFL_PRIOR_L2, lambda);
+  int p = lua_gettop(L);
+  prior_parent_opt(L, p, 2, fname);
+  if (lua_istable(L, 2)) {
+    const char *keys[] = {"per_feature", "center"};
+    for (int i = 0; i < 2; i++) {
+      lua_getfield(L, 2, keys[i]);
+      if (!lua_isnil(L, -1)) {
+        if (!lua_istable(L, -1))
+          lvfl_error(L, "%s: option '%s' must be a table of numbers, got %s", fname, keys[i], lvfl_typename(L, -1));
+        lvfl_pushuv(L, p);
+        lua_pushvalue(L, -2);
+        lua_setfield(L, -2, keys[i]);
+        lua_pop(L, 1);
+      }
+      lua_pop(L, 1);
+    }
+  }
+  return 1;
+}
+
+static int l_l1(lua_State *L) {
+  const char *fname = "vfl.priors.l1";
+  static const char *const known[] = {"parent", NULL};
+  double lambda = check_lambda(L, fname);
+  lvfl_checkopts(L, 2, fname, known);
+  new_prior(L, VFL_PRIOR_L1, lambda);
+  prior_parent_opt(L, lua_gettop(L), 2, fname);
+  return 1;
+}
+
+static int l_positive(lua_State *L) {
+  const char *fname = "vfl.priors.positive";
+  static const char *const known[] = {"parent", NULL};
+  lvfl_checkopts(L, 1, fname, known);
+  new_prior(L, VFL_PRIOR_POSITIVE, 0);
+  prior_parent_opt(L, lua_gettop(L), 1, fname);
+  return 1;
+}
+
+void lvfl_prior_describe(lua_State *L, int idx, char *buf, size_t size) {
+  lvfl_prior *p = lua_touserdata(L, idx);
+  lvfl_pushuv(L, idx);
+  lua_getfield(L, -1, "per_feature");
+  lua_getfield(L, -2, "center");
+  const char *extra = !lua_isnil(L, -2) ? ", per feature" : "";
+  const char *center = !lua_isnil(L, -1) ? ", centred" : "";
+  lua_pop(L, 3);
+  if (p->spec.kind == VFL_PRIOR_POSITIVE)
+    snprintf(buf, size, "positive");
+  else
+    snprintf(buf, size, "%s(%g%s%s)", prior_kind(p->spec.kind), (double)p->spec.lambda, extra, center);
+}
+
+static int prior_tostring(lua_State *L) {
+  char buf[128];
+  lvfl_prior_describe(L, 1, buf, sizeof buf);
+  lua_pushfstring(L, "vfl.priors.%s", buf);
+  return 1;
+}
+
+/* ------------------------------------------------------------ optimizers */
+
+static const char *optim_name(int kind) {
+  return kind == VFL_OPTIM_SGD ? "sgd" : kind == VFL_OPTIM_ADAGRAD ? "adagrad" : "adam";
+}
+
+/* vfl.optim.<kind>{lr=, epochs=, batch=, ...} or vfl.optim.<kind>(lr) */
+static int new_optim(lua_State *L, int kind, double lr, const char *fname) {
+  static const char *const known_sgd[] = {"lr", "epochs", "batch", NULL};
+  static const char *const known_adagrad[] = {"lr", "eps", "epochs", "batch", NULL};
+  static const char *const known_adam[] = {"lr", "beta1", "beta2", "eps", "epochs", "batch", NULL};
+  if (lua_type(L, 1) == LUA_TNUMBER) {
+    lr = lua_tonumber(L, 1);
+    lua_settop(L, 0);
+  }
+  lvfl_checkopts(L, 1, fname,
+                 kind == VFL_OPTIM_SGD ? known_sgd : kind == VFL_OPTIM_ADAGRAD ? known_adagrad : known_adam);
+  lr = lvfl_optnum(L, 1, "lr", lr, fname);
+  if (!(lr > 0)) lvfl_error(L, "%s: the learning rate must be above 0, got %g", fname, lr);
+  lvfl_optim *o = lvfl_newobject(L, sizeof *o, LVFL_OPTIM);
+  o->spec.kind = kind;
+  o->spec.lr = (float)lr;
+  o->spec.beta1 = (float)lvfl_optnum(L, 1, "beta1", 0.9, fname);
+  o->spec.beta2 = (float)lvfl_optnum(L, 1, "beta2", 0.999, fname);
+  o->spec.eps = (float)lvfl_optnum(L, 1, "eps", 1e-8, fname);
+  if (kind == VFL_OPTIM_ADAM && !(o->spec.beta1 >= 0 && o->spec.beta1 < 1 && o->spec.beta2 >= 0 && o->spec.beta2 < 1))
+    lvfl_error(L, "%s: beta1 and beta2 must be in [0, 1)", fname);
+  if (!(o->spec.eps > 0)) lvfl_error(L, "%s: option 'eps' must be above 0", fname);
+  o->epochs = (uint32_t)lvfl_optint(L, 1, "epochs", 0, fname, 1, UINT32_MAX);
+  o->batch = (uint32_t)lvfl_optint(L, 1, "batch", 0, fname, 1, UINT32_MAX);
+  return 1;
+}
+
+static int l_sgd(lua_State *L) { return new_optim(L, VFL_OPTIM_SGD, 0.1, "vfl.optim.sgd"); }
+static int l_adagrad(lua_State *L) { return new_optim(L, VFL_OPTIM_ADAGRAD, 0.1, "vfl.optim.adagrad"); }
+static int l_adam(lua_State *L) { return new_optim(L, VFL_OPTIM_ADAM, 1e-3, "vfl.optim.adam"); }
+
+void lvfl_optim_describe(const lvfl_optim *o, char *buf, size_t size) {
+  int n = snprintf(buf, size, "%s{lr=%g", optim_name(o->spec.kind), (double)o->spec.lr);
+  if (n > 0 && (size_t)n < size && o->epochs) n += snprintf(buf + n, size - (size_t)n, ", epochs=%u", o->epochs);
+  if (n > 0 && (size_t)n < size && o->batch) n += snprintf(buf + n, size - (size_t)n, ", batch=%u", o->batch);
+  if (n > 0 && (size_t)n < size) snprintf(buf + n, size - (size_t)n, "}");
+}
+
+static int optim_tostring(lua_State *L) {
+  char buf[128];
+  lvfl_optim_describe(lua_touserdata(L, 1), buf, sizeof buf);
+  lua_pushfstring(L, "vfl.optim.%s", buf);
+  return 1;
+}
+
+/* o.kind, o.lr, o.epochs, o.batch, o.beta1, o.beta2, o.eps */
+static int optim_index(lua_State *L) {
+  lvfl_optim *o = lua_touserdata(L, 1);
+  const char *k = lua_tostring(L, 2);
+  if (k) {
+    if (!strcmp(k, "kind")) return lua_pushstring(L, optim_name(o->spec.kind)), 1;
+    if (!strcmp(k, "lr")) return lua_pushnumber(L, o->spec.lr), 1;
+    if (!strcmp(k, "beta1")) return lua_pushnumber(L, o->spec.beta1), 1;
+    if (!strcmp(k, "beta2")) return lua_pushnumber(L, o->spec.beta2), 1;
+    if (!strcmp(k, "eps")) return lua_pushnumber(L, o->spec.eps), 1;
+    if (!strcmp(k, "epochs")) return o->epochs ? lua_pushinteger(L, o->epochs) : lua_pushnil(L), 1;
+    if (!strcmp(k, "batch")) return o->batch ? lua_pushinteger(L, o->batch) : lua_pushnil(L), 1;
+  }
+  lua_pushvalue(L, 2);
+  lua_rawget(L, lua_upvalueindex(1));
+  return 1;
+}
+
+void lvfl_open_spec(lua_State *L) {
+  static const luaL_Reg layers[] = {{"sparse", l_sparse}, {"dense", l_dense},     {"grouped", l_grouped},
+                                    {"linear", l_linear}, {"relu", l_relu},       {"tanh", l_tanh},
+                                    {"selu", l_selu},     {"sigmoid", l_sigmoid}, {"dropout", l_dropout},
+                                    {"cross", l_cross},   {NULL, NULL}};
+  static const luaL_Reg priors[] = {{"l2", l_l2}, {"l1", l_l1}, {"positive", l_positive}, {NULL, NULL}};
+  static const luaL_Reg optim[] = {{"sgd", l_sgd}, {"adagrad", l_adagrad}, {"adam", l_adam}, {NULL, NULL}};
+  static const luaL_Reg layer_meta[] = {{"__tostring", layer_tostring}, {NULL, NULL}};
+  static const luaL_Reg prior_meta[] = {{"__tostring", prior_tostring}, {NULL, NULL}};
+  static const luaL_Reg optim_meta[] = {{"__tostring", optim_tostring}, {NULL, NULL}};
+  lvfl_newclass(L, LVFL_LAYER, NULL, layer_meta, layer_index);
+  lua_pop(L, 1);
+  lvfl_newclass(L, LVFL_PRIOR, NULL, prior_meta, NULL);
+  lua_pop(L, 1);
+  lvfl_newclass(L, LVFL_OPTIM, NULL, optim_meta, optim_index);
+  lua_pop(L, 1);
+  luaL_newlib(L, layers);
+  lua_setfield(L, -2, "layers");
+  luaL_newlib(L, priors);
+  lua_setfield(L, -2, "priors");
+  luaL_newlib(L, optim);
+  lua_setfield(L, -2, "optim");
+}

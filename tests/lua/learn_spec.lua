@@ -1,0 +1,279 @@
+-- net:learn: built-in and Lua losses, nonlinear problems, callbacks,
+-- stopping, progress, and errors.
+local vfl = require "vfl"
+
+local function err(f, ...)
+  local ok, msg = pcall(f, ...)
+  assert.is_false(ok, "expected an error")
+  return msg
+end
+
+-- XOR of two binary variables, one-hot encoded: features 1/2 for a, 3/4 for b.
+local function xor_data(n)
+  return vfl.dataset(function(emit)
+    for i = 0, n - 1 do
+      local a, b = i % 2, math.floor(i / 2) % 2
+      emit{label = (a + b) % 2, features = vfl.sparse{[1 + a] = 1, [3 + b] = 1}}
+    end
+  end)
+end
+
+local function small_mlp(seed)
+  return vfl.net():stack(vfl.layers.sparse(4)):stack(vfl.layers.linear(4)):stack(vfl.layers.tanh())
+    :stack(vfl.layers.linear(1)):init{seed = seed, scale = 0.5}
+end
+
+-- The logistic loss written in Lua.
+local function logistic(out, row, grad)
+  local y = row.label > 0 and 1 or -1
+  local m = -y * out[1]
+  grad[1] = -y / (1 + math.exp(-m))
+  if m > 0 then return m + math.log(1 + math.exp(-m)) end
+  return math.log(1 + math.exp(m))
+end
+
+-- Sleeps about s seconds of CPU (no os.sleep in plain Lua).
+local function spin(s)
+  local t = os.clock()
+  while os.clock() - t < s do end
+end
+
+describe("net:learn", function()
+  it("cannot learn XOR linearly but can with a hidden layer", function()
+    local ds = xor_data(400)
+    local lin = vfl.net():stack(vfl.layers.sparse(4)):stack(vfl.layers.linear(1))
+    lin:learn(ds, "logistic", vfl.optim.adagrad{lr = 0.5, epochs = 20})
+    assert.is_true(vfl.metrics.accuracy(lin, ds) <= 0.75)
+    local net = vfl.net():stack(vfl.layers.sparse(4)):stack(vfl.layers.linear(8)):stack(vfl.layers.tanh())
+      :stack(vfl.layers.linear(1))
+    net:init{seed = 3, scale = 0.5}
+    local stats = net:learn(ds, "logistic", vfl.optim.adagrad{lr = 0.3, epochs = 50})
+    assert.are.equal(1, vfl.metrics.accuracy(net, ds))
+    assert.are.equal(50, stats.epochs)
+    assert.is_false(stats.stopped)
+    assert.is_true(stats.loss < 0.1)
+    assert.is_true(stats.seconds >= 0)
+    assert.are.equal("sigmoid", net:link())
+    local p = net:predict(vfl.sparse{[2] = 1, [3] = 1})[1] -- a=1, b=0: XOR is 1
+    assert.is_true(p > 0.9, p)
+  end)
+
+  it("initialises an uninitialised net itself", function()
+    local net = vfl.net():stack(vfl.layers.sparse(4)):stack(vfl.layers.linear(1))
+    net:learn(xor_data(8), "square")
+    assert.is_number(net:forward(vfl.sparse{[1] = 1})[1])
+  end)
+
+  it("accepts a loss written in Lua that matches the built-in logistic", function()
+    local ds = xor_data(200)
+    local a, b = small_mlp(7), small_mlp(7)
+    local sa = a:learn(ds, "logistic", vfl.optim.sgd{lr = 0.1, epochs = 3})
+    local sb = b:learn(ds, logistic, vfl.optim.sgd{lr = 0.1, epochs = 3})
+    assert.is_true(math.abs(sa.loss - sb.loss) < 1e-6, sa.loss .. " vs " .. sb.loss)
+    local wa, wb = a:params("linear1"), b:params("linear1")
+    for i = 1, #wa do assert.is_true(math.abs(wa[i] - wb[i]) < 1e-5) end
+    b:set_link("sigmoid") -- a Lua loss does not set the link
+    for _, x in ipairs{vfl.sparse{[1] = 1, [3] = 1}, vfl.sparse{[2] = 1, [3] = 1}} do
+      assert.is_true(math.abs(a:predict(x)[1] - b:predict(x)[1]) < 1e-5)
+    end
+  end)
+
+  it("can wrap a built-in loss from vfl.losses", function()
+    local ds = xor_data(100)
+    local a, b = small_mlp(5), small_mlp(5)
+    a:learn(ds, "logistic", vfl.optim.sgd{lr = 0.1, epochs = 2})
+    b:learn(ds, function(out, row, grad) return vfl.losses.logistic(out, row, grad) end,
+      vfl.optim.sgd{lr = 0.1, epochs = 2})
+    assert.are.same(a:params("linear2"), b:params("linear2"))
+    local g = {0}
+    assert.is_true(math.abs(vfl.losses.logistic({0}, 1, g) - math.log(2)) < 1e-6)
+    assert.is_true(math.abs(g[1] + 0.5) < 1e-6)
+    assert.is_true(math.abs(vfl.losses.square({3}, {label = 1}) - 2) < 1e-6)
+  end)
+
+  it("gives a Lua loss views of out, grad and the row", function()
+    local ds = vfl.dataset{{label = 1, weight = 2, features = vfl.sparse{[2] = 1}},
+                           {label = 0, weight = 1, features = vfl.sparse{[1] = 3}}}
+    local net = vfl.net():stack(vfl.layers.sparse(2)):stack(vfl.layers.linear(2)):init{}
+    local seen, saved = {}, nil
+    net:learn(ds, function(out, row, grad)
+      assert.are.equal(2, #out)
+      assert.are.equal(2, #grad)
+      assert.is_nil(out[3])
+      seen[row.id] = {row.label, row.weight, #row.labels, row.labels[1], row.features:totable(),
+                      tostring(row.features) == tostring(row.features:copy())}
+      saved = {out = out, row = row, features = row.features}
+      grad[1], grad[2] = 0.1, -0.1
+      return 0.5
+    end, vfl.optim.sgd{lr = 0.1}, {shuffle = false})
+    assert.are.same({1, 2, 1, 1, {[2] = 1}, true}, seen[1])
+    assert.are.same({0, 1, 1, 0, {[1] = 3}, true}, seen[2])
+    assert.are.equal("vfl.view: this output view is only valid inside the loss function",
+      err(function() return saved.out[1] end))
+    assert.are.equal("vfl.row: this row view is only valid inside the loss function",
+      err(function() return saved.row.label end))
+    assert.are.equal("x:totable: this vfl.sparse is a view of a training row's features and is only valid inside the loss function (copy it with x:copy())",
+      err(function() return saved.features:totable() end))
+  end)
+
+  it("reports errors raised by a Lua loss, with the row", function()
+    local ds = xor_data(4)
+    local net = small_mlp(1)
+    assert.are.equal("net:learn: the loss function failed on row 1: boom",
+      err(net.learn, net, ds, function() error("boom", 0) end, nil, {shuffle = false}))
+    assert.are.equal("net:learn: the loss function must return the loss (a number), got nil",
+      err(net.learn, net, ds, function() end))
+    assert.are.equal("net:learn: the loss function failed on row 1: vfl.view: gradient index 2 is out of range 1..1",
+      err(net.learn, net, ds, function(out, row, grad) grad[2] = 1; return 0 end, nil, {shuffle = false}))
+    assert.are.equal("net:learn: the loss function failed on row 1: vfl.view: the output view is read-only",
+      err(net.learn, net, ds, function(out) out[1] = 1; return 0 end, nil, {shuffle = false}))
+    assert.are.equal("net:learn: a loss written in Lua runs on one core for now; pass {cores = 1} (asked for several)",
+      err(net.learn, net, ds, logistic, nil, {cores = 2}))
+    assert.are.equal("net:learn: a loss written in Lua runs on one core for now; pass {cores = 1} (asked for every core)",
+      err(net.learn, net, ds, logistic, nil, {cores = 0}))
+    -- the net is still usable
+    net:learn(ds, "logistic")
+  end)
+
+  it("calls on_epoch and stops when it returns \"stop\"", function()
+    local net, seen = small_mlp(2), {}
+    local stats = net:learn(xor_data(40), "logistic", vfl.optim.sgd{lr = 0.1, epochs = 10}, {
+      on_epoch = function(epoch, s)
+        seen[#seen + 1] = {epoch, s.epoch, s.epochs, s.done, s.total, type(s.loss)}
+        if epoch == 3 then return "stop" end
+      end})
+    assert.are.same({{1, 1, 10, 40, 40, "number"}, {2, 2, 10, 40, 40, "number"}, {3, 3, 10, 40, 40, "number"}}, seen)
+    assert.is_true(stats.stopped)
+    assert.are.equal("callback", stats.reason)
+    assert.are.equal(3, stats.epochs)
+    assert.is_number(net:predict(vfl.sparse{[1] = 1})[1])
+  end)
+
+  it("raises errors from on_epoch after stopping", function()
+    local net = small_mlp(2)
+    assert.are.equal("net:learn: on_epoch failed: oops",
+      err(net.learn, net, xor_data(8), "logistic", nil, {epochs = 3, on_epoch = function() error("oops", 0) end}))
+  end)
+
+  it("stops on request (Ctrl-C) and keeps the model", function()
+    local ds = xor_data(2000)
+    local net, calls = small_mlp(4), 0
+    local stats = net:learn(ds, function(out, row, grad)
+      calls = calls + 1
+      if calls == 10 then
+        vfl.request_stop()
+        spin(0.1) -- the trainer polls the flag every 20 ms
+      end
+      return logistic(out, row, grad)
+    end, vfl.optim.sgd{lr = 0.1, epochs = 5})
+    assert.is_true(stats.stopped)
+    assert.are.equal("interrupted", stats.reason)
+    assert.are.equal(0, stats.epochs)
+    assert.is_true(calls < 2000, calls)
+    assert.is_number(net:predict(vfl.sparse{[1] = 1})[1])
+    -- the next learn starts afresh
+    local again = net:learn(ds, "logistic", vfl.optim.sgd{lr = 0.1, epochs = 1})
+    assert.is_false(again.stopped)
+  end)
+
+  it("reports progress to a function, on the caller's thread", function()
+    local ds = xor_data(4000)
+    local net, reports = small_mlp(6), {}
+    net:learn(ds, function(out, row, grad)
+      spin(0.00005)
+      return logistic(out, row, grad)
+    end, vfl.optim.sgd{lr = 0.05, epochs = 1}, {progress_every = 0.02, progress = function(p)
+      reports[#reports + 1] = p
+    end})
+    assert.is_true(#reports >= 1, #reports)
+    local p = reports[1]
+    assert.are.same({1, 1, 4000}, {p.epoch, p.epochs, p.total})
+    assert.is_true(p.done >= 0 and p.done <= 4000) -- counters are published every 256 rows
+    assert.is_number(p.examples_per_s)
+  end)
+
+  it("learns several classes and several inputs", function()
+    local ds = vfl.dataset(function(emit)
+      for i = 1, 300 do
+        local c = i % 3
+        emit{label = c, user = vfl.sparse{[c + 1] = 1}, item = vfl.sparse{[(i % 5) + 1] = 1}}
+      end
+    end)
+    local g = vfl.net()
+    g:add("user", vfl.layers.sparse(3)):add("item", vfl.layers.sparse(5))
+    g:add("out", vfl.layers.linear(3)):wire({"user", "item"}, "out")
+    g:learn(ds, "multinomial", vfl.optim.adagrad{lr = 0.5, epochs = 10})
+    assert.are.equal("softmax", g:link())
+    assert.is_true(vfl.metrics.accuracy(g, ds) > 0.99)
+    local p = g:predict(ds[2])
+    assert.are.equal(3, #p)
+    assert.is_true(math.abs(p[1] + p[2] + p[3] - 1) < 1e-5)
+    local all = g:predict(ds)
+    assert.are.equal(300, #all)
+    assert.are.same(p, all[2])
+  end)
+
+  it("checks its arguments", function()
+    local net, ds = small_mlp(1), xor_data(4)
+    assert.are.equal("net:learn: bad argument #1 (vfl.dataset expected, got no value)", err(net.learn, net))
+    assert.are.equal("net:learn: bad argument #2 (unknown loss 'logit' (logistic, square, multinomial, hinge, or a function))",
+      err(net.learn, net, ds, "logit"))
+    assert.are.equal("net:learn: bad argument #3 (vfl.optim expected (vfl.optim.sgd{...}), got table)",
+      err(net.learn, net, ds, "logistic", {lr = 1}))
+    assert.are.equal("net:learn: unknown option 'core' (known options: cores, progress, progress_every, on_epoch, seed, shuffle, epochs, batch)",
+      err(net.learn, net, ds, "logistic", nil, {core = 2}))
+    assert.are.equal("net:learn: the dataset has no rows", err(net.learn, net, vfl.dataset(), "logistic"))
+    local wide = vfl.dataset{{label = 1, features = vfl.sparse{[9] = 1}}}
+    assert.are.equal("net:learn: input layer 'sparse1' has dimension 4 but the dataset's input 'features' has 9",
+      err(net.learn, net, wide, "logistic"))
+    local three = vfl.dataset{{label = 3, features = vfl.sparse{[1] = 1}}}
+    local msg = err(net.learn, net, three, "multinomial")
+    assert.truthy(msg:find("^net:learn: "), msg)
+  end)
+
+  it("learns on several cores", function()
+    local ds = xor_data(4000)
+    local net = vfl.net():stack(vfl.layers.sparse(4)):stack(vfl.layers.linear(8)):stack(vfl.layers.tanh())
+      :stack(vfl.layers.linear(1)):init{seed = 3, scale = 0.5}
+    net:learn(ds, "logistic", vfl.optim.adagrad{lr = 0.1, epochs = 5, batch = 8}, {cores = 2})
+    assert.is_true(vfl.metrics.accuracy(net, ds) > 0.99)
+  end)
+end)
+
+describe("vfl.progress", function()
+  local progress = require "vfl.progress"
+
+  local function sink()
+    local s = {text = ""}
+    function s:write(...) for _, x in ipairs{...} do self.text = self.text .. x end end
+    function s:flush() end
+    return s
+  end
+
+  local p = {epoch = 2, epochs = 4, done = 500, total = 1000, seconds = 3, examples_per_s = 50000,
+             features_per_s = 1e6, loss = 0.31234}
+
+  it("formats a line with bar, percent, rate, loss and ETA", function()
+    assert.are.equal("epoch 2/4 [=====     ]  50%  50.0k ex/s  loss 0.3123  ETA 0s", progress.line(p, 10))
+    assert.are.equal("epoch 2/4  50%  50.0k ex/s  loss 0.3123  ETA 0s", progress.line(p, 0))
+    assert.are.equal("3:07", progress.duration(187))
+    assert.are.equal("1:02:03", progress.duration(3723))
+    assert.are.equal("2.50M", progress.rate(2.5e6))
+  end)
+
+  it("redraws one line on a terminal and writes lines elsewhere", function()
+    local out = sink()
+    local bar = progress.new{tty = true, stream = out, width = 4}
+    bar:update(p)
+    bar:epoch(p)
+    bar:finish(p, false)
+    assert.are.equal("\repoch 2/4 [==  ]  50%  50.0k ex/s  loss 0.3123  ETA 0s" ..
+                     "\repoch 2/4 [==  ]  50%  50.0k ex/s  loss 0.3123  ETA 0s\n", out.text)
+    local log = sink()
+    local plain = progress.new{tty = false, stream = log}
+    plain:update(p)
+    plain:finish(p, true)
+    assert.are.equal("epoch 2/4  50%  50.0k ex/s  loss 0.3123  ETA 0s\nstopped in epoch 2 after 500 of 1000 rows\n", log.text)
+    assert.are.equal(10, plain.every)
+  end)
+end)

@@ -1,0 +1,346 @@
+#!/usr/bin/env python3
+"""The vfl REPL driven through a pseudo-terminal, as a person would use it.
+
+usage: test_pty.py <path to vfl> <case>     (or "all")
+Exit status 0 when the case passes.
+"""
+import os
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ptyharness import Session  # noqa: E402
+
+PROMPT = r"vfl> $"
+SKIP = 77  # ctest: SKIP_RETURN_CODE
+
+
+class Skip(Exception):
+    pass
+VFL = None
+TMP = None
+
+
+def environment(**extra):
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("LUA_", "VFL_"))}
+    env.update(HOME=TMP, TERM="xterm", INPUTRC="/dev/null", NO_COLOR="1",
+               VFL_HISTORY=os.path.join(TMP, "history"))
+    env.update(extra)
+    return env
+
+
+def start(**extra):
+    s = Session([VFL], env=environment(**extra))
+    s.expect(PROMPT)
+    return s
+
+
+def line(s, text):
+    """Type a line and wait for the next main prompt."""
+    s.send(text + "\r")
+    return s.expect(PROMPT).group(0)
+
+
+def output_of(s, text):
+    """Type a line; return what it printed before the next prompt."""
+    s.send(text + "\r")
+    m = s.expect(r"(.*?)vfl> $")
+    out = m.group(1)
+    # drop the echoed input line
+    first_nl = out.find("\n")
+    return out[first_nl + 1:] if first_nl >= 0 else ""
+
+
+def check(cond, msg, s=None):
+    if not cond:
+        if s is not None:
+            msg += "\n--- terminal output ---\n" + s.all_text()
+        raise AssertionError(msg)
+
+
+# --- cases -------------------------------------------------------------------
+
+def case_complete_global(s):
+    line(s, "function frobnicate_me() return 40 + 2 end")
+    s.send("frobnic\t")
+    s.expect(r"frobnicate_me\($")          # a function gets its "("
+    s.send(")\r")
+    s.expect(r"\n42\n")
+
+
+def case_complete_field(s):
+    line(s, "tbl = {alpha_field = 7, beta = 1}")
+    s.send("tbl.alp\t")
+    s.expect(r"tbl\.alpha_field$")
+    s.send("\r")
+    s.expect(r"\n7\n")
+
+
+def case_complete_method(s):
+    line(s, 't = setmetatable({}, {__index = {learn = function(self) return "learned" end}})')
+    s.send("t:le\t")
+    s.expect(r"t:learn\($")
+    s.send(")\r")
+    s.expect(r'\n"learned"\n')
+    # methods found through a chain of __index tables (a class hierarchy)
+    line(s, "Base = {fit = function() return 1 end}; Base.__index = Base")
+    line(s, "Net = setmetatable({}, Base); Net.__index = Net")
+    line(s, "n = setmetatable({}, Net)")
+    s.send("n:fi\t")
+    s.expect(r"n:fit\($")
+    s.send(")\r")
+    s.expect(r"\n1\n")
+
+
+def case_complete_list(s):
+    line(s, "t2 = {aa1 = 1, aa2 = 2, bb = 3}")
+    s.send("t2.a\t")
+    s.send("\t")
+    s.expect(r"aa1\s+aa2")                  # the candidates, without "t2."
+    s.send("1\r")
+    s.expect(r"\n1\n")
+    line(s, 'str = "a"')
+    s.send("str:up\t")                      # string methods
+    s.expect(r"str:upper\($")
+    s.send(")\r")
+    s.expect(r'\n"A"\n')
+
+
+def case_history(s):
+    hist = os.path.join(TMP, "history")
+    s.send("for i = 1, 2 do\r")
+    s.expect(r"\.\.\.> $")
+    s.send("print(i * 10)\r")
+    s.expect(r"\.\.\.> $")
+    s.send("end\r")
+    s.expect(r"\n10\n20\n")
+    s.expect(PROMPT)
+    s.send('print("hist" .. "ory")\r')
+    s.expect(r"\nhistory\n")
+    s.expect(PROMPT)
+    s.send("\x04")
+    check(s.wait() == 0, "Ctrl-D did not exit 0", s)
+    s.close()
+    check(os.path.exists(hist), "no history file written")
+
+    s2 = start()
+    s2.send("\x1b[A")                       # Up: the last line of session 1
+    s2.expect(r'print\("hist" \.\. "ory"\)$')
+    s2.send("\r")
+    s2.expect(r"\nhistory\n")
+    s2.expect(PROMPT)
+    s2.send("\x1b[A\x1b[A")                 # the multi-line statement, whole
+    s2.expect(r"end$")
+    s2.send("\r")
+    s2.expect(r"\n10\n20\n")
+    s2.send("\x04")
+    s2.wait()
+    s2.close()
+
+    # the file is capped
+    with open(hist, "w") as f:
+        for i in range(1500):
+            f.write("#%d\nx = %d\n" % (1700000000 + i, i))
+    s3 = start()
+    line(s3, "capped = true")
+    s3.send("\x04")
+    s3.wait()
+    s3.close()
+    with open(hist) as f:
+        lines = [ln for ln in f.read().splitlines() if not ln.startswith("#")]
+    check(len(lines) <= 1000, "history file not capped: %d lines" % len(lines))
+    check(lines[-1] == "capped = true", "last entry missing: %r" % lines[-3:])
+    return None
+
+
+def case_multiline(s):
+    s.send("for i = 1, 3 do\r")
+    s.expect(r"\.\.\.> $")
+    s.send("print(i * 10)\r")
+    s.expect(r"\.\.\.> $")
+    s.send("end\r")
+    s.expect(r"\n10\n20\n30\n")
+    s.expect(PROMPT)
+    s.send("local function f(x)\r")
+    s.expect(r"\.\.\.> $")
+    s.send("  return x + 1\r")
+    s.send("end; print(f(1))\r")
+    s.expect(r"\n2\n")
+
+
+def case_results(s):
+    check(output_of(s, "1 + 1") == "2\n", "1 + 1", s)
+    check(output_of(s, '"s"') == '"s"\n', "string", s)
+    check(output_of(s, "{1, 2, 3}") == "{1, 2, 3}\n", "table", s)
+    check(output_of(s, "x = 5") == "", "assignment printed something", s)
+    check(output_of(s, "x") == "5\n", "global", s)
+    check(output_of(s, '1, "a", nil') == '1\t"a"\tnil\n', "several results", s)
+    check(output_of(s, "=x") == "5\n", "'=' prefix", s)
+    check(output_of(s, "print('p')") == "p\n", "print", s)
+    out = output_of(s, "error('boom')")
+    check("boom" in out and "stack traceback" in out, "error message", s)
+
+
+def case_pretty(s):
+    line(s, "t = {} for i = 1, 10000 do t[i] = i end")
+    out = output_of(s, "t")
+    check(out.startswith("{1, 2, 3,") and "more}" in out and out.count("\n") == 1,
+          "large table not summarised on one line: %r" % out, s)
+    out = output_of(s, "{b = 1, a = {c = 2}}")
+    check(out == "{a = {c = 2}, b = 1}\n", "keys not sorted: %r" % out, s)
+    line(s, "c = {}; c.me = c")
+    check(output_of(s, "c") == "{me = <cycle>}\n", "cycle", s)
+    line(s, 'o = setmetatable({}, {__tostring = function() return "Net(2 layers)" end})')
+    check(output_of(s, "o") == "Net(2 layers)\n", "__tostring", s)
+
+
+def case_interrupt(s):
+    s.send("while true do end\r")
+    time.sleep(0.5)
+    s.send("\x03")
+    s.expect(r"interrupted!")
+    s.expect(PROMPT)
+    s.send("print(41 + 1)\r")
+    s.expect(r"\n42\n")
+
+
+def case_interrupt_twice(s):
+    # the first Ctrl-C is swallowed by pcall, the second one still works
+    s.send("pcall(function() while true do end end); while true do end\r")
+    time.sleep(0.5)
+    s.send("\x03", pause=0.5)
+    s.send("\x03")
+    s.expect(r"interrupted!")
+    s.expect(PROMPT)
+    s.send("print(41 + 1)\r")
+    s.expect(r"\n42\n")
+    # and a third command can be interrupted too
+    s.send("while true do end\r")
+    time.sleep(0.3)
+    s.send("\x03")
+    s.expect(r"interrupted!")
+    s.expect(PROMPT)
+
+
+def case_interrupt_training(s):
+    """Ctrl-C stops net:learn within a mini-batch; the model keeps what it
+    learned, the command ends with "interrupted!", the next learn runs."""
+    data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "a9a", "a9a")
+    if output_of(s, "type(vfl.net)") != '"function"\n' or not os.path.exists(data):
+        raise Skip("needs the binding and data/a9a")
+    line(s, "train = vfl.read.libsvm(%r)" % os.path.abspath(data))
+    line(s, "net = vfl.net():stack(vfl.layers.sparse(train.dim)):stack(vfl.layers.linear(1))")
+    line(s, "net:init{seed = 1}; before = net:predict(train[1])[1]")
+    s.send("for i = 1, 5 do net:learn(train, 'logistic', vfl.optim.sgd{lr = 0.01, epochs = 1e6}) end\r")
+    time.sleep(1.0)
+    t = time.time()
+    s.send("\x03")
+    s.expect(r"interrupted!", timeout=10)
+    s.expect(PROMPT)
+    check(time.time() - t < 5, "training took %.1f s to stop" % (time.time() - t), s)
+    check(output_of(s, "net:predict(train[1])[1] ~= before") == "true\n", "the model did not learn", s)
+    out = output_of(s, "net:learn(train, 'logistic', vfl.optim.sgd{lr = 0.01, epochs = 1}).stopped")
+    check(out == "false\n", "the next learn stopped at once: %r" % out, s)
+
+
+def case_ctrl_c_prompt(s):
+    s.send("abc")
+    s.send("\x03")
+    s.expect(PROMPT)
+    s.send("print(6 * 7)\r")
+    m = s.expect(r"(.*)\n42\n")
+    check("abc" not in m.group(1) and "error" not in m.group(1),
+          "the dropped line was run", s)
+
+
+def case_ctrl_c_continuation(s):
+    s.send("for i = 1, 2 do\r")
+    s.expect(r"\.\.\.> $")
+    s.send("\x03")
+    s.expect(PROMPT)                        # back to the first prompt
+    s.send("print(6 * 7)\r")
+    s.expect(r"\n42\n")
+
+
+def case_ctrl_d(s):
+    s.send("\x04")
+    check(s.wait() == 0, "Ctrl-D: exit status %r" % s.status, s)
+    s.close()
+    s2 = start()
+    s2.send("os.exit(5)\r")
+    check(s2.wait() == 5, "os.exit(5): exit status %r" % s2.status, s2)
+    s2.close()
+
+
+def case_help(s):
+    out = output_of(s, "help()")
+    check("Topics:" in out and "vfl.pretty" in out, "help() lists no topics", s)
+    out = output_of(s, "help(vfl.pretty)")
+    check(out.startswith("vfl.pretty(value"), "help(vfl.pretty): %r" % out, s)
+    out = output_of(s, 'help("repl")')
+    check("Ctrl-C" in out, "help 'repl'", s)
+
+
+def case_question(s):
+    out = output_of(s, "?vfl.pretty")
+    check(out.startswith("vfl.pretty(value") and "Render" in out, "?vfl.pretty: %r" % out, s)
+    out = output_of(s, "?")
+    check("Topics:" in out, "? alone", s)
+
+
+def case_rc_file(s):
+    s.close()
+    rc = os.path.join(TMP, "rc.lua")
+    with open(rc, "w") as f:
+        f.write("rc_loaded = 42\n")
+    s = start(VFL_RC=rc)
+    check(output_of(s, "rc_loaded") == "42\n", "VFL_RC not run", s)
+    s.close()
+    with open(rc, "w") as f:
+        f.write("error('bad rc')\n")
+    s = Session([VFL], env=environment(VFL_RC=rc))
+    s.expect("bad rc")
+    s.expect(PROMPT)
+    s.send("print(6 * 7)\r")
+    s.expect(r"\n42\n")
+    s.close()
+    # ~/.vflrc by default
+    with open(os.path.join(TMP, ".vflrc"), "w") as f:
+        f.write("home_rc = 'yes'\n")
+    s = start()
+    check(output_of(s, "home_rc") == '"yes"\n', "~/.vflrc not run", s)
+    return s
+
+
+def main():
+    global VFL, TMP
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    VFL = os.path.abspath(sys.argv[1])
+    names = sorted(n[5:] for n in globals() if n.startswith("case_"))
+    todo = names if sys.argv[2] == "all" else [sys.argv[2]]
+    failed = skipped = 0
+    for name in todo:
+        fn = globals().get("case_" + name)
+        if fn is None:
+            sys.exit("unknown case %r; cases: %s" % (name, " ".join(names)))
+        with tempfile.TemporaryDirectory(prefix="vfl-pty-") as TMP:
+            s = start()
+            try:
+                s = fn(s) or s
+                print("ok   %s" % name)
+            except Skip as e:
+                skipped += 1
+                print("skip %s: %s" % (name, e))
+            except AssertionError as e:
+                failed += 1
+                print("FAIL %s\n%s" % (name, e))
+            finally:
+                s.close()
+    sys.exit(1 if failed else SKIP if skipped == len(todo) else 0)
+
+
+if __name__ == "__main__":
+    main()
