@@ -378,90 +378,141 @@ static void ref3_epoch(ref3 *m, const data *d, const uint32_t *order, float lr) 
   }
 }
 
-/* Runs a reference for 1 + epochs epochs; returns its fastest timed epoch,
-** and its test metric. */
-static double run_reference(int job, const config *c, const data *train, const data *test, double *metric,
-                            double *rss) {
-  rss_reset();
-  uint32_t *order = malloc(train->rows * sizeof *order);
+/* One reference model of any job, with its epoch order. */
+typedef struct ref_model {
+  int job;
+  ref1 m1;
+  ref2 m2;
+  ref3 m3;
+  uint32_t *order;
+} ref_model;
+
+static void ref_init(ref_model *m, int job, const config *c, const data *train) {
+  memset(m, 0, sizeof *m);
+  m->job = job;
+  m->order = malloc(train->rows * sizeof *m->order);
   size_t dim = train->dim;
-  ref1 m1 = {0};
-  ref2 m2 = {0};
-  ref3 m3 = {0};
-  float inv = 1.0f / sqrtf((float)dim);
+  float inv = 1.0f / sqrtf((float)dim); /* the engine's "auto" scale: 1/sqrt(fan-in) */
   if (job == 1) {
-    m1.w = calloc(dim, sizeof(float));
-    m1.g2 = calloc(dim, sizeof(float));
-    for (size_t i = 0; i < dim; i++) m1.w[i] = uniform_pm(inv);
+    m->m1.w = calloc(dim, sizeof(float));
+    m->m1.g2 = calloc(dim, sizeof(float));
+    for (size_t i = 0; i < dim; i++) m->m1.w[i] = uniform_pm(inv);
   } else if (job == 2) {
-    uint32_t h = m2.h = c->hidden;
-    m2.w1 = malloc(dim * h * sizeof(float));
-    m2.g1 = calloc(dim * h, sizeof(float));
-    for (size_t i = 0; i < dim * h; i++) m2.w1[i] = uniform_pm(inv);
-    m2.b1 = calloc(h, sizeof(float));
-    m2.gb1 = calloc(h, sizeof(float));
-    m2.w2 = calloc(h, sizeof(float));
-    m2.g2 = calloc(h, sizeof(float));
-    for (uint32_t i = 0; i < h; i++) m2.w2[i] = uniform_pm(1.0f / sqrtf((float)h));
-    m2.hid = calloc(h, sizeof(float));
-    m2.act = calloc(h, sizeof(float));
-    m2.dh = calloc(h, sizeof(float));
+    ref2 *r = &m->m2;
+    uint32_t h = r->h = c->hidden;
+    r->w1 = malloc(dim * h * sizeof(float));
+    r->g1 = calloc(dim * h, sizeof(float));
+    for (size_t i = 0; i < dim * h; i++) r->w1[i] = uniform_pm(inv);
+    r->b1 = calloc(h, sizeof(float));
+    r->gb1 = calloc(h, sizeof(float));
+    r->w2 = calloc(h, sizeof(float));
+    r->g2 = calloc(h, sizeof(float));
+    for (uint32_t i = 0; i < h; i++) r->w2[i] = uniform_pm(1.0f / sqrtf((float)h));
+    r->hid = calloc(h, sizeof(float));
+    r->act = calloc(h, sizeof(float));
+    r->dh = calloc(h, sizeof(float));
   } else {
-    uint32_t K = m3.k = c->classes;
-    m3.w = malloc(dim * K * sizeof(float));
-    m3.g2 = calloc(dim * K, sizeof(float));
-    for (size_t i = 0; i < dim * K; i++) m3.w[i] = uniform_pm(inv);
-    m3.b = calloc(K, sizeof(float));
-    m3.gb = calloc(K, sizeof(float));
-    m3.z = calloc(K, sizeof(float));
-    m3.dz = calloc(K, sizeof(float));
+    ref3 *r = &m->m3;
+    uint32_t K = r->k = c->classes;
+    r->w = malloc(dim * K * sizeof(float));
+    r->g2 = calloc(dim * K, sizeof(float));
+    for (size_t i = 0; i < dim * K; i++) r->w[i] = uniform_pm(inv);
+    r->b = calloc(K, sizeof(float));
+    r->gb = calloc(K, sizeof(float));
+    r->z = calloc(K, sizeof(float));
+    r->dz = calloc(K, sizeof(float));
   }
-  double per_epoch = INFINITY;
-  for (uint32_t e = 0; e <= c->epochs; e++) {
-    double started = now();
-    shuffle(order, train->rows);
-    if (job == 1) ref1_epoch(&m1, train, order, c->lr);
-    else if (job == 2) ref2_epoch(&m2, train, order, c->lr);
-    else ref3_epoch(&m3, train, order, c->lr);
-    double t = now() - started;
-    if (e > 0 && t < per_epoch) per_epoch = t; /* epoch 0 warms up */
-  }
-  *rss = rss_peak_mib();
-  /* the test metric, by the reference's own predictions */
-  if (job == 3) {
+}
+
+/* One epoch (shuffle included); returns its seconds. */
+static double ref_epoch(ref_model *m, const data *train, float lr) {
+  double started = now();
+  shuffle(m->order, train->rows);
+  if (m->job == 1) ref1_epoch(&m->m1, train, m->order, lr);
+  else if (m->job == 2) ref2_epoch(&m->m2, train, m->order, lr);
+  else ref3_epoch(&m->m3, train, m->order, lr);
+  return now() - started;
+}
+
+/* AUC (jobs 1, 2) or accuracy (job 3) on the test rows. */
+static double ref_metric(ref_model *m, const data *test) {
+  if (m->job == 3) {
     size_t right = 0;
     for (size_t r = 0; r < test->rows; r++) {
-      ref3_forward(&m3, test, r);
+      ref3_forward(&m->m3, test, r);
       uint32_t best = 0;
-      for (uint32_t k = 1; k < m3.k; k++) best = m3.z[k] > m3.z[best] ? k : best;
+      for (uint32_t k = 1; k < m->m3.k; k++) best = m->m3.z[k] > m->m3.z[best] ? k : best;
       right += best == (uint32_t)test->labels[r];
     }
-    *metric = (double)right / (double)test->rows;
-  } else {
-    float *score = malloc(test->rows * sizeof *score);
-    for (size_t r = 0; r < test->rows; r++) score[r] = job == 1 ? ref1_score(&m1, test, r) : ref2_forward(&m2, test, r);
-    *metric = vfl_metrics_auc(score, test->labels, test->rows);
-    free(score);
+    return (double)right / (double)test->rows;
   }
-  free(order);
-  free(m1.w), free(m1.g2);
-  free(m2.w1), free(m2.g1), free(m2.b1), free(m2.gb1), free(m2.w2), free(m2.g2), free(m2.hid), free(m2.act),
-      free(m2.dh);
-  free(m3.w), free(m3.g2), free(m3.b), free(m3.gb), free(m3.z), free(m3.dz);
-  return per_epoch;
+  float *score = malloc(test->rows * sizeof *score);
+  for (size_t r = 0; r < test->rows; r++)
+    score[r] = m->job == 1 ? ref1_score(&m->m1, test, r) : ref2_forward(&m->m2, test, r);
+  double auc = vfl_metrics_auc(score, test->labels, test->rows);
+  free(score);
+  return auc;
+}
+
+static void ref_free(ref_model *m) {
+  free(m->order);
+  free(m->m1.w), free(m->m1.g2);
+  ref2 *r = &m->m2;
+  free(r->w1), free(r->g1), free(r->b1), free(r->gb1), free(r->w2), free(r->g2), free(r->hid), free(r->act), free(r->dh);
+  free(m->m3.w), free(m->m3.g2), free(m->m3.b), free(m->m3.gb), free(m->m3.z), free(m->m3.dz);
+}
+
+/* Resident memory now (VmRSS), MiB. */
+static double rss_now_mib(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  double kib = 0;
+  while (f && fgets(line, sizeof line, f))
+    if (!strncmp(line, "VmRSS:", 6)) kib = atof(line + 6);
+  if (f) fclose(f);
+  return kib / 1024.0;
 }
 
 /* ---------------------------------------------------------- the engine */
 
-typedef struct clock_log {
-  double t[256];
-  uint32_t n;
-} clock_log;
+/* What one engine run measures. The engine's epochs and the reference's
+** alternate: after every engine epoch, on the caller's thread (the workers
+** are idle then), on_epoch runs one reference epoch, so both see the same
+** machine. The engine's memory is read at the end of its first epoch, before
+** the reference allocates anything; it does not grow after that (no
+** allocation per example). */
+typedef struct run {
+  const config *c;
+  const data *train;
+  ref_model ref;
+  int with_ref, ref_ready;
+  double last;                    /* when the current engine epoch started */
+  double engine_best, ref_best;   /* fastest timed epochs */
+  double engine_rss, ref_rss_delta;
+  double rss_before_ref;
+  uint32_t epochs_seen;
+} run;
 
 static int on_epoch(void *ud, const vfl_progress *p) {
   (void)p;
-  clock_log *c = ud;
-  if (c->n < 256) c->t[c->n++] = now();
+  run *r = ud;
+  double t = now();
+  if (r->epochs_seen++ == 0) { /* the warm-up epoch */
+    r->engine_rss = rss_peak_mib();
+  } else if (t - r->last < r->engine_best) {
+    r->engine_best = t - r->last;
+  }
+  if (r->with_ref) {
+    if (!r->ref_ready) {
+      r->rss_before_ref = rss_now_mib();
+      ref_init(&r->ref, r->ref.job, r->c, r->train);
+      r->ref_ready = 1;
+      ref_epoch(&r->ref, r->train, r->c->lr); /* its warm-up epoch */
+    }
+    double e = ref_epoch(&r->ref, r->train, r->c->lr);
+    if (e < r->ref_best) r->ref_best = e;
+  }
+  r->last = now();
   return 0;
 }
 
@@ -477,13 +528,20 @@ static vfl_net *job_net(int job, const config *c, uint32_t dim) {
   return net;
 }
 
-static double run_engine(int job, const config *c, const vfl_dataset *train, const vfl_dataset *test,
-                         uint32_t threads, double *metric, double *rss) {
+/* Trains a fresh net for 1 + E epochs on `threads` threads, with reference
+** epochs in between when with_ref. */
+static void run_engine(run *r, int job, const vfl_dataset *train, const vfl_dataset *test, uint32_t threads,
+                       int with_ref, double *metric, double *ref_metric_out) {
+  const config *c = r->c;
+  r->ref.job = job;
+  r->with_ref = with_ref;
+  r->ref_ready = 0;
+  r->epochs_seen = 0;
+  r->engine_best = r->ref_best = INFINITY;
   rss_reset();
   vfl_net *net = job_net(job, c, vfl_dataset_input_dim(train, 0));
   vfl_train_options o;
   vfl_train_defaults(&o);
-  clock_log log = {.n = 0};
   o.epochs = 1 + c->epochs;
   o.batch = c->batch;
   o.threads = threads;
@@ -492,18 +550,19 @@ static double run_engine(int job, const config *c, const vfl_dataset *train, con
   o.optim.kind = VFL_OPTIM_ADAGRAD;
   o.optim.lr = c->lr;
   o.on_epoch = on_epoch;
-  o.epoch_ud = &log;
+  o.epoch_ud = r;
   vfl_loss_spec loss = {job == 3 ? VFL_LOSS_MULTINOMIAL : VFL_LOSS_LOGISTIC, NULL, NULL};
   if (vfl_net_learn(net, train, &loss, &o)) die("learn");
-  *rss = rss_peak_mib();
   vfl_metrics m;
   if (vfl_metrics_eval(net, test, &m)) die("metrics");
   *metric = job == 3 ? m.accuracy : m.auc;
   vfl_net_free(net);
-  double best = INFINITY; /* epoch 1 warms up */
-  for (uint32_t i = 1; i < log.n; i++)
-    if (log.t[i] - log.t[i - 1] < best) best = log.t[i] - log.t[i - 1];
-  return best;
+  if (r->ref_ready) {
+    r->ref_rss_delta = rss_now_mib() - r->rss_before_ref;
+    data dtest = data_of(test);
+    *ref_metric_out = ref_metric(&r->ref, &dtest);
+    ref_free(&r->ref);
+  }
 }
 
 static const char *job_title(int job, const config *c, char *buf, size_t n) {
@@ -513,33 +572,53 @@ static const char *job_title(int job, const config *c, char *buf, size_t n) {
   return buf;
 }
 
+static double base_rss; /* the process with its datasets, before any model */
+
 static void run_job(int job, const config *c, const vfl_dataset *train, const vfl_dataset *test) {
-  data dtrain = data_of(train), dtest = data_of(test);
-  int nvar = c->threads > 1 ? 3 : 2;
-  double best[3] = {INFINITY, INFINITY, INFINITY}, metric[3] = {NAN, NAN, NAN}, rss[3] = {0, 0, 0};
-  uint32_t thr[3] = {1, 1, c->threads};
+  data dtrain = data_of(train);
+  int nvar = c->threads > 1 ? 2 : 1;
+  uint32_t thr[2] = {1, c->threads};
+  double best[2] = {INFINITY, INFINITY}, metric[2] = {NAN, NAN}, rss[2] = {0, 0};
+  double ref_best = INFINITY, ref_metric_v = NAN, ref_rss = 0;
   for (uint32_t rep = 0; rep < c->reps; rep++) {
-    for (int v = c->ref ? 0 : 1; v < nvar; v++) {
-      double t = v == 0 ? run_reference(job, c, &dtrain, &dtest, &metric[v], &rss[v])
-                        : run_engine(job, c, train, test, thr[v], &metric[v], &rss[v]);
-      fprintf(stderr, "  job %d %s threads %u rep %u: %.3f s per epoch\n", job, v ? "vfl" : "reference", thr[v], rep + 1,
-              t);
-      if (t < best[v]) best[v] = t;
+    for (int v = 0; v < nvar; v++) {
+      run r = {.c = c, .train = &dtrain};
+      double rm = NAN;
+      run_engine(&r, job, train, test, thr[v], c->ref, &metric[v], &rm);
+      rss[v] = r.engine_rss;
+      fprintf(stderr, "  job %d: vfl on %u thread%s %.3f s per epoch, reference %.3f s\n", job, thr[v],
+              thr[v] > 1 ? "s" : "", r.engine_best, r.ref_best);
+      if (r.engine_best < best[v]) best[v] = r.engine_best;
+      if (r.ref_best < ref_best) ref_best = r.ref_best;
+      if (r.ref_ready) {
+        ref_metric_v = rm;
+        ref_rss = base_rss + r.ref_rss_delta;
+      }
     }
   }
   char title[48];
   job_title(job, c, title, sizeof title);
-  for (int v = c->ref ? 0 : 1; v < nvar; v++) {
-    result *r = add_result(title, v ? "vfl" : "reference loop");
+  if (c->ref) {
+    result *r = add_result(title, "reference loop");
+    r->threads = 1;
+    r->batch = 1;
+    r->epochs = c->epochs;
+    fill_speed(r, ref_best, train);
+    r->rss_mib = ref_rss;
+    r->metric_name = job == 3 ? "accuracy" : "AUC";
+    r->metric = ref_metric_v;
+  }
+  for (int v = 0; v < nvar; v++) {
+    result *r = add_result(title, "vfl");
     r->threads = thr[v];
-    r->batch = v ? c->batch : 1;
+    r->batch = c->batch;
     r->epochs = c->epochs;
     fill_speed(r, best[v], train);
     r->rss_mib = rss[v];
     r->metric_name = job == 3 ? "accuracy" : "AUC";
     r->metric = metric[v];
-    if (v && c->ref) r->vs_ref = best[v] / best[0];
-    if (v) r->speedup = best[1] / best[v];
+    if (c->ref) r->vs_ref = best[v] / ref_best;
+    r->speedup = best[0] / best[v];
   }
 }
 
@@ -646,6 +725,7 @@ int main(int argc, char **argv) {
   if (train2)
     for (size_t i = 0; i < rows; i++) positives += train2->labels[i] > 0;
   fprintf(stderr, "generated in %.1f s\n", now() - t0);
+  base_rss = rss_now_mib();
 
   printf("## vfl_bench\n\n");
   printf("Data: %zu training rows, %zu test rows, 2^%u features, %.1f non-zeros per row (indicator values), Zipf "

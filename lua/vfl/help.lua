@@ -234,8 +234,10 @@ The vfl REPL (run vfl with no script, or vfl -i):
                        file names inside a string
   Up / Down, Ctrl-R    history, kept in ~/.vfl_history ($VFL_HISTORY)
   Ctrl-C               at the prompt: drop the line; while a command runs:
-                       stop it (a training stops within one mini-batch and
-                       keeps the model trained so far), back to the prompt
+                       stop it and go back to the prompt. net:learn stops
+                       within one mini-batch and keeps the model trained so
+                       far. Three presses that go unanswered (a command stuck
+                       in C) quit vfl.
   Ctrl-D, os.exit()    leave
   ~/.vflrc ($VFL_RC)   Lua run when the REPL starts
   _PROMPT, _PROMPT2    change the prompts; NO_COLOR turns colours off

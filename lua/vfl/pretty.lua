@@ -30,6 +30,17 @@ pretty.defaults = {
 
 local SORT_LIMIT = 5000 -- tables with more keys than this are not fully sorted
 
+-- Lua 5.4 first; LuaJIT (5.1) fallbacks so the module also serves vfl.so there.
+local rawlen = rawlen or function(t) return #t end
+local math_type = math.type or function(x)
+  if type(x) ~= "number" then return nil end
+  return (x == math.floor(x) and x > -2 ^ 53 and x < 2 ^ 53) and "integer" or "float"
+end
+local utf8_len = utf8 and utf8.len or function(s)
+  return (select(2, s:gsub("[^\128-\191]", "")))
+end
+local unpack = table.unpack or unpack
+
 local COLORS = {
   number = "36", string = "32", constant = "35", ["function"] = "34",
   other = "33", meta = "2", cycle = "31",
@@ -49,7 +60,7 @@ end
 -- Printed width, without colour codes; UTF-8 aware.
 local function width(s)
   s = s:gsub("\27%[[%d;]*m", "")
-  return utf8.len(s) or #s
+  return utf8_len(s) or #s
 end
 
 local function is_identifier(k)
@@ -186,7 +197,7 @@ local function table_parts(t, o, level, path)
 
   local keys, nkeys = {}, 0
   for k in next, t do
-    if not (math.type(k) == "integer" and k >= 1 and k <= len) then
+    if not (math_type(k) == "integer" and k >= 1 and k <= len) then
       nkeys = nkeys + 1
       if nkeys <= SORT_LIMIT then keys[nkeys] = k end
     end
@@ -205,7 +216,7 @@ end
 local function one_line(prefix, parts, more, o)
   local all = parts
   if more > 0 then
-    all = table.move(parts, 1, #parts, 1, {})
+    all = { unpack(parts) }
     all[#all + 1] = paint(o, "meta", "... " .. more .. " more")
   end
   return prefix .. "{" .. table.concat(all, ", ") .. "}"

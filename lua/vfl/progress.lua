@@ -92,15 +92,10 @@ function Bar:epoch(p)
   self:write_line(progress.line(p, self.tty and self.width or 0), true)
 end
 
-function Bar:finish(p, stopped)
-  if stopped then
-    if self.tty and self.open then
-      self:write_line(progress.line(p, self.width) .. "  (stopped)", true)
-    else
-      self.out:write(string.format("stopped in epoch %d after %d of %d rows\n", p.epoch, p.done, p.total))
-      self.out:flush()
-    end
-  elseif self.open then
+-- Ends an open line. Stopping is reported by learn's result (stats.stopped),
+-- and by the REPL for Ctrl-C, so nothing more is written here.
+function Bar:finish()
+  if self.open then
     self.out:write("\n")
     self.out:flush()
   end

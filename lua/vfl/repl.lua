@@ -31,7 +31,7 @@ function repl.show(width, ...)
   local o = {}
   for k, v in pairs(repl.pretty_options) do o[k] = v end
   if o.color == nil then o.color = repl.color end
-  if o.width == nil and math.type(width) == "integer" and width > 20 then o.width = width end
+  if o.width == nil and type(width) == "number" and width > 20 then o.width = width end
   local parts = {}
   for i = 1, n do parts[i] = pretty.format((select(i, ...)), o) end
   io.stdout:write(table.concat(parts, "\t"), "\n")

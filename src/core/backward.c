@@ -48,9 +48,7 @@ static void row_gradient(vfl_work *w, uint32_t li, uint32_t b, uint32_t r, float
     vec_axpy(cols, a, dy, accum_slot(&w->acc[li][b], r));
     return;
   }
-  float *g = w->tmp;
-  for (uint32_t j = 0; j < cols; j++) g[j] = a * dy[j];
-  rule_apply(&w->rule[li][b], param_row(&l->blocks[b], r), g, cols, r);
+  rule_step(&w->rule[li][b], param_row(&l->blocks[b], r), a, dy, cols, r, w->tmp);
 }
 
 static void linear_backward(vfl_work *w, uint32_t li, const float *dy) {
@@ -63,7 +61,9 @@ static void linear_backward(vfl_work *w, uint32_t li, const float *dy) {
     if (parent->sparse_out) {
       const vfl_features *f = &w->feat[pi];
       float s = l->spec.mean && f->n ? 1.0f / (float)f->n : 1.0f;
-      for (uint32_t j = 0; j < f->n; j++) row_gradient(w, li, p, f->index[j], f->value ? s * f->value[j] : s, dy);
+      if (w->batch <= 1) rule_step_sparse(&w->rule[li][p], blk, f, s, dy, w->tmp);
+      else
+        for (uint32_t j = 0; j < f->n; j++) row_gradient(w, li, p, f->index[j], f->value ? s * f->value[j] : s, dy);
       continue;
     }
     const float *x = w->act[pi];
@@ -112,7 +112,8 @@ void work_backward(vfl_work *w) {
 
 void work_begin_step(vfl_work *w) {
   for (uint32_t i = 0; i < w->net->n_layers; i++)
-    for (uint32_t b = 0; w->rule[i] && b < w->net->layers[i].n_blocks; b++) rule_begin_step(&w->rule[i][b]);
+    for (uint32_t b = 0; w->rule[i] && b < w->net->layers[i].n_blocks; b++)
+      if (w->rule[i][b].kind == VFL_OPTIM_ADAM) rule_begin_step(&w->rule[i][b]); /* a no-op for the others */
 }
 
 void work_flush_batch(vfl_work *w) {
@@ -127,9 +128,7 @@ void work_flush_batch(vfl_work *w) {
       const vfl_rule *rule = &w->rule[i][b];
       for (uint32_t u = 0; u < a->n_used; u++) {
         uint32_t h = a->used[u], r = a->keys[h] - 1;
-        float *g = a->vals + (size_t)h * a->cols;
-        for (uint32_t j = 0; j < a->cols; j++) g[j] *= inv;
-        rule_apply(rule, param_row(&l->blocks[b], r), g, a->cols, r);
+        rule_step(rule, param_row(&l->blocks[b], r), inv, a->vals + (size_t)h * a->cols, a->cols, r, w->tmp);
         a->keys[h] = 0;
       }
       a->n_used = 0;

@@ -70,6 +70,8 @@ static int check_block(const ds_input *in, const vfl_features *f, size_t row) {
     return vfl_fail(VFL_EINVAL, "row %zu, input '%s': sparse indices are missing", row + 1, in->name);
   }
   for (uint32_t j = 0; j < f->n; j++) {
+    if (in->kind != VFL_INPUT_DENSE && in->grow && f->index[j] == UINT32_MAX)
+      return vfl_fail(VFL_EINVAL, "row %zu, input '%s': feature index %u is too large", row + 1, in->name, f->index[j]);
     if (in->kind != VFL_INPUT_DENSE && !in->grow && f->index[j] >= in->dim)
       return vfl_fail(VFL_EINVAL, "row %zu, input '%s': feature index %u is beyond the dimension %u", row + 1, in->name,
                       f->index[j], in->dim);
@@ -136,9 +138,9 @@ static int append_sparse(ds_input *in, size_t row, const vfl_features *f) {
     in->cap = idx_cap;
   }
   if (!in->value && needs_values(f) && materialise_values(in)) return VFL_ENOMEM;
-  memcpy(in->index + in->nnz, f->index, f->n * sizeof *in->index);
+  if (f->n) memcpy(in->index + in->nnz, f->index, f->n * sizeof *in->index);
   if (in->value) {
-    if (f->value) memcpy(in->value + in->nnz, f->value, f->n * sizeof *in->value);
+    if (f->value && f->n) memcpy(in->value + in->nnz, f->value, f->n * sizeof *in->value);
     else
       for (uint32_t j = 0; j < f->n; j++) in->value[in->nnz + j] = 1.0f;
   }

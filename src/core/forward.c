@@ -19,6 +19,44 @@ void work_bind_input(vfl_work *w, uint32_t k, const vfl_features *f) {
 /* Scale of a sparse parent's rows: 1, or 1/n for an embedding bag mean. */
 static float bag_scale(const vfl_layer *l, uint32_t n) { return l->spec.mean && n ? 1.0f / (float)n : 1.0f; }
 
+/* y += the rows of blk picked by the sparse features f, each times
+** scale * value. One-column blocks (logistic regression) sum in a register;
+** indicator rows need no multiplication. */
+static void sparse_forward(const vfl_param *blk, const vfl_features *f, float scale, uint32_t cols, float *y) {
+  const float *data = blk->data;
+  const uint32_t *idx = f->index;
+  const float *val = f->value;
+  size_t stride = blk->stride;
+  uint32_t n = f->n;
+  if (cols == 1) {
+    float acc = y[0];
+    if (val)
+      for (uint32_t j = 0; j < n; j++) acc += (scale * val[j]) * data[idx[j] * stride];
+    else
+      for (uint32_t j = 0; j < n; j++) acc += scale * data[idx[j] * stride];
+    y[0] = acc;
+  } else if (val) {
+    for (uint32_t j = 0; j < n; j++) vec_axpy(cols, scale * val[j], data + idx[j] * stride, y);
+  } else if (scale == 1.0f) {
+    for (uint32_t j = 0; j < n; j++) vec_add(cols, data + idx[j] * stride, y);
+  } else {
+    for (uint32_t j = 0; j < n; j++) vec_axpy(cols, scale, data + idx[j] * stride, y);
+  }
+}
+
+/* y += x * blk for a dense parent x, skipping its zeros (ReLU makes many). */
+static void dense_forward(const vfl_param *blk, const float *x, uint32_t cols, float *y) {
+  if (cols == 1) {
+    float acc = y[0];
+    for (uint32_t r = 0; r < blk->rows; r++)
+      if (x[r] != 0.0f) acc += x[r] * param_row(blk, r)[0];
+    y[0] = acc;
+    return;
+  }
+  for (uint32_t r = 0; r < blk->rows; r++)
+    if (x[r] != 0.0f) vec_axpy(cols, x[r], param_row(blk, r), y);
+}
+
 static void linear_forward(vfl_work *w, const vfl_layer *l, float *y) {
   uint32_t cols = l->dim;
   if (l->spec.intercept) memcpy(y, param_row(&l->blocks[l->n_parents], 0), cols * sizeof(float));
@@ -28,13 +66,9 @@ static void linear_forward(vfl_work *w, const vfl_layer *l, float *y) {
     const vfl_param *blk = &l->blocks[p];
     if (w->net->layers[pi].sparse_out) {
       const vfl_features *f = &w->feat[pi];
-      float s = bag_scale(l, f->n);
-      for (uint32_t j = 0; j < f->n; j++)
-        vec_axpy(cols, f->value ? s * f->value[j] : s, param_row(blk, f->index[j]), y);
+      sparse_forward(blk, f, bag_scale(l, f->n), cols, y);
     } else {
-      const float *x = w->act[pi];
-      for (uint32_t r = 0; r < blk->rows; r++)
-        if (x[r] != 0.0f) vec_axpy(cols, x[r], param_row(blk, r), y);
+      dense_forward(blk, w->act[pi], cols, y);
     }
   }
 }

@@ -10,7 +10,13 @@
 #include "net.h"
 #include "work.h"
 
-vfl_net *vfl_net_new(void) { return vfl_calloc(1, sizeof(vfl_net)); }
+vfl_net *vfl_net_new(void) {
+  vfl_net *net = vfl_calloc(1, sizeof(vfl_net));
+  if (net) atomic_init(&net->stop_requested, 0);
+  return net;
+}
+
+void vfl_net_stop(vfl_net *net) { atomic_store(&net->stop_requested, 1); }
 
 static void layer_release(vfl_layer *l) {
   vfl_free(l->name);

@@ -11,6 +11,8 @@
 #ifndef VFL_NET_H
 #define VFL_NET_H
 
+#include <stdatomic.h>
+
 #include "vfl.h"
 
 typedef struct vfl_param {
@@ -55,6 +57,7 @@ struct vfl_net {
   int ready;
   int link;
   struct vfl_work *work;  /* for forward/predict on the caller's thread */
+  atomic_int stop_requested; /* vfl_net_stop, from any thread */
 };
 
 /* The layer called name, or NULL (error set, naming it). */

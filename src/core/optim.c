@@ -91,10 +91,7 @@ void rule_apply(const vfl_rule *rule, float *row, float *g, uint32_t cols, uint3
       for (uint32_t j = 0; j < cols; j++) w[j] -= lr_t * g[j];
       break;
     case VFL_OPTIM_ADAGRAD:
-      for (uint32_t j = 0; j < cols; j++) {
-        s1[j] += g[j] * g[j];
-        w[j] -= lr_t * g[j] / (sqrtf(s1[j]) + rule->eps);
-      }
+      vec_adagrad(cols, 1.0f, g, w, s1, lr_t, rule->eps);
       break;
     default: /* ADAM */
       for (uint32_t j = 0; j < cols; j++) {
@@ -104,4 +101,33 @@ void rule_apply(const vfl_rule *rule, float *row, float *g, uint32_t cols, uint3
       }
   }
   if (!rule->plain) shrink(rule, w, s1, cols, lr_t);
+}
+
+void rule_step_sparse(const vfl_rule *rule, const vfl_param *p, const vfl_features *f, float scale, const float *dy,
+                      float *tmp) {
+  const uint32_t *idx = f->index;
+  const float *val = f->value;
+  float *data = p->data;
+  size_t stride = p->stride;
+  uint32_t n = f->n, cols = p->cols;
+  if (cols == 1 && rule->plain && rule->kind == VFL_OPTIM_ADAGRAD) {
+    /* Logistic regression: one weight and its sum of squares per feature. */
+    float lr = rule->lr_t, eps = rule->eps, d = dy[0];
+    if (!val) { /* indicator rows: every feature has the same gradient */
+      float g = scale * d, gg = g * g, step = lr * g;
+      for (uint32_t j = 0; j < n; j++) {
+        float *row = data + idx[j] * stride;
+        row[1] += gg;
+        row[0] -= step / (sqrtf(row[1]) + eps);
+      }
+    } else {
+      for (uint32_t j = 0; j < n; j++) {
+        float *row = data + idx[j] * stride, g = (scale * val[j]) * d;
+        row[1] += g * g;
+        row[0] -= lr * g / (sqrtf(row[1]) + eps);
+      }
+    }
+    return;
+  }
+  for (uint32_t j = 0; j < n; j++) rule_step(rule, data + idx[j] * stride, val ? scale * val[j] : scale, dy, cols, idx[j], tmp);
 }

@@ -7,6 +7,7 @@
 #define VFL_OPTIM_H
 
 #include "net.h"
+#include "vec.h"
 
 typedef struct vfl_rule {
   int kind;              /* VFL_OPTIM_* */
@@ -33,5 +34,28 @@ void rule_begin_step(vfl_rule *rule);
 /* Moves row (weights then state, see net.h) of block row id `r` by gradient
 ** g, with the step size rule->lr_t. g may be overwritten. */
 void rule_apply(const vfl_rule *rule, float *row, float *g, uint32_t cols, uint32_t r);
+
+/* Moves row r by the gradient a * dy (dy is not changed): the same step as
+** rule_apply on that product, without writing it out first when the rule is
+** plain SGD or AdaGrad (the per-example hot path); tmp (cols floats) is
+** scratch for the other rules. */
+static inline void rule_step(const vfl_rule *rule, float *row, float a, const float *dy, uint32_t cols, uint32_t r,
+                             float *tmp) {
+  if (rule->plain && rule->kind == VFL_OPTIM_ADAGRAD) {
+    vec_adagrad(cols, a, dy, row, row + cols, rule->lr_t, rule->eps);
+  } else if (rule->plain && rule->kind == VFL_OPTIM_SGD) {
+    float lr = rule->lr_t;
+    for (uint32_t j = 0; j < cols; j++) row[j] -= lr * (a * dy[j]);
+  } else {
+    for (uint32_t j = 0; j < cols; j++) tmp[j] = a * dy[j];
+    rule_apply(rule, row, tmp, cols, r);
+  }
+}
+
+/* rule_step for every feature of a sparse parent: row f->index[j] of p
+** moves by (scale * value_j) * dy. The rule's choice is made once, not per
+** row, and one-column blocks (logistic regression) have their own loop. */
+void rule_step_sparse(const vfl_rule *rule, const vfl_param *p, const vfl_features *f, float scale, const float *dy,
+                      float *tmp);
 
 #endif

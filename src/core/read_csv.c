@@ -68,7 +68,8 @@ int csv_next_field(csv_reader *c, const char **pp, const char *end, uint32_t fie
   const char *p = *pp;
   while (p < end && is_blank(*p, c->sep)) p++;
   if (p < end && *p == '"') return quoted_field(c, pp, end, field, val, len);
-  const char *sep = memchr(p, c->sep, (size_t)(end - p));
+  size_t rest = p < end ? (size_t)(end - p) : 0; /* explicit, or gcc -O2 -fsanitize=thread warns */
+  const char *sep = rest ? memchr(p, c->sep, rest) : NULL;
   const char *e = sep ? sep : end;
   while (e > p && is_blank(e[-1], c->sep)) e--;
   *val = p;

@@ -177,7 +177,7 @@ static void supervise(trainer *t, double started, uint64_t before, uint64_t nnz_
       until.tv_nsec -= 1000000000;
     }
     pthread_cond_timedwait(&t->finished, &t->lock, &until);
-    if (t->opt.stop && *t->opt.stop) atomic_store(&t->stop, 1);
+    if ((t->opt.stop && *t->opt.stop) || atomic_load(&t->net->stop_requested)) atomic_store(&t->stop, 1);
     if (t->opt.on_progress && t->running && now() >= next_report) {
       pthread_mutex_unlock(&t->lock);
       vfl_progress p;
@@ -258,6 +258,7 @@ int vfl_net_learn(vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss
     rc = setup_workers(&t);
   }
   if (rc == VFL_OK) {
+    atomic_store(&net->stop_requested, 0);
     if (loss->kind != VFL_LOSS_CUSTOM) net->link = loss_link(loss->kind);
     rc = train_epochs(&t);
   }

@@ -45,14 +45,16 @@ static inline void vec_adagrad(uint32_t n, float a, const float *restrict dy, fl
                                float lr, float eps) {
   uint32_t j = 0;
 #if defined(__AVX512F__)
-  const __m512 va = _mm512_set1_ps(a), vlr = _mm512_set1_ps(lr), veps = _mm512_set1_ps(eps);
-  for (; j < n; j += 16) {
-    __mmask16 m = n - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
-    __m512 g = _mm512_mul_ps(va, _mm512_maskz_loadu_ps(m, dy + j));
-    __m512 sj = _mm512_add_ps(_mm512_maskz_loadu_ps(m, s + j), _mm512_mul_ps(g, g));
-    _mm512_mask_storeu_ps(s + j, m, sj);
-    __m512 step = _mm512_div_ps(_mm512_mul_ps(vlr, g), _mm512_add_ps(_mm512_sqrt_ps(sj), veps));
-    _mm512_mask_storeu_ps(w + j, m, _mm512_sub_ps(_mm512_maskz_loadu_ps(m, w + j), step));
+  if (n > 1) { /* one column: the scalar loop is quicker */
+    const __m512 va = _mm512_set1_ps(a), vlr = _mm512_set1_ps(lr), veps = _mm512_set1_ps(eps);
+    for (; j < n; j += 16) { /* the last pass masks the lanes beyond n */
+      __mmask16 m = n - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
+      __m512 g = _mm512_mul_ps(va, _mm512_maskz_loadu_ps(m, dy + j));
+      __m512 sj = _mm512_add_ps(_mm512_maskz_loadu_ps(m, s + j), _mm512_mul_ps(g, g));
+      _mm512_mask_storeu_ps(s + j, m, sj);
+      __m512 step = _mm512_div_ps(_mm512_mul_ps(vlr, g), _mm512_add_ps(_mm512_sqrt_ps(sj), veps));
+      _mm512_mask_storeu_ps(w + j, m, _mm512_sub_ps(_mm512_maskz_loadu_ps(m, w + j), step));
+    }
   }
 #elif defined(__AVX__)
   const __m256 va = _mm256_set1_ps(a), vlr = _mm256_set1_ps(lr), veps = _mm256_set1_ps(eps);

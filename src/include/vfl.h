@@ -376,7 +376,8 @@ typedef struct vfl_train_options {
   void *progress_ud;
   vfl_progress_fn on_epoch; /* after every epoch, on the caller's thread */
   void *epoch_ud;
-  volatile int *stop;      /* optional; training stops soon after *stop != 0 */
+  volatile int *stop;      /* optional: set by a signal handler on the caller's thread
+                              (Ctrl-C); from other threads use vfl_net_stop */
   vfl_progress *result;    /* optional output: the final figures (epoch = epochs done) */
 } vfl_train_options;
 
@@ -390,6 +391,12 @@ void vfl_train_defaults(vfl_train_options *opt);
 ** kept), or an error; the first worker error is reported once. */
 int vfl_net_learn(vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss,
                   const vfl_train_options *opt);
+
+/* Asks a running vfl_net_learn on net to stop; safe from any thread. Every
+** worker ends within one mini-batch and learn returns VFL_ESTOPPED with the
+** weights as trained so far. A request made when no training runs is
+** forgotten when the next one starts. */
+void vfl_net_stop(vfl_net *net);
 
 /* --------------------------------------------------------------- metrics */
 

@@ -41,6 +41,12 @@ lvfl_dataset *lvfl_checkdataset(lua_State *L, int idx, const char *fname, int ar
   return d;
 }
 
+lvfl_dataset *lvfl_checkdataset_idle(lua_State *L, int idx, const char *fname) {
+  lvfl_dataset *d = lvfl_checkdataset(L, idx, fname, 0);
+  if (d->busy) lvfl_error(L, "%s: the dataset is being used by net:learn and cannot change until it returns", fname);
+  return d;
+}
+
 lvfl_dataset *lvfl_pushdataset(lua_State *L, vfl_dataset *ds) {
   lvfl_dataset *d = lvfl_newobject(L, sizeof *d, LVFL_DATASET);
   d->ds = ds;
@@ -285,17 +291,23 @@ static void append_row(lua_State *L, lvfl_dataset *d, int idx, const char *fname
 static int l_emit(lua_State *L) {
   lvfl_dataset *d = lua_touserdata(L, lua_upvalueindex(1));
   if (d->closed) lvfl_error(L, "emit: the dataset has been closed");
+  if (d->busy) lvfl_error(L, "emit: the dataset is being used by net:learn and cannot change until it returns");
   append_row(L, d, 1, "emit");
   return 0;
 }
 
 /* Drives fn: first as fn(emit); if that returns a row, fn is an iterator
-** and is called again until it returns nil. */
+** and is called again until it returns nil. Whatever else an emitting
+** function returns is ignored. */
 static void fill_from_function(lua_State *L, int fn, int dsi, lvfl_dataset *d, const char *fname) {
   lua_pushvalue(L, fn);
   lua_pushvalue(L, dsi);
   lua_pushcclosure(L, l_emit, 1);
   lua_call(L, 1, 1);
+  if (!lua_istable(L, -1)) {
+    lua_pop(L, 1);
+    return;
+  }
   while (!lua_isnil(L, -1)) {
     if (!lua_istable(L, -1))
       lvfl_error(L, "%s: the iterator returned %s; it must return rows (tables), then nil", fname, lvfl_typename(L, -1));
@@ -308,7 +320,7 @@ static void fill_from_function(lua_State *L, int fn, int dsi, lvfl_dataset *d, c
 }
 
 /* for-in triples: vfl.dataset(ipairs(rows)) -- the row is the last value. */
-static void fill_from_triple(lua_State *L, int dsi, lvfl_dataset *d, const char *fname) {
+static void fill_from_triple(lua_State *L, lvfl_dataset *d, const char *fname) {
   lua_pushvalue(L, 3); /* control variable */
   for (;;) {
     lua_pushvalue(L, 1);
@@ -322,7 +334,6 @@ static void fill_from_triple(lua_State *L, int dsi, lvfl_dataset *d, const char 
     lua_replace(L, -2); /* new control variable */
   }
   lua_pop(L, 3);
-  (void)dsi;
 }
 
 static int is_spec(lua_State *L, int idx) {
@@ -357,7 +368,7 @@ static int l_dataset(lua_State *L) {
   int dsi = lua_gettop(L);
   if (spec) from_spec(L, spec, d, fname);
   if (triple) {
-    fill_from_triple(L, dsi, d, fname);
+    fill_from_triple(L, d, fname);
   } else if (src && lua_isfunction(L, 1)) {
     fill_from_function(L, 1, dsi, d, fname);
   } else if (src) {
@@ -542,14 +553,14 @@ static int m_gc(lua_State *L) {
 /* ----------------------------------------------------------- reshaping */
 
 static int m_append(lua_State *L) {
-  lvfl_dataset *d = lvfl_checkdataset(L, 1, "ds:append", 0);
+  lvfl_dataset *d = lvfl_checkdataset_idle(L, 1, "ds:append");
   append_row(L, d, 2, "ds:append");
   lua_settop(L, 1);
   return 1;
 }
 
 static int m_shuffle(lua_State *L) {
-  lvfl_dataset *d = lvfl_checkdataset(L, 1, "ds:shuffle", 0);
+  lvfl_dataset *d = lvfl_checkdataset_idle(L, 1, "ds:shuffle");
   lua_Integer seed = lua_isnoneornil(L, 2) ? 1 : lvfl_checkint(L, 2, "ds:shuffle", "argument #1 (seed)", 0, INT64_MAX);
   if (d->ds) {
     int rc = vfl_dataset_shuffle(d->ds, (uint64_t)seed);
@@ -640,6 +651,7 @@ static int m_subset(lua_State *L) {
 
 static int m_close(lua_State *L) {
   lvfl_dataset *d = lvfl_check(L, 1, LVFL_DATASET, "ds:close", 0);
+  if (d->busy) lvfl_error(L, "ds:close: the dataset is being used by net:learn and cannot change until it returns");
   if (!d->closed) release(d);
   return 0;
 }

@@ -9,7 +9,7 @@
 **   vfl.hash.group(group, id)              -> 1-based grouped index
 */
 #include <ctype.h>
-#include <stdlib.h>
+#include <stdlib.h> /* qsort */
 #include <string.h>
 
 #include "lvfl.h"
@@ -46,6 +46,7 @@ static int u32_cmp(const void *a, const void *b) {
 ** so that the result does not depend on the machine's byte order. */
 static uint32_t ngram_hash(const uint32_t *h, int n, uint32_t seed) {
   unsigned char bytes[4 * 8];
+  if (n > 8) n = 8; /* ngrams is at most 8 (checked); this tells the compiler */
   for (int i = 0; i < n; i++)
     for (int k = 0; k < 4; k++) bytes[4 * i + k] = (unsigned char)(h[i] >> (8 * k));
   return vfl_hash_bytes(bytes, (size_t)(4 * n), seed + (uint32_t)n);
@@ -65,15 +66,13 @@ static int l_words(lua_State *L) {
   int group = (int)lvfl_optint(L, 2, "group", 0, fname, 1, 256);
   uint32_t mask = group ? 0xFFFFFFu : hash_mask(bits);
 
-  /* Token hashes, then every n-gram's index; one malloc'd buffer each. */
+  /* Token hashes, then every n-gram's id, then counts: Lua-owned scratch,
+  ** so that nothing leaks if an allocation raises. */
   size_t cap_tok = len / 2 + 1;
-  uint32_t *tok = malloc(cap_tok * sizeof *tok);
-  uint32_t *ids = malloc(cap_tok * (size_t)ngrams * sizeof *ids);
-  char *word = malloc(len + 1);
-  if (!tok || !ids || !word) {
-    free(tok), free(ids), free(word);
-    return lvfl_error(L, "%s: out of memory", fname);
-  }
+  uint32_t *tok = lua_newuserdata(L, cap_tok * sizeof *tok);
+  uint32_t *ids = lua_newuserdata(L, cap_tok * (size_t)ngrams * sizeof *ids);
+  float *cnt = lua_newuserdata(L, cap_tok * (size_t)ngrams * sizeof *cnt);
+  char *word = lua_newuserdata(L, len + 1);
   size_t nt = 0, ni = 0;
   for (size_t i = 0; i < len;) {
     while (i < len && isspace((unsigned char)s[i])) i++;
@@ -91,11 +90,6 @@ static int l_words(lua_State *L) {
   for (size_t k = 0; k < ni; k++) ids[k] = group ? vfl_group_index((uint32_t)group - 1, ids[k] & mask) : ids[k] & mask;
   qsort(ids, ni, sizeof *ids, u32_cmp);
   /* Repeated ids become counts: runs of the sorted list. */
-  float *cnt = malloc((ni ? ni : 1) * sizeof *cnt);
-  if (!cnt) {
-    free(tok), free(ids), free(word);
-    return lvfl_error(L, "%s: out of memory", fname);
-  }
   size_t nu = 0;
   int ones = 1;
   for (size_t k = 0; k < ni; k++) {
@@ -110,8 +104,6 @@ static int l_words(lua_State *L) {
   lvfl_sparse *x = lvfl_sparse_new(L, (uint32_t)nu, !ones);
   memcpy((uint32_t *)x->index, ids, nu * sizeof *ids);
   if (!ones) memcpy((float *)x->value, cnt, nu * sizeof *cnt);
-  free(cnt);
-  free(tok), free(ids), free(word);
   return 1;
 }
 

@@ -14,6 +14,7 @@
 ** crosses engine frames.
 */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -33,8 +34,43 @@ typedef struct learn_ctx {
   int on_epoch_i;
   int failed;               /* a callback raised: message in err */
   int stop_asked;           /* a callback returned "stop" */
+  atomic_int requested;     /* vfl.request_stop() was called during it */
+  vfl_net *net;
   char err[1024];
 } learn_ctx;
+
+/* The trainings running now (nested ones included), so that
+** vfl.request_stop() can stop them with vfl_net_stop, which is safe from any
+** thread (a Lua loss runs on a worker). The signal handler's path is the
+** stop flag instead (vfl_lua_request_stop). */
+enum { MAX_ACTIVE = 32 };
+static pthread_mutex_t active_lock = PTHREAD_MUTEX_INITIALIZER;
+static learn_ctx *active[MAX_ACTIVE];
+static int n_active;
+
+static void active_add(learn_ctx *c) {
+  pthread_mutex_lock(&active_lock);
+  if (n_active < MAX_ACTIVE) active[n_active++] = c;
+  pthread_mutex_unlock(&active_lock);
+}
+
+static void active_remove(learn_ctx *c) {
+  pthread_mutex_lock(&active_lock);
+  for (int i = 0; i < n_active; i++)
+    if (active[i] == c) active[i] = active[--n_active];
+  pthread_mutex_unlock(&active_lock);
+}
+
+void lvfl_stop_active(void) {
+  pthread_mutex_lock(&active_lock);
+  for (int i = 0; i < n_active; i++) {
+    atomic_store(&active[i]->requested, 1);
+    vfl_net_stop(active[i]->net);
+  }
+  pthread_mutex_unlock(&active_lock);
+}
+
+static int interrupted(learn_ctx *c) { return lvfl_stop_requested() || atomic_load(&c->requested); }
 
 static const char *const loss_names[] = {"logistic", "square", "multinomial", "hinge", NULL};
 static const int loss_kinds[] = {VFL_LOSS_LOGISTIC, VFL_LOSS_SQUARE, VFL_LOSS_MULTINOMIAL, VFL_LOSS_HINGE};
@@ -77,7 +113,7 @@ static int lua_loss(void *ud, vfl_loss_io *io, double *loss) {
   if (lua_pcall(L, 3, 1, 0) != LUA_OK) {
     /* An interrupt (Ctrl-C in the REPL) may surface as an error inside the
     ** loss: the stop flag is set then, and training just stops. */
-    if (lvfl_stop_requested()) {
+    if (interrupted(c)) {
       *loss = 0;
     } else {
       char row[32];
@@ -147,7 +183,7 @@ static int call_back(learn_ctx *c, int fn, const char *method, const vfl_progres
   push_progress(L, p);
   int stop = 0;
   if (lua_pcall(L, nargs, 1, 0) != LUA_OK) {
-    if (!lvfl_stop_requested()) fail_with(c, "%s failed: %s", what, error_text(L));
+    if (!interrupted(c)) fail_with(c, "%s failed: %s", what, error_text(L));
     stop = 1;
   } else if (lua_type(L, -1) == LUA_TSTRING && !strcmp(lua_tostring(L, -1), "stop")) {
     c->stop_asked = 1;
@@ -208,7 +244,7 @@ static int m_learn(lua_State *L) {
   const char *fname = "net:learn";
   static const char *const known[] = {"cores",  "progress", "progress_every", "on_epoch", "seed",
                                       "shuffle", "epochs",  "batch",          NULL};
-  lvfl_net *n = lvfl_checknet(L, 1, fname);
+  lvfl_net *n = lvfl_checknet_idle(L, 1, fname);
   lvfl_dataset *d = lvfl_checkdataset(L, 2, fname, 1);
   lua_settop(L, 5);
   int is_fn = lua_isfunction(L, 3);
@@ -257,6 +293,7 @@ static int m_learn(lua_State *L) {
   learn_ctx *c = lua_newuserdata(L, sizeof *c);
   memset(c, 0, sizeof *c);
   c->L = L;
+  c->net = n->net;
   if (is_fn) {
     c->loss_i = 3;
     c->out = lvfl_view_new(L, "output", 0);
@@ -309,12 +346,20 @@ static int m_learn(lua_State *L) {
   /* Callbacks push a few values on this stack while the engine runs. */
   luaL_checkstack(L, 32, "net:learn");
   pthread_mutex_init(&c->lock, NULL);
+  /* Callbacks run Lua while the engine reads the net and the dataset:
+  ** methods that would change them refuse until learn returns. */
+  n->busy++;
+  d->busy++;
+  active_add(c);
   double started = now();
   int rc = vfl_net_learn(n->net, d->ds, &loss, &o);
   double seconds = now() - started;
+  active_remove(c);
+  n->busy--;
+  d->busy--;
   pthread_mutex_destroy(&c->lock);
   int stopped = rc == VFL_ESTOPPED;
-  int interrupted = stopped && lvfl_stop_requested();
+  int by_request = stopped && interrupted(c);
 
   if (c->progress_i && !c->progress_fn) {
     /* The bar's last line; a failure here must not hide the result. */
@@ -343,7 +388,7 @@ static int m_learn(lua_State *L) {
   lua_pushboolean(L, stopped);
   lua_setfield(L, -2, "stopped");
   if (stopped) {
-    lua_pushstring(L, interrupted ? "interrupted" : c->stop_asked ? "callback" : "stopped");
+    lua_pushstring(L, by_request ? "interrupted" : c->stop_asked ? "callback" : "stopped");
     lua_setfield(L, -2, "reason");
   }
   return 1;

@@ -19,6 +19,12 @@ lvfl_net *lvfl_checknet(lua_State *L, int idx, const char *fname) {
   return n;
 }
 
+lvfl_net *lvfl_checknet_idle(lua_State *L, int idx, const char *fname) {
+  lvfl_net *n = lvfl_checknet(L, idx, fname);
+  if (n->busy) lvfl_error(L, "%s: the net is being trained and cannot change until net:learn returns", fname);
+  return n;
+}
+
 lvfl_net *lvfl_pushnet(lua_State *L, vfl_net *net) {
   lvfl_net *n = lvfl_newobject(L, sizeof *n, LVFL_NET);
   n->net = net;
@@ -44,7 +50,7 @@ static void auto_name(const vfl_net *net, const char *kind, char *buf, size_t si
 
 /* Adds the layer spec given as net:stack([name,] layer) or net:add(...). */
 static int add_layer(lua_State *L, int stack, const char *fname) {
-  lvfl_net *n = lvfl_checknet(L, 1, fname);
+  lvfl_net *n = lvfl_checknet_idle(L, 1, fname);
   int li = lua_type(L, 2) == LUA_TSTRING ? 3 : 2;
   lvfl_layer *l = lvfl_check(L, li, LVFL_LAYER, fname, li - 1);
   char buf[64];
@@ -89,7 +95,7 @@ static int m_add(lua_State *L) { return add_layer(L, 0, "net:add"); }
 /* net:wire(from, to) -- from may be a list of names. */
 static int m_wire(lua_State *L) {
   const char *fname = "net:wire";
-  lvfl_net *n = lvfl_checknet(L, 1, fname);
+  lvfl_net *n = lvfl_checknet_idle(L, 1, fname);
   if (lua_type(L, 3) != LUA_TSTRING) lvfl_argerror(L, 2, fname, "layer name expected, got %s", lvfl_typename(L, 3));
   const char *to = lua_tostring(L, 3);
   if (lua_istable(L, 2)) {
@@ -241,7 +247,7 @@ void lvfl_net_ensure_ready(lua_State *L, int idx, const char *fname) {
 static int m_init(lua_State *L) {
   const char *fname = "net:init";
   static const char *const known[] = {"scale", "seed", NULL};
-  lvfl_net *n = lvfl_checknet(L, 1, fname);
+  lvfl_net *n = lvfl_checknet_idle(L, 1, fname);
   lvfl_checkopts(L, 2, fname, known);
   double scale = lvfl_optnum(L, 2, "scale", -1.0, fname);
   lua_Integer seed = lvfl_optint(L, 2, "seed", 1, fname, 0, INT64_MAX);
@@ -282,19 +288,14 @@ static int m_params(lua_State *L) {
   int rc = vfl_net_param_shape(n->net, layer, block, &rows, &cols);
   if (rc) return lvfl_engine_error(L, fname, rc);
   size_t count = (size_t)rows * cols;
-  float *buf = malloc((count ? count : 1) * sizeof *buf);
-  if (!buf) return lvfl_error(L, "%s: out of memory", fname);
+  float *buf = lua_newuserdata(L, (count ? count : 1) * sizeof *buf);
   rc = vfl_net_param_get(n->net, layer, block, buf);
-  if (rc) {
-    free(buf);
-    return lvfl_engine_error(L, fname, rc);
-  }
+  if (rc) return lvfl_engine_error(L, fname, rc);
   lua_createtable(L, (int)(count < (size_t)1 << 30 ? count : 0), 0);
   for (size_t i = 0; i < count; i++) {
     lua_pushnumber(L, buf[i]);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
-  free(buf);
   lua_pushinteger(L, rows);
   lua_pushinteger(L, cols);
   return 3;
@@ -303,7 +304,7 @@ static int m_params(lua_State *L) {
 /* net:set_params(layer, block, values) -- values flat or one table per row. */
 static int m_set_params(lua_State *L) {
   const char *fname = "net:set_params";
-  lvfl_net *n = lvfl_checknet(L, 1, fname);
+  lvfl_net *n = lvfl_checknet_idle(L, 1, fname);
   if (lua_type(L, 2) != LUA_TSTRING) lvfl_argerror(L, 1, fname, "layer name expected, got %s", lvfl_typename(L, 2));
   const char *layer = lua_tostring(L, 2);
   uint32_t block = block_arg(L, n->net, layer, 3, fname);
@@ -346,21 +347,6 @@ static int m_set_link(lua_State *L) {
                        s ? s : lvfl_typename(L, 2));
 }
 
-static const char *layer_kind_name(const vfl_layer_spec *s) {
-  switch (s->kind) {
-  case VFL_LAYER_INPUT:
-    return s->input_kind == VFL_INPUT_DENSE ? "dense" : s->input_kind == VFL_INPUT_GROUPED ? "grouped" : "sparse";
-  case VFL_LAYER_LINEAR: return "linear";
-  case VFL_LAYER_RELU: return "relu";
-  case VFL_LAYER_TANH: return "tanh";
-  case VFL_LAYER_SELU: return "selu";
-  case VFL_LAYER_SIGMOID: return "sigmoid";
-  case VFL_LAYER_DROPOUT: return "dropout";
-  case VFL_LAYER_CROSS: return "cross";
-  default: return "?";
-  }
-}
-
 /* net:layers() -> {{name=, kind=, dim=, parents={...}}, ...} */
 static int m_layers(lua_State *L) {
   lvfl_net *n = lvfl_checknet(L, 1, "net:layers");
@@ -372,7 +358,7 @@ static int m_layers(lua_State *L) {
     lua_createtable(L, 0, 4);
     lua_pushstring(L, vfl_net_layer_name(n->net, i));
     lua_setfield(L, -2, "name");
-    lua_pushstring(L, layer_kind_name(&spec));
+    lua_pushstring(L, lvfl_layer_kind(&spec));
     lua_setfield(L, -2, "kind");
     uint32_t dim = vfl_net_layer_dim(n->net, i);
     lua_pushinteger(L, dim ? dim : spec.dim);
@@ -407,7 +393,8 @@ static int m_gc(lua_State *L) {
 }
 
 static int m_close(lua_State *L) {
-  lvfl_check(L, 1, LVFL_NET, "net:close", 0);
+  lvfl_net *n = lvfl_check(L, 1, LVFL_NET, "net:close", 0);
+  if (n->busy) lvfl_error(L, "net:close: the net is being trained and cannot change until net:learn returns");
   return m_gc(L);
 }
 

@@ -160,23 +160,33 @@ static int l_cross(lua_State *L) {
   return 1;
 }
 
-/* A short description, also used by tostring(net). */
-void lvfl_layer_describe(const vfl_layer_spec *s, char *buf, size_t size) {
+/* The kind's Lua name: the vfl.layers function that makes it. */
+const char *lvfl_layer_kind(const vfl_layer_spec *s) {
   switch (s->kind) {
   case VFL_LAYER_INPUT:
-    snprintf(buf, size, "%s(%u)",
-             s->input_kind == VFL_INPUT_DENSE ? "dense" : s->input_kind == VFL_INPUT_GROUPED ? "grouped" : "sparse", s->dim);
-    break;
+    return s->input_kind == VFL_INPUT_DENSE ? "dense" : s->input_kind == VFL_INPUT_GROUPED ? "grouped" : "sparse";
+  case VFL_LAYER_LINEAR: return "linear";
+  case VFL_LAYER_RELU: return "relu";
+  case VFL_LAYER_TANH: return "tanh";
+  case VFL_LAYER_SELU: return "selu";
+  case VFL_LAYER_SIGMOID: return "sigmoid";
+  case VFL_LAYER_DROPOUT: return "dropout";
+  case VFL_LAYER_CROSS: return "cross";
+  default: return "?";
+  }
+}
+
+/* A short description, also used by tostring(net). */
+void lvfl_layer_describe(const vfl_layer_spec *s, char *buf, size_t size) {
+  const char *kind = lvfl_layer_kind(s);
+  switch (s->kind) {
+  case VFL_LAYER_INPUT: snprintf(buf, size, "%s(%u)", kind, s->dim); break;
   case VFL_LAYER_LINEAR:
     snprintf(buf, size, "linear(%u%s%s)", s->dim, s->intercept ? "" : ", no intercept", s->mean ? ", mean" : "");
     break;
-  case VFL_LAYER_RELU: snprintf(buf, size, "relu"); break;
-  case VFL_LAYER_TANH: snprintf(buf, size, "tanh"); break;
-  case VFL_LAYER_SELU: snprintf(buf, size, "selu"); break;
-  case VFL_LAYER_SIGMOID: snprintf(buf, size, "sigmoid"); break;
   case VFL_LAYER_DROPOUT: snprintf(buf, size, "dropout(%g)", (double)s->rate); break;
   case VFL_LAYER_CROSS: snprintf(buf, size, "cross(%u pairs, %u bits)", s->n_crosses, s->cross_bits); break;
-  default: snprintf(buf, size, "layer kind %d", s->kind); break;
+  default: snprintf(buf, size, "%s", kind); break;
   }
 }
 
@@ -384,11 +394,16 @@ void lvfl_open_spec(lua_State *L) {
   static const luaL_Reg layer_meta[] = {{"__tostring", layer_tostring}, {NULL, NULL}};
   static const luaL_Reg prior_meta[] = {{"__tostring", prior_tostring}, {NULL, NULL}};
   static const luaL_Reg optim_meta[] = {{"__tostring", optim_tostring}, {NULL, NULL}};
+  /* `fields` names what the index functions answer, for completion. */
   lvfl_newclass(L, LVFL_LAYER, NULL, layer_meta, layer_index);
+  lua_pushliteral(L, "kind dim name prior optim");
+  lua_setfield(L, -2, "fields");
   lua_pop(L, 1);
   lvfl_newclass(L, LVFL_PRIOR, NULL, prior_meta, NULL);
   lua_pop(L, 1);
   lvfl_newclass(L, LVFL_OPTIM, NULL, optim_meta, optim_index);
+  lua_pushliteral(L, "kind lr beta1 beta2 eps epochs batch");
+  lua_setfield(L, -2, "fields");
   lua_pop(L, 1);
   luaL_newlib(L, layers);
   lua_setfield(L, -2, "layers");

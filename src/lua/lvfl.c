@@ -11,11 +11,12 @@
 ** so opening the module costs no Lua file lookups.
 */
 #include "lvfl.h"
-#include "vfl_lua.h"
 
+/* From Lua (a loss, a callback, another coroutine): stops the trainings
+** running now, through the engine's thread-safe vfl_net_stop. */
 static int l_request_stop(lua_State *L) {
   (void)L;
-  vfl_lua_request_stop();
+  lvfl_stop_active();
   return 0;
 }
 

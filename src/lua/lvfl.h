@@ -45,17 +45,18 @@ typedef struct lvfl_sparse {
 typedef struct lvfl_dataset {
   vfl_dataset *ds;
   int closed;
+  int busy; /* a net:learn is reading it: no appending, shuffling, closing */
   /* Scratch for converting one Lua row into a vfl_row (reused). */
   vfl_features *feats;
   uint32_t feats_cap;
-  float *floats;
+  float *floats; /* labels, then dense blocks */
   size_t floats_cap;
-  lvfl_sparse **temp; /* sparse vectors converted from plain tables */
 } lvfl_dataset;
 
 typedef struct lvfl_net {
   vfl_net *net;
   int closed;
+  int busy; /* being trained: no changes to its graph or weights */
 } lvfl_net;
 
 /* A layer description made by vfl.layers.*; its user value holds the Lua
@@ -127,8 +128,9 @@ void *lvfl_check(lua_State *L, int idx, const char *tname, const char *fname, in
 lua_Integer lvfl_checkint(lua_State *L, int idx, const char *fname, const char *what, lua_Integer lo, lua_Integer hi);
 double lvfl_checknum(lua_State *L, int idx, const char *fname, const char *what);
 
-/* Option tables: fields read from the table at idx (absent: the default).
-** `what` names the table in messages, e.g. "vfl.layers.linear". */
+/* Option tables: checkopts rejects unknown keys (listing the known ones);
+** the opt* readers return the default when the key (or the table) is
+** absent and raise "fname: option 'key' must be ..." otherwise. */
 void lvfl_checkopts(lua_State *L, int idx, const char *fname, const char *const *known);
 lua_Integer lvfl_optint(lua_State *L, int idx, const char *key, lua_Integer def, const char *fname, lua_Integer lo,
                         lua_Integer hi);
@@ -160,23 +162,29 @@ lvfl_sparse *lvfl_sparse_borrowed(lua_State *L);
 
 /* Datasets (ldataset.c). */
 lvfl_dataset *lvfl_checkdataset(lua_State *L, int idx, const char *fname, int arg);
+/* Same, for methods that change the dataset: not while a learn reads it. */
+lvfl_dataset *lvfl_checkdataset_idle(lua_State *L, int idx, const char *fname);
 /* Pushes a new vfl.dataset owning ds. */
 lvfl_dataset *lvfl_pushdataset(lua_State *L, vfl_dataset *ds);
 
 /* Nets (lnet.c, lnet_print.c). */
 lvfl_net *lvfl_checknet(lua_State *L, int idx, const char *fname);
+/* Same, for methods that change the net: not while it is being trained
+** (from its own loss or callbacks). */
+lvfl_net *lvfl_checknet_idle(lua_State *L, int idx, const char *fname);
 lvfl_net *lvfl_pushnet(lua_State *L, vfl_net *net);
-/* Initialises with defaults when the net is not ready (learn, predict). */
+/* Initialises with defaults when the net is not ready (net:learn). */
 void lvfl_net_ensure_ready(lua_State *L, int idx, const char *fname);
 /* Fills the vfl_features of every net input from a Lua value (a sparse
-** vector, or a table keyed by input name); returns the count. Uses stack
-** slots above the current top for converted tables. */
+** vector, a plain table of features, a table keyed by input name, or a
+** dataset row); returns the count. Leaves converted values on the stack. */
 uint32_t lvfl_net_inputs_from(lua_State *L, vfl_net *net, int idx, const char *fname, vfl_features *feats,
                               uint32_t cap);
 int lvfl_net_tostring(lua_State *L);
 const char *lvfl_link_name(int link);
 
-/* Layer, prior and optimizer specs (lspec.c): short descriptions. */
+/* Layer, prior and optimizer specs (lspec.c): names and descriptions. */
+const char *lvfl_layer_kind(const vfl_layer_spec *s);
 void lvfl_layer_describe(const vfl_layer_spec *s, char *buf, size_t size);
 void lvfl_prior_describe(lua_State *L, int idx, char *buf, size_t size);
 void lvfl_optim_describe(const lvfl_optim *o, char *buf, size_t size);
@@ -187,6 +195,9 @@ lvfl_view *lvfl_view_new(lua_State *L, const char *what, int writable);
 lvfl_rowview *lvfl_rowview_new(lua_State *L, const vfl_dataset *ds);
 void lvfl_rowview_set(lvfl_rowview *r, const vfl_row *row, size_t id);
 void lvfl_rowview_end(lvfl_rowview *r);
+
+/* Stops every net:learn running now (llearn.c): vfl.request_stop. */
+void lvfl_stop_active(void);
 
 /* Stop flag for Ctrl-C (lerror.c). */
 void lvfl_stop_reset(void);

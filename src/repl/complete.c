@@ -63,12 +63,12 @@ static void display(char **matches, int num, int max_length) {
   (void)max_length;
   if (shown == NULL) return;
   for (i = 1; i <= num; i++) {
-    const char *m = matches[i];
-    const char *cut = strrchr(m, '.');
-    const char *colon = strrchr(m, ':');
+    char *m = matches[i];
+    char *cut = strrchr(m, '.');
+    char *colon = strrchr(m, ':');
     int len;
     if (colon != NULL && (cut == NULL || colon > cut)) cut = colon;
-    shown[i] = (char *)(cut != NULL && cut[1] != '\0' ? cut + 1 : m);
+    shown[i] = cut != NULL && cut[1] != '\0' ? cut + 1 : m;
     len = (int)strlen(shown[i]);
     if (len > longest) longest = len;
   }

@@ -35,6 +35,19 @@ static void test_append_and_view(void) {
   vfl_dataset_free(ds);
 }
 
+static void test_empty_first_row(void) {
+  vfl_dataset *ds = vfl_dataset_new(1);
+  vfl_dataset_add_input(ds, "x", VFL_INPUT_SPARSE, 0);
+  uint32_t i1[] = {3};
+  float v1[] = {2.0f};
+  CHECK_OK(append(ds, 1, 0, NULL, NULL));
+  CHECK_OK(append(ds, 0, 1, i1, v1));
+  CHECK(vfl_dataset_rows(ds) == 2 && vfl_dataset_nnz(ds) == 1 && vfl_dataset_input_dim(ds, 0) == 4);
+  uint32_t huge[] = {UINT32_MAX};
+  CHECK_ERR(append(ds, 1, 1, huge, NULL), VFL_EINVAL, "row 3, input 'x': feature index 4294967295 is too large");
+  vfl_dataset_free(ds);
+}
+
 static void test_errors(void) {
   vfl_dataset *ds = vfl_dataset_new(1);
   CHECK(vfl_dataset_add_input(ds, "x", VFL_INPUT_SPARSE, 4) == 0);
@@ -98,6 +111,7 @@ static void test_shuffle_split_dense(void) {
 
 int main(void) {
   test_append_and_view();
+  test_empty_first_row();
   test_errors();
   test_memory_per_nonzero();
   test_shuffle_split_dense();

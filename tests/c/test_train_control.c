@@ -44,15 +44,13 @@ static double seconds(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static volatile int stop_flag;
-static double stop_requested_at;
+static _Atomic double stop_requested_at;
 
-static void *request_stop(void *arg) {
-  (void)arg;
+static void *request_stop(void *net) {
   struct timespec d = {0, 200 * 1000 * 1000};
   nanosleep(&d, NULL);
   stop_requested_at = seconds();
-  stop_flag = 1;
+  vfl_net_stop(net);
   return NULL;
 }
 
@@ -62,11 +60,10 @@ static void stop_from_another_thread(vfl_dataset *ds) {
   vfl_train_defaults(&o);
   o.epochs = 1000;
   o.threads = 2;
-  o.stop = &stop_flag;
   vfl_progress result;
   o.result = &result;
   pthread_t th;
-  pthread_create(&th, NULL, request_stop, NULL);
+  pthread_create(&th, NULL, request_stop, net);
   vfl_loss_spec loss = {VFL_LOSS_LOGISTIC, NULL, NULL};
   int rc = vfl_net_learn(net, ds, &loss, &o);
   double latency = seconds() - stop_requested_at;

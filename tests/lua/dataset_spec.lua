@@ -155,8 +155,14 @@ describe("vfl.dataset", function()
       err(vfl.dataset, function(emit) emit{label = "yes", features = vfl.sparse{}} end))
     assert.are.equal("emit: row 1: weight -1 must be a finite number >= 0",
       err(vfl.dataset, function(emit) emit{label = 1, weight = -1, features = vfl.sparse{}} end))
+    local calls = 0
     assert.are.equal("vfl.dataset: the iterator returned number; it must return rows (tables), then nil",
-      err(vfl.dataset, function() return 5 end))
+      err(vfl.dataset, function()
+        calls = calls + 1
+        if calls == 1 then return {label = 1, features = vfl.sparse{}} end
+        return 5
+      end))
+    assert.are.equal(0, #vfl.dataset(function() return 5 end)) -- an emitting function's result is ignored
     assert.are.equal("vfl.dataset: unknown option 'input' (known options: inputs, labels)",
       err(vfl.dataset, function() end, {input = {}}))
   end)

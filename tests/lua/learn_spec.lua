@@ -149,6 +149,25 @@ describe("net:learn", function()
     assert.is_number(net:predict(vfl.sparse{[1] = 1})[1])
   end)
 
+  it("lets on_epoch evaluate and save the net, but not change it or its data", function()
+    local ds, net, aucs = xor_data(40), small_mlp(2), {}
+    local path = os.tmpname()
+    net:learn(ds, "logistic", vfl.optim.sgd{lr = 0.1, epochs = 2}, {on_epoch = function(epoch)
+      aucs[epoch] = vfl.metrics.auc(net, ds)
+      net:save(path)
+      assert.are.equal("net:init: the net is being trained and cannot change until net:learn returns",
+        err(net.init, net, {}))
+      assert.are.equal("ds:append: the dataset is being used by net:learn and cannot change until it returns",
+        err(ds.append, ds, ds[1]))
+      assert.are.equal("ds:close: the dataset is being used by net:learn and cannot change until it returns",
+        err(ds.close, ds))
+    end})
+    os.remove(path)
+    assert.are.equal(2, #aucs)
+    ds:append(ds[1]) -- free again
+    assert.are.equal(41, #ds)
+  end)
+
   it("raises errors from on_epoch after stopping", function()
     local net = small_mlp(2)
     assert.are.equal("net:learn: on_epoch failed: oops",
@@ -231,6 +250,20 @@ describe("net:learn", function()
     assert.truthy(msg:find("^net:learn: "), msg)
   end)
 
+  it("learns XOR from the cross of two groups of a grouped input", function()
+    local ds = vfl.dataset(function(emit)
+      for i = 0, 399 do
+        local a, b = i % 2, math.floor(i / 2) % 2
+        emit{label = (a + b) % 2, features = vfl.sparse{[vfl.hash.group(1, a)] = 1, [vfl.hash.group(2, b)] = 1}}
+      end
+    end)
+    local net = vfl.net():stack(vfl.layers.grouped(2^25)):stack(vfl.layers.cross{bits = 10, pairs = {{1, 2}}})
+      :stack(vfl.layers.linear(1))
+    assert.truthy(tostring(net):find("cross1    cross(1 pairs, 10 bits)      1024  grouped1", 1, true), tostring(net))
+    net:learn(ds, "logistic", vfl.optim.adagrad{lr = 0.5, epochs = 10})
+    assert.are.equal(1, vfl.metrics.accuracy(net, ds))
+  end)
+
   it("learns on several cores", function()
     local ds = xor_data(4000)
     local net = vfl.net():stack(vfl.layers.sparse(4)):stack(vfl.layers.linear(8)):stack(vfl.layers.tanh())
@@ -273,7 +306,12 @@ describe("vfl.progress", function()
     local plain = progress.new{tty = false, stream = log}
     plain:update(p)
     plain:finish(p, true)
-    assert.are.equal("epoch 2/4  50%  50.0k ex/s  loss 0.3123  ETA 0s\nstopped in epoch 2 after 500 of 1000 rows\n", log.text)
+    assert.are.equal("epoch 2/4  50%  50.0k ex/s  loss 0.3123  ETA 0s\n", log.text)
+    local stopped = sink()
+    local bar2 = progress.new{tty = true, stream = stopped, width = 4}
+    bar2:update(p)
+    bar2:finish(p, true) -- closes the line, says nothing more
+    assert.are.equal("\repoch 2/4 [==  ]  50%  50.0k ex/s  loss 0.3123  ETA 0s\n", stopped.text)
     assert.are.equal(10, plain.every)
   end)
 end)

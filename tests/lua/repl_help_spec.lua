@@ -1,6 +1,7 @@
 -- vfl.help, the help registry behind help(x) and ?x in the REPL.
 -- Run inside vfl: `vfl src/repl/busted_runner.lua tests/lua/repl_help_spec.lua`
 local help = require "vfl.help"
+require "vfl.pretty" -- registers its own help
 
 describe("vfl.help", function()
   local fn, tbl

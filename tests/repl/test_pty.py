@@ -196,6 +196,23 @@ def case_pretty(s):
     check(output_of(s, "o") == "Net(2 layers)\n", "__tostring", s)
 
 
+def case_colors(s):
+    # NO_COLOR is set by environment(): no escape codes in results
+    s.send("{1, 'a'}\r")
+    s.expect(r'\{1, "a"\}\n')
+    check(b"\x1b[36m" not in s.raw, "colours although NO_COLOR is set", s)
+    s.close()
+    env = environment()
+    del env["NO_COLOR"]
+    s = Session([VFL], env=env)
+    s.expect(PROMPT)
+    s.send("{1, 'a'}\r")
+    s.expect(r'\{1, "a"\}\n')
+    check(b"\x1b[36m1\x1b[0m" in s.raw and b'\x1b[32m"a"\x1b[0m' in s.raw,
+          "no colours on a terminal", s)
+    return s
+
+
 def case_interrupt(s):
     s.send("while true do end\r")
     time.sleep(0.5)
