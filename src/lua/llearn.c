@@ -292,6 +292,7 @@ static int m_learn(lua_State *L) {
   /* The context lives in a userdata: nothing leaks if a later step raises. */
   learn_ctx *c = lua_newuserdata(L, sizeof *c);
   memset(c, 0, sizeof *c);
+  atomic_init(&c->requested, 0);
   c->L = L;
   c->net = n->net;
   if (is_fn) {

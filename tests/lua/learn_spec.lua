@@ -211,6 +211,14 @@ describe("net:learn", function()
     assert.is_number(p.examples_per_s)
   end)
 
+  it("draws its progress bar from lua/vfl/progress.lua", function()
+    local net = small_mlp(6)
+    local stats = net:learn(xor_data(40), "logistic", vfl.optim.sgd{lr = 0.1, epochs = 2}, {progress = true})
+    assert.are.equal(2, stats.epochs)
+    assert.are.equal("net:learn: option 'progress' must be a boolean or a function, got string",
+      err(net.learn, net, xor_data(4), "logistic", nil, {progress = "yes"}))
+  end)
+
   it("learns several classes and several inputs", function()
     local ds = vfl.dataset(function(emit)
       for i = 1, 300 do
