@@ -215,10 +215,7 @@ static void append_row(lua_State *L, lvfl_dataset *d, int idx, const char *fname
   for (uint32_t k = 0; k < nin; k++)
     if (vfl_dataset_input_kind(ds, k) == VFL_INPUT_DENSE) n_floats += vfl_dataset_input_dim(ds, k);
   grow_scratch(L, d, nin, n_floats + 1, fname);
-  /* An absent input has no features; its index pointer is not NULL all the
-  ** same, because the engine memcpy's n = 0 entries from it. */
-  static const uint32_t no_index[1] = {0};
-  for (uint32_t k = 0; k < nin; k++) d->feats[k] = (vfl_features){0, no_index, NULL};
+  for (uint32_t k = 0; k < nin; k++) d->feats[k] = (vfl_features){0, NULL, NULL}; /* absent: no features */
   vfl_row row = {d->floats, nl, 1.0f, d->feats, nin};
   float *dense = d->floats + nl; /* dense blocks follow the labels */
   int have_label = 0;

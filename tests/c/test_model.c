@@ -2,8 +2,10 @@
 ** test_model.c -- save then load gives bit-identical predictions (and the
 ** optimizer state, priors and link survive); every documented load error.
 */
+#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "harness.h"
 #include "vfl.h"
@@ -150,6 +152,85 @@ static void damaged_files(void) {
   vfl_net_free(net);
 }
 
+/* Rewrites a field, then fixes the CRC so that the structure checks (not
+** the checksum) must catch the damage. */
+static void write_with_crc(const char *path, char *data, size_t n) {
+  uint32_t crc = (uint32_t)crc32(crc32(0, NULL, 0), (const Bytef *)data, (uInt)(n - 4));
+  memcpy(data + n - 4, &crc, 4);
+  write_all(path, data, n);
+}
+
+static void crafted_files(void) {
+  vfl_net *net = trained_net(), *out = NULL;
+  const char *good = path_in_tmp("crafted.vfl"), *bad = path_in_tmp("crafted-bad.vfl");
+  CHECK_OK(vfl_model_save(net, good));
+  char *data, msg[1024];
+  size_t n = read_all(good, &data);
+  uint32_t v;
+
+  memcpy(&v, data + 12, 4);
+  uint32_t swapped = 0x04030201u;
+  memcpy(data + 12, &swapped, 4);
+  write_with_crc(bad, data, n);
+  snprintf(msg, sizeof msg, "\"%s\": the model was written on a machine of the other byte order", bad);
+  CHECK_ERR(vfl_model_load(bad, &out), VFL_EFORMAT, msg);
+  memcpy(data + 12, &v, 4);
+
+  /* body: link at 24, layer count at 28 */
+  memcpy(&v, data + 28, 4);
+  uint32_t many = 1000000;
+  memcpy(data + 28, &many, 4);
+  write_with_crc(bad, data, n);
+  snprintf(msg, sizeof msg, "\"%s\": the model claims 1000000 layers", bad);
+  CHECK_ERR(vfl_model_load(bad, &out), VFL_EFORMAT, msg);
+  memcpy(data + 28, &v, 4);
+
+  uint32_t link = 7;
+  memcpy(&v, data + 24, 4);
+  memcpy(data + 24, &link, 4);
+  write_with_crc(bad, data, n);
+  snprintf(msg, sizeof msg, "\"%s\": unknown link 7", bad);
+  CHECK_ERR(vfl_model_load(bad, &out), VFL_EFORMAT, msg);
+  memcpy(data + 24, &v, 4);
+
+  /* layer 3 ("h") names parents 0 and 1: make the first one 9 */
+  char *h = memmem(data + 32, n - 32, "\x01\0\0\0h", 5);
+  CHECK(h != NULL);
+  if (h) {
+    char *parents = h + 5 + 4 * 8 + 4; /* name, 8 fields, n_crosses (0) */
+    uint32_t nine = 9, old;
+    memcpy(&old, parents + 4, 4);
+    memcpy(parents + 4, &nine, 4);
+    write_with_crc(bad, data, n);
+    snprintf(msg, sizeof msg, "\"%s\": layer 'h' names parent 10, which does not exist", bad);
+    CHECK_ERR(vfl_model_load(bad, &out), VFL_EFORMAT, msg);
+    memcpy(parents + 4, &old, 4);
+    /* a dimension that no longer matches its weight block */
+    uint32_t dim_old, dim_new = 9;
+    char *dim = h + 5 + 8;
+    memcpy(&dim_old, dim, 4);
+    memcpy(dim, &dim_new, 4);
+    write_with_crc(bad, data, n);
+    snprintf(msg, sizeof msg, "\"%s\": layer 'h': block 1 is 50x8, the layer needs 50x9", bad);
+    CHECK_ERR(vfl_model_load(bad, &out), VFL_EFORMAT, msg);
+    memcpy(dim, &dim_old, 4);
+  }
+  char *longer = malloc(n + 8);
+  memcpy(longer, data, n - 4);
+  memset(longer + n - 4, 0, 8);
+  uint64_t body;
+  memcpy(&body, longer + 16, 8);
+  body += 8;
+  memcpy(longer + 16, &body, 8);
+  write_with_crc(bad, longer, n + 8);
+  snprintf(msg, sizeof msg, "\"%s\": the model has 8 unexpected bytes at its end", bad);
+  CHECK_ERR(vfl_model_load(bad, &out), VFL_EFORMAT, msg);
+  CHECK(out == NULL);
+  free(longer);
+  free(data);
+  vfl_net_free(net);
+}
+
 /* Every single-bit flip in the header and a sample of the body is refused. */
 static void every_flip_refused(void) {
   vfl_net *net = trained_net(), *out = NULL;
@@ -176,5 +257,6 @@ int main(void) {
   round_trip();
   damaged_files();
   every_flip_refused();
+  crafted_files();
   return t_done("test_model");
 }
