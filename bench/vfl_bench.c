@@ -90,6 +90,7 @@ typedef struct config {
   int jobs[4];          /* jobs[1..3] selected */
   int parse;
   int ref;              /* run the reference loops */
+  int ref_interleaved;  /* their sums of squares next to the weights */
   const char *csv;
   const char *svm;
 } config;
@@ -110,6 +111,7 @@ static void usage(void) {
       "  --seed S        data seed (default 1)\n"
       "  --no-parse      skip the libsvm parse timing\n"
       "  --no-ref        skip the reference loops\n"
+      "  --ref-layout L  separate (default: sums of squares in their own array) or interleaved (as the engine)\n"
       "  --svm PATH      where to write the libsvm file for parsing (default /tmp/vfl_bench_PID.svm, removed)\n"
       "  --csv PATH      CSV output (default bench/results.csv)\n");
 }
@@ -155,6 +157,7 @@ static void parse_args(config *c, int argc, char **argv) {
         if (*p >= '1' && *p <= '3') c->jobs[*p - '0'] = 1;
     } else if (!strcmp(a, "--no-parse")) c->parse = 0;
     else if (!strcmp(a, "--no-ref")) c->ref = 0;
+    else if (ARG("--ref-layout")) c->ref_interleaved = !strcmp(argv[i], "interleaved");
     else {
       usage();
       exit(2);
@@ -181,6 +184,7 @@ typedef struct result {
   double vs_ref;        /* epoch time / the reference's (NaN: none) */
   double speedup;       /* 1-thread epoch time / this one (NaN: n/a) */
   double mb_s;          /* parsing only */
+  double cores;         /* CPU seconds per wall second in the timed epoch */
 } result;
 
 static result results[64];
@@ -191,7 +195,7 @@ static result *add_result(const char *job, const char *engine) {
   memset(r, 0, sizeof *r);
   snprintf(r->job, sizeof r->job, "%s", job);
   snprintf(r->engine, sizeof r->engine, "%s", engine);
-  r->vs_ref = r->speedup = r->mb_s = r->metric = NAN;
+  r->vs_ref = r->speedup = r->mb_s = r->metric = r->cores = NAN;
   r->metric_name = "";
   return r;
 }
@@ -239,27 +243,32 @@ static float uniform_pm(float scale) { return (float)((double)(xs_next() >> 11) 
 
 /* ------------------------------------------------ reference loops */
 
+/* The reference loops keep each weight matrix feature-major (a row of
+** `cols` floats per feature) and its AdaGrad sums of squares in a separate
+** array of the same shape: the simplest layout. With --ref-layout
+** interleaved, a feature's sums follow its weights in one array instead (the
+** engine's layout): the same loops with a row stride of 2 * cols. */
 #define EPS 1e-8f
 
 /* Job 1: logistic regression (with a bias), AdaGrad, one example at a time:
 ** gather-dot, sigmoid, scatter-update of weight and accumulator. */
 typedef struct ref1 {
-  float *w, *g2;
+  float *w, *g2;          /* weight and sum of squares of feature f: w[f * stride], g2[f * stride] */
   float b, gb;
 } ref1;
 
-static void ref1_epoch(ref1 *m, const data *d, const uint32_t *order, float lr) {
-  float *restrict w = m->w, *restrict g2 = m->g2;
+static inline void ref1_loop(ref1 *m, const data *d, const uint32_t *order, float lr, size_t stride) {
+  float *w = m->w, *g2 = m->g2;
   for (size_t k = 0; k < d->rows; k++) {
     size_t r = order[k];
     const uint32_t *ix = d->index + d->start[r];
     uint32_t n = (uint32_t)(d->start[r + 1] - d->start[r]);
     float z = m->b;
-    for (uint32_t j = 0; j < n; j++) z += w[ix[j]];
+    for (uint32_t j = 0; j < n; j++) z += w[ix[j] * stride];
     float g = 1.0f / (1.0f + expf(-z)) - (d->labels[r] > 0 ? 1.0f : 0.0f);
     float gg = g * g;
     for (uint32_t j = 0; j < n; j++) {
-      uint32_t f = ix[j];
+      size_t f = ix[j] * stride;
       g2[f] += gg;
       w[f] -= lr * g / (sqrtf(g2[f]) + EPS);
     }
@@ -268,18 +277,23 @@ static void ref1_epoch(ref1 *m, const data *d, const uint32_t *order, float lr) 
   }
 }
 
-static float ref1_score(const ref1 *m, const data *d, size_t r) {
+static void ref1_epoch(ref1 *m, const data *d, const uint32_t *order, float lr, int interleaved) {
+  if (interleaved) ref1_loop(m, d, order, lr, 2); /* constants, so that each loop is compiled for its layout */
+  else ref1_loop(m, d, order, lr, 1);
+}
+
+static float ref1_score(const ref1 *m, const data *d, size_t r, size_t stride) {
   float z = m->b;
-  for (uint64_t j = d->start[r]; j < d->start[r + 1]; j++) z += m->w[d->index[j]];
+  for (uint64_t j = d->start[r]; j < d->start[r + 1]; j++) z += m->w[d->index[j] * stride];
   return z;
 }
 
 /* Job 2: sparse -> Linear(h) -> ReLU -> Linear(1), logistic, AdaGrad
-** everywhere, one example at a time. W1 is feature-major (a row of h floats
-** per feature), its accumulator a separate array of the same shape. */
+** everywhere, one example at a time. */
 typedef struct ref2 {
   uint32_t h;
-  float *w1, *g1;         /* dim x h */
+  size_t stride;
+  float *w1, *g1;         /* rows of h floats, stride apart */
   float *b1, *gb1;        /* h */
   float *w2, *g2;         /* h */
   float b2, gb2;
@@ -291,7 +305,7 @@ static float ref2_forward(ref2 *m, const data *d, size_t r) {
   float *restrict hid = m->hid;
   for (uint32_t k = 0; k < h; k++) hid[k] = m->b1[k];
   for (uint64_t j = d->start[r]; j < d->start[r + 1]; j++) {
-    const float *restrict row = m->w1 + (size_t)d->index[j] * h;
+    const float *restrict row = m->w1 + d->index[j] * m->stride;
     for (uint32_t k = 0; k < h; k++) hid[k] += row[k];
   }
   float z = m->b2;
@@ -323,7 +337,7 @@ static void ref2_epoch(ref2 *m, const data *d, const uint32_t *order, float lr) 
       b1[c] -= lr * dh[c] / (sqrtf(gb1[c]) + EPS);
     }
     for (uint64_t j = d->start[r]; j < d->start[r + 1]; j++) {
-      size_t off = (size_t)d->index[j] * h;
+      size_t off = d->index[j] * m->stride;
       float *restrict w = m->w1 + off, *restrict s = m->g1 + off;
       for (uint32_t c = 0; c < h; c++) {
         s[c] += dh[c] * dh[c];
@@ -337,8 +351,9 @@ static void ref2_epoch(ref2 *m, const data *d, const uint32_t *order, float lr) 
 ** one example at a time. */
 typedef struct ref3 {
   uint32_t k;
-  float *w, *g2;          /* dim x k */
-  float *b, *gb;          /* k */
+  size_t stride;
+  float *w, *g2;          /* rows of K floats, stride apart */
+  float *b, *gb;          /* K */
   float *z, *dz;
 } ref3;
 
@@ -347,7 +362,7 @@ static void ref3_forward(ref3 *m, const data *d, size_t r) {
   float *restrict z = m->z;
   for (uint32_t c = 0; c < K; c++) z[c] = m->b[c];
   for (uint64_t j = d->start[r]; j < d->start[r + 1]; j++) {
-    const float *restrict row = m->w + (size_t)d->index[j] * K;
+    const float *restrict row = m->w + d->index[j] * m->stride;
     for (uint32_t c = 0; c < K; c++) z[c] += row[c];
   }
 }
@@ -368,7 +383,7 @@ static void ref3_epoch(ref3 *m, const data *d, const uint32_t *order, float lr) 
       m->b[c] -= lr * dz[c] / (sqrtf(m->gb[c]) + EPS);
     }
     for (uint64_t j = d->start[r]; j < d->start[r + 1]; j++) {
-      size_t off = (size_t)d->index[j] * K;
+      size_t off = d->index[j] * m->stride;
       float *restrict w = m->w + off, *restrict s = m->g2 + off;
       for (uint32_t c = 0; c < K; c++) {
         s[c] += dz[c] * dz[c];
@@ -380,29 +395,40 @@ static void ref3_epoch(ref3 *m, const data *d, const uint32_t *order, float lr) 
 
 /* One reference model of any job, with its epoch order. */
 typedef struct ref_model {
-  int job;
+  int job, interleaved;
   ref1 m1;
   ref2 m2;
   ref3 m3;
+  float *mem, *mem2;      /* the weight matrix, and the separate sums (NULL when interleaved) */
   uint32_t *order;
 } ref_model;
+
+/* A dim x cols matrix and its sums: *w and *s point at row 0 of each;
+** returns the row stride. */
+static size_t ref_matrix(ref_model *m, size_t dim, uint32_t cols, float scale, float **w, float **s) {
+  size_t stride = m->interleaved ? 2 * (size_t)cols : cols;
+  m->mem = calloc(dim * stride, sizeof(float));
+  m->mem2 = m->interleaved ? NULL : calloc(dim * cols, sizeof(float));
+  *w = m->mem;
+  *s = m->interleaved ? m->mem + cols : m->mem2;
+  for (size_t f = 0; f < dim; f++)
+    for (uint32_t c = 0; c < cols; c++) m->mem[f * stride + c] = uniform_pm(scale);
+  return stride;
+}
 
 static void ref_init(ref_model *m, int job, const config *c, const data *train) {
   memset(m, 0, sizeof *m);
   m->job = job;
+  m->interleaved = c->ref_interleaved;
   m->order = malloc(train->rows * sizeof *m->order);
   size_t dim = train->dim;
   float inv = 1.0f / sqrtf((float)dim); /* the engine's "auto" scale: 1/sqrt(fan-in) */
   if (job == 1) {
-    m->m1.w = calloc(dim, sizeof(float));
-    m->m1.g2 = calloc(dim, sizeof(float));
-    for (size_t i = 0; i < dim; i++) m->m1.w[i] = uniform_pm(inv);
+    ref_matrix(m, dim, 1, inv, &m->m1.w, &m->m1.g2);
   } else if (job == 2) {
     ref2 *r = &m->m2;
     uint32_t h = r->h = c->hidden;
-    r->w1 = malloc(dim * h * sizeof(float));
-    r->g1 = calloc(dim * h, sizeof(float));
-    for (size_t i = 0; i < dim * h; i++) r->w1[i] = uniform_pm(inv);
+    r->stride = ref_matrix(m, dim, h, inv, &r->w1, &r->g1);
     r->b1 = calloc(h, sizeof(float));
     r->gb1 = calloc(h, sizeof(float));
     r->w2 = calloc(h, sizeof(float));
@@ -414,9 +440,7 @@ static void ref_init(ref_model *m, int job, const config *c, const data *train) 
   } else {
     ref3 *r = &m->m3;
     uint32_t K = r->k = c->classes;
-    r->w = malloc(dim * K * sizeof(float));
-    r->g2 = calloc(dim * K, sizeof(float));
-    for (size_t i = 0; i < dim * K; i++) r->w[i] = uniform_pm(inv);
+    r->stride = ref_matrix(m, dim, K, inv, &r->w, &r->g2);
     r->b = calloc(K, sizeof(float));
     r->gb = calloc(K, sizeof(float));
     r->z = calloc(K, sizeof(float));
@@ -428,7 +452,7 @@ static void ref_init(ref_model *m, int job, const config *c, const data *train) 
 static double ref_epoch(ref_model *m, const data *train, float lr) {
   double started = now();
   shuffle(m->order, train->rows);
-  if (m->job == 1) ref1_epoch(&m->m1, train, m->order, lr);
+  if (m->job == 1) ref1_epoch(&m->m1, train, m->order, lr, m->interleaved);
   else if (m->job == 2) ref2_epoch(&m->m2, train, m->order, lr);
   else ref3_epoch(&m->m3, train, m->order, lr);
   return now() - started;
@@ -448,7 +472,7 @@ static double ref_metric(ref_model *m, const data *test) {
   }
   float *score = malloc(test->rows * sizeof *score);
   for (size_t r = 0; r < test->rows; r++)
-    score[r] = m->job == 1 ? ref1_score(&m->m1, test, r) : ref2_forward(&m->m2, test, r);
+    score[r] = m->job == 1 ? ref1_score(&m->m1, test, r, m->interleaved ? 2 : 1) : ref2_forward(&m->m2, test, r);
   double auc = vfl_metrics_auc(score, test->labels, test->rows);
   free(score);
   return auc;
@@ -456,10 +480,19 @@ static double ref_metric(ref_model *m, const data *test) {
 
 static void ref_free(ref_model *m) {
   free(m->order);
-  free(m->m1.w), free(m->m1.g2);
+  free(m->mem);
+  free(m->mem2);
   ref2 *r = &m->m2;
-  free(r->w1), free(r->g1), free(r->b1), free(r->gb1), free(r->w2), free(r->g2), free(r->hid), free(r->act), free(r->dh);
-  free(m->m3.w), free(m->m3.g2), free(m->m3.b), free(m->m3.gb), free(m->m3.z), free(m->m3.dz);
+  free(r->b1), free(r->gb1), free(r->w2), free(r->g2), free(r->hid), free(r->act), free(r->dh);
+  free(m->m3.b), free(m->m3.gb), free(m->m3.z), free(m->m3.dz);
+}
+
+/* CPU seconds used by the process so far (every thread). */
+static double cpu_now(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 + (double)ru.ru_stime.tv_sec +
+         (double)ru.ru_stime.tv_usec * 1e-6;
 }
 
 /* Resident memory now (VmRSS), MiB. */
@@ -486,7 +519,8 @@ typedef struct run {
   const data *train;
   ref_model ref;
   int with_ref, ref_ready;
-  double last;                    /* when the current engine epoch started */
+  double last, last_cpu;          /* when the current engine epoch started, and the CPU time then */
+  double engine_cores;            /* CPU seconds per second in the fastest epoch */
   double engine_best, ref_best;   /* fastest timed epochs */
   double engine_rss, ref_rss_delta;
   double rss_before_ref;
@@ -496,11 +530,12 @@ typedef struct run {
 static int on_epoch(void *ud, const vfl_progress *p) {
   (void)p;
   run *r = ud;
-  double t = now();
+  double t = now(), cpu = cpu_now();
   if (r->epochs_seen++ == 0) { /* the warm-up epoch */
     r->engine_rss = rss_peak_mib();
   } else if (t - r->last < r->engine_best) {
     r->engine_best = t - r->last;
+    r->engine_cores = (cpu - r->last_cpu) / (t - r->last);
   }
   if (r->with_ref) {
     if (!r->ref_ready) {
@@ -513,6 +548,7 @@ static int on_epoch(void *ud, const vfl_progress *p) {
     if (e < r->ref_best) r->ref_best = e;
   }
   r->last = now();
+  r->last_cpu = cpu_now();
   return 0;
 }
 
@@ -556,9 +592,9 @@ static void run_engine(run *r, int job, const vfl_dataset *train, const vfl_data
   vfl_metrics m;
   if (vfl_metrics_eval(net, test, &m)) die("metrics");
   *metric = job == 3 ? m.accuracy : m.auc;
+  if (r->ref_ready) r->ref_rss_delta = rss_now_mib() - r->rss_before_ref;
   vfl_net_free(net);
   if (r->ref_ready) {
-    r->ref_rss_delta = rss_now_mib() - r->rss_before_ref;
     data dtest = data_of(test);
     *ref_metric_out = ref_metric(&r->ref, &dtest);
     ref_free(&r->ref);
@@ -578,7 +614,7 @@ static void run_job(int job, const config *c, const vfl_dataset *train, const vf
   data dtrain = data_of(train);
   int nvar = c->threads > 1 ? 2 : 1;
   uint32_t thr[2] = {1, c->threads};
-  double best[2] = {INFINITY, INFINITY}, metric[2] = {NAN, NAN}, rss[2] = {0, 0};
+  double best[2] = {INFINITY, INFINITY}, metric[2] = {NAN, NAN}, rss[2] = {0, 0}, cores[2] = {NAN, NAN};
   double ref_best = INFINITY, ref_metric_v = NAN, ref_rss = 0;
   for (uint32_t rep = 0; rep < c->reps; rep++) {
     for (int v = 0; v < nvar; v++) {
@@ -586,9 +622,12 @@ static void run_job(int job, const config *c, const vfl_dataset *train, const vf
       double rm = NAN;
       run_engine(&r, job, train, test, thr[v], c->ref, &metric[v], &rm);
       rss[v] = r.engine_rss;
-      fprintf(stderr, "  job %d: vfl on %u thread%s %.3f s per epoch, reference %.3f s\n", job, thr[v],
-              thr[v] > 1 ? "s" : "", r.engine_best, r.ref_best);
-      if (r.engine_best < best[v]) best[v] = r.engine_best;
+      fprintf(stderr, "  job %d: vfl on %u thread%s %.3f s per epoch (%.2f cores busy), reference %.3f s\n", job,
+              thr[v], thr[v] > 1 ? "s" : "", r.engine_best, r.engine_cores, r.ref_best);
+      if (r.engine_best < best[v]) {
+        best[v] = r.engine_best;
+        cores[v] = r.engine_cores;
+      }
       if (r.ref_best < ref_best) ref_best = r.ref_best;
       if (r.ref_ready) {
         ref_metric_v = rm;
@@ -617,6 +656,7 @@ static void run_job(int job, const config *c, const vfl_dataset *train, const vf
     r->rss_mib = rss[v];
     r->metric_name = job == 3 ? "accuracy" : "AUC";
     r->metric = metric[v];
+    r->cores = cores[v];
     if (c->ref) r->vs_ref = best[v] / ref_best;
     r->speedup = best[0] / best[v];
   }
@@ -670,20 +710,22 @@ static void fmt(char *buf, size_t n, const char *f, double v) {
 }
 
 static void print_table(FILE *out) {
-  fprintf(out, "| job | engine | threads | batch | examples/s | ns/nnz/epoch | peak RSS MiB | test metric | x reference | speed-up | MB/s |\n");
-  fprintf(out, "|---|---|--:|--:|--:|--:|--:|---|--:|--:|--:|\n");
+  fprintf(out, "| job | engine | threads | batch | examples/s | ns/nnz/epoch | peak RSS MiB | test metric | x reference | "
+               "speed-up | cores busy | MB/s |\n");
+  fprintf(out, "|---|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|\n");
   for (int i = 0; i < n_results; i++) {
     const result *r = &results[i];
-    char metric[32], ratio[16], speed[16], mb[16], batch[16];
+    char metric[32], ratio[16], speed[16], mb[16], batch[16], cores[16];
     if (isnan(r->metric)) snprintf(metric, sizeof metric, "-");
     else snprintf(metric, sizeof metric, "%s %.4f", r->metric_name, r->metric);
     fmt(ratio, sizeof ratio, "%.2f", r->vs_ref);
     fmt(speed, sizeof speed, "%.2fx", r->speedup);
     fmt(mb, sizeof mb, "%.0f", r->mb_s);
+    fmt(cores, sizeof cores, "%.2f", r->cores);
     if (r->batch) snprintf(batch, sizeof batch, "%u", r->batch);
     else snprintf(batch, sizeof batch, "-");
-    fprintf(out, "| %s | %s | %u | %s | %.3g | %.2f | %.0f | %s | %s | %s | %s |\n", r->job, r->engine, r->threads, batch,
-            r->examples_s, r->ns_nnz, r->rss_mib, metric, ratio, speed, mb);
+    fprintf(out, "| %s | %s | %u | %s | %.3g | %.2f | %.0f | %s | %s | %s | %s | %s |\n", r->job, r->engine, r->threads,
+            batch, r->examples_s, r->ns_nnz, r->rss_mib, metric, ratio, speed, cores, mb);
   }
 }
 
@@ -694,12 +736,12 @@ static void write_csv(const char *path) {
     return;
   }
   fprintf(f, "job,engine,threads,batch,epochs,seconds_per_epoch,examples_per_s,ns_per_nnz_epoch,peak_rss_mib,metric_name,"
-             "metric,ratio_to_reference,speedup_vs_1_thread,mb_per_s\n");
+             "metric,ratio_to_reference,speedup_vs_1_thread,cores_busy,mb_per_s\n");
   for (int i = 0; i < n_results; i++) {
     const result *r = &results[i];
-    fprintf(f, "\"%s\",%s,%u,%u,%u,%.6f,%.1f,%.3f,%.1f,%s,%.5f,%.4f,%.4f,%.1f\n", r->job, r->engine, r->threads, r->batch,
-            r->epochs, r->epoch_s, r->examples_s, r->ns_nnz, r->rss_mib, r->metric_name, r->metric, r->vs_ref,
-            r->speedup, r->mb_s);
+    fprintf(f, "\"%s\",%s,%u,%u,%u,%.6f,%.1f,%.3f,%.1f,%s,%.5f,%.4f,%.4f,%.3f,%.1f\n", r->job, r->engine, r->threads,
+            r->batch, r->epochs, r->epoch_s, r->examples_s, r->ns_nnz, r->rss_mib, r->metric_name, r->metric, r->vs_ref,
+            r->speedup, r->cores, r->mb_s);
   }
   fclose(f);
 }

@@ -88,8 +88,18 @@ function Bar:update(p)
   self:write_line(progress.line(p, self.tty and self.width or 0), false)
 end
 
+-- An epoch that lasted a second or more keeps its own line (its loss stays
+-- on screen or in the log); shorter ones are redrawn in place on a terminal
+-- and skipped in a log, so 200 quick epochs do not flood either.
 function Bar:epoch(p)
-  self:write_line(progress.line(p, self.tty and self.width or 0), true)
+  local last = self.epoch_mark or 0
+  local long = (p.seconds or 0) - last >= 1
+  self.epoch_mark = p.seconds or 0
+  if long or p.epoch == p.epochs then
+    self:write_line(progress.line(p, self.tty and self.width or 0), true)
+  elseif self.tty then
+    self:write_line(progress.line(p, self.width), false)
+  end
 end
 
 -- Ends an open line. Stopping is reported by learn's result (stats.stopped),

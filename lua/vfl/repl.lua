@@ -57,6 +57,11 @@ local function callable(v)
   return mt ~= nil and rawget(mt, "__call") ~= nil
 end
 
+local function index(v, k)
+  local ok, r = pcall(function() return v[k] end)
+  if ok then return r end
+end
+
 -- Fields of v: its own (tables) and those of its metatable's __index tables,
 -- recursively (classes, userdata methods, string methods).
 local function collect(v, out, seen, depth)
@@ -72,13 +77,18 @@ local function collect(v, out, seen, depth)
   if mt ~= nil and not seen[mt] then
     local idx = rawget(mt, "__index")
     if type(idx) == "table" then collect(idx, out, seen, depth + 1) end
+    -- Classes whose __index is a function (ds[i], ds.rows) list what it
+    -- answers: a `methods` table and a `fields` string of names.
+    local methods, fields = rawget(mt, "methods"), rawget(mt, "fields")
+    if type(methods) == "table" then collect(methods, out, seen, depth + 1) end
+    if type(fields) == "string" then
+      for name in fields:gmatch("[%a_][%w_]*") do
+        if out[name] == nil then out[name] = index(v, name) or true end
+      end
+    end
   end
 end
 
-local function index(v, k)
-  local ok, r = pcall(function() return v[k] end)
-  if ok then return r end
-end
 
 -- Value of "a.b.c" in the globals, or nil.
 local function resolve(path)

@@ -19,29 +19,36 @@ void work_bind_input(vfl_work *w, uint32_t k, const vfl_features *f) {
 /* Scale of a sparse parent's rows: 1, or 1/n for an embedding bag mean. */
 static float bag_scale(const vfl_layer *l, uint32_t n) { return l->spec.mean && n ? 1.0f / (float)n : 1.0f; }
 
+/* acc + the sum of (scale * value_j) * data[index_j * stride]: the
+** one-column sparse forward (logistic regression), summed in a register in a
+** scalar loop (see VEC_SCALAR_LOOPS). */
+VEC_SCALAR_LOOPS static float gather_sum(const float *data, size_t stride, const vfl_features *f, float scale,
+                                         float acc) {
+  const uint32_t *idx = f->index;
+  const float *val = f->value;
+  uint32_t n = f->n;
+  if (val)
+    for (uint32_t j = 0; j < n; j++) acc += (scale * val[j]) * data[idx[j] * stride];
+  else
+    for (uint32_t j = 0; j < n; j++) acc += scale * data[idx[j] * stride];
+  return acc;
+}
+
 /* y += the rows of blk picked by the sparse features f, each times
-** scale * value. One-column blocks (logistic regression) sum in a register;
-** indicator rows need no multiplication. */
+** scale * value; indicator rows need no multiplication. */
 static void sparse_forward(const vfl_param *blk, const vfl_features *f, float scale, uint32_t cols, float *y) {
   const float *data = blk->data;
   const uint32_t *idx = f->index;
   const float *val = f->value;
   size_t stride = blk->stride;
   uint32_t n = f->n;
-  if (cols == 1) {
-    float acc = y[0];
-    if (val)
-      for (uint32_t j = 0; j < n; j++) acc += (scale * val[j]) * data[idx[j] * stride];
-    else
-      for (uint32_t j = 0; j < n; j++) acc += scale * data[idx[j] * stride];
-    y[0] = acc;
-  } else if (val) {
+  if (cols == 1) y[0] = gather_sum(data, stride, f, scale, y[0]);
+  else if (val)
     for (uint32_t j = 0; j < n; j++) vec_axpy(cols, scale * val[j], data + idx[j] * stride, y);
-  } else if (scale == 1.0f) {
+  else if (scale == 1.0f)
     for (uint32_t j = 0; j < n; j++) vec_add(cols, data + idx[j] * stride, y);
-  } else {
+  else
     for (uint32_t j = 0; j < n; j++) vec_axpy(cols, scale, data + idx[j] * stride, y);
-  }
 }
 
 /* y += x * blk for a dense parent x, skipping its zeros (ReLU makes many). */
@@ -59,7 +66,8 @@ static void dense_forward(const vfl_param *blk, const float *x, uint32_t cols, f
 
 static void linear_forward(vfl_work *w, const vfl_layer *l, float *y) {
   uint32_t cols = l->dim;
-  if (l->spec.intercept) memcpy(y, param_row(&l->blocks[l->n_parents], 0), cols * sizeof(float));
+  if (l->spec.intercept && cols == 1) y[0] = param_row(&l->blocks[l->n_parents], 0)[0]; /* no libc call per example */
+  else if (l->spec.intercept) memcpy(y, param_row(&l->blocks[l->n_parents], 0), cols * sizeof(float));
   else vec_zero(cols, y);
   for (uint32_t p = 0; p < l->n_parents; p++) {
     uint32_t pi = l->parents[p];

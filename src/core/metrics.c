@@ -66,7 +66,9 @@ static void score_row(int link, const float *out, uint32_t n_out, const float *l
     if (link == VFL_LINK_SIGMOID) m->logloss -= log(fmax(positive ? out[0] : 1 - out[0], 1e-15));
   }
   for (uint32_t j = 0; j < n_out && j < n_labels; j++) {
-    double d = out[j] - labels[j];
+    /* probabilities are compared with 0/1, whether labels say 0/1 or -1/+1 */
+    double y = link == VFL_LINK_SIGMOID ? (labels[j] > 0) : labels[j];
+    double d = out[j] - y;
     *sq += d * d;
     (*sq_n)++;
   }

@@ -19,6 +19,17 @@
 #include <immintrin.h>
 #endif
 
+/* Marks a function whose loops GCC must leave scalar. GCC (12) turns an
+** in-order float sum over gathered values into AVX-512 gathers plus a lane
+** by lane reduction, which measured slower than the scalar loop (the
+** one-column sparse forward: docs/performance.md). Clang does not vectorise
+** such sums without -ffast-math. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define VEC_SCALAR_LOOPS __attribute__((optimize("no-tree-vectorize")))
+#else
+#define VEC_SCALAR_LOOPS
+#endif
+
 /* y += a * x */
 static inline void vec_axpy(uint32_t n, float a, const float *restrict x, float *restrict y) {
   for (uint32_t i = 0; i < n; i++) y[i] += a * x[i];

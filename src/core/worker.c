@@ -33,6 +33,29 @@ static uint64_t bind_row(worker *w, size_t r) {
   return nnz;
 }
 
+/* Asks the memory system early for what row r will need: its offsets in
+** every sparse input now, and its features once those offsets are here (the
+** caller passes a row two ahead for the first, one ahead for the second).
+** Rows come in shuffled order, so both are cache misses otherwise. */
+static void prefetch_offsets(const worker *w, size_t r) {
+  const trainer *t = w->t;
+  for (uint32_t k = 0; k < t->net->n_inputs; k++) {
+    const ds_input *in = &t->ds->inputs[t->input_map[k]];
+    if (in->kind != VFL_INPUT_DENSE) __builtin_prefetch(&in->start[r]);
+  }
+}
+
+static void prefetch_features(const worker *w, size_t r) {
+  const trainer *t = w->t;
+  for (uint32_t k = 0; k < t->net->n_inputs; k++) {
+    const ds_input *in = &t->ds->inputs[t->input_map[k]];
+    if (in->kind == VFL_INPUT_DENSE) continue;
+    const char *a = (const char *)(in->index + in->start[r]), *b = (const char *)(in->index + in->start[r + 1]);
+    for (; a < b; a += 64) __builtin_prefetch(a);
+    if (in->value) __builtin_prefetch(in->value + in->start[r]);
+  }
+}
+
 /* A caller's loss: it sees the row and may answer with a sparse gradient,
 ** which is scattered into the dense one. */
 static int custom_loss(worker *w, size_t r, float *grad, uint32_t n_out, double *loss) {
@@ -108,6 +131,8 @@ void *worker_run(void *arg) {
   for (size_t pos = w->begin; pos < w->end; pos++) {
     if (w->work->in_batch == 0 && atomic_load_explicit(&t->stop, memory_order_relaxed)) break;
     size_t r = t->order[pos];
+    if (pos + 2 < w->end) prefetch_offsets(w, t->order[pos + 2]);
+    if (pos + 1 < w->end) prefetch_features(w, t->order[pos + 1]);
     nnz += bind_row(w, r);
     double weighted;
     int rc = train_row(w, r, &weighted);
