@@ -17,10 +17,12 @@
 ** Prints a markdown table and writes the same rows as CSV. `--help` lists
 ** the options.
 */
+#define _DEFAULT_SOURCE /* madvise */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -91,6 +93,7 @@ typedef struct config {
   int parse;
   int ref;              /* run the reference loops */
   int ref_interleaved;  /* their sums of squares next to the weights */
+  int ref_huge;         /* their matrices on transparent huge pages */
   const char *csv;
   const char *svm;
 } config;
@@ -112,6 +115,7 @@ static void usage(void) {
       "  --no-parse      skip the libsvm parse timing\n"
       "  --no-ref        skip the reference loops\n"
       "  --ref-layout L  separate (default: sums of squares in their own array) or interleaved (as the engine)\n"
+      "  --ref-huge-pages  the reference's matrices on transparent huge pages (madvise), an experiment\n"
       "  --svm PATH      where to write the libsvm file for parsing (default /tmp/vfl_bench_PID.svm, removed)\n"
       "  --csv PATH      CSV output (default bench/results.csv)\n");
 }
@@ -158,6 +162,7 @@ static void parse_args(config *c, int argc, char **argv) {
     } else if (!strcmp(a, "--no-parse")) c->parse = 0;
     else if (!strcmp(a, "--no-ref")) c->ref = 0;
     else if (ARG("--ref-layout")) c->ref_interleaved = !strcmp(argv[i], "interleaved");
+    else if (!strcmp(a, "--ref-huge-pages")) c->ref_huge = 1;
     else {
       usage();
       exit(2);
@@ -395,7 +400,7 @@ static void ref3_epoch(ref3 *m, const data *d, const uint32_t *order, float lr) 
 
 /* One reference model of any job, with its epoch order. */
 typedef struct ref_model {
-  int job, interleaved;
+  int job, interleaved, huge;
   ref1 m1;
   ref2 m2;
   ref3 m3;
@@ -405,10 +410,21 @@ typedef struct ref_model {
 
 /* A dim x cols matrix and its sums: *w and *s point at row 0 of each;
 ** returns the row stride. */
+static float *ref_alloc(size_t n, int huge) {
+  if (!huge) return calloc(n, sizeof(float));
+  size_t bytes = (n * sizeof(float) + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);
+  float *p = aligned_alloc(2u << 20, bytes);
+  if (p) {
+    madvise(p, bytes, MADV_HUGEPAGE);
+    memset(p, 0, bytes);
+  }
+  return p;
+}
+
 static size_t ref_matrix(ref_model *m, size_t dim, uint32_t cols, float scale, float **w, float **s) {
   size_t stride = m->interleaved ? 2 * (size_t)cols : cols;
-  m->mem = calloc(dim * stride, sizeof(float));
-  m->mem2 = m->interleaved ? NULL : calloc(dim * cols, sizeof(float));
+  m->mem = ref_alloc(dim * stride, m->huge);
+  m->mem2 = m->interleaved ? NULL : ref_alloc(dim * cols, m->huge);
   *w = m->mem;
   *s = m->interleaved ? m->mem + cols : m->mem2;
   for (size_t f = 0; f < dim; f++)
@@ -420,6 +436,7 @@ static void ref_init(ref_model *m, int job, const config *c, const data *train) 
   memset(m, 0, sizeof *m);
   m->job = job;
   m->interleaved = c->ref_interleaved;
+  m->huge = c->ref_huge;
   m->order = malloc(train->rows * sizeof *m->order);
   size_t dim = train->dim;
   float inv = 1.0f / sqrtf((float)dim); /* the engine's "auto" scale: 1/sqrt(fan-in) */

@@ -141,6 +141,17 @@ static void custom_matches_builtin(vfl_dataset *ds) {
   }
 }
 
+/* Threads of this process, from /proc (Linux). */
+static int thread_count(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[256];
+  int n = -1;
+  while (f && fgets(line, sizeof line, f))
+    if (sscanf(line, "Threads: %d", &n) == 1) break;
+  if (f) fclose(f);
+  return n;
+}
+
 static atomic_int failures;
 static int failing_loss(void *ud, vfl_loss_io *io, double *loss) {
   (void)ud;
@@ -162,8 +173,10 @@ static void callback_error_once(vfl_dataset *ds) {
   o.epochs = 3;
   o.threads = 2;
   vfl_loss_spec loss = {VFL_LOSS_CUSTOM, failing_loss, NULL};
+  int threads_before = thread_count();
   CHECK_ERR(vfl_net_learn(net, ds, &loss, &o), VFL_ECALLBACK, "my loss: row 778 is unacceptable");
   CHECK(atomic_load(&failures) == 1); /* no worker went on to a later epoch */
+  CHECK(thread_count() == threads_before); /* every worker was joined */
   vfl_net_free(net);
 }
 
