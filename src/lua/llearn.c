@@ -6,8 +6,9 @@
 ** on_epoch on the caller's thread. A Lua loss therefore runs on a worker
 ** while the caller's thread may draw progress, both on the caller's
 ** lua_State; a mutex makes them take turns (a lua_State may be used by any
-** thread, but by one at a time). Until per-worker states exist, a Lua loss
-** needs cores = 1.
+** thread, but by one at a time). On several cores, each worker runs the loss
+** in a lua_State of its own instead (lworkers.c), and the caller's state
+** only serves progress and on_epoch.
 **
 ** Errors raised inside callbacks are caught (lua_pcall), stop the training,
 ** and are raised again once the engine has returned, so no longjmp ever
@@ -79,6 +80,41 @@ int lvfl_loss_kind(const char *name) {
   for (int i = 0; loss_names[i]; i++)
     if (!strcmp(name, loss_names[i])) return loss_kinds[i];
   return 0;
+}
+
+int lvfl_resolve_loss_name(lua_State *L, const char *name, char *err, size_t errlen) {
+  const char *dot = strrchr(name, '.');
+  if (!dot || dot == name || !dot[1]) {
+    snprintf(err, errlen, "unknown loss '%s' (logistic, square, multinomial, hinge, \"module.function\", or a function)", name);
+    return 1;
+  }
+  int top = lua_gettop(L);
+  lua_getglobal(L, "require");
+  lua_pushlstring(L, name, (size_t)(dot - name));
+  if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+    snprintf(err, errlen, "loss '%s': %s", name, lua_tostring(L, -1) ? lua_tostring(L, -1) : "require failed");
+    lua_settop(L, top);
+    return 1;
+  }
+  if (lua_istable(L, -1)) lua_getfield(L, -1, dot + 1);
+  else lua_pushnil(L);
+  if (!lua_isfunction(L, -1)) {
+    snprintf(err, errlen, "loss '%s': the module has no function '%s'", name, dot + 1);
+    lua_settop(L, top);
+    return 1;
+  }
+  lua_replace(L, top + 1);
+  lua_settop(L, top + 1);
+  return 0;
+}
+
+/* The worker count the engine will use: threads, or every core, at most one
+** per row (as train.c decides). */
+static uint32_t engine_workers(uint32_t threads, size_t rows) {
+  long n = threads ? (long)threads : sysconf(_SC_NPROCESSORS_ONLN);
+  if (n < 1) n = 1;
+  if ((size_t)n > rows) n = (long)rows;
+  return (uint32_t)n;
 }
 
 /* The error message at the top of the stack, whatever its type. */
@@ -275,18 +311,20 @@ static int m_learn(lua_State *L) {
   o.shuffle = lvfl_optbool(L, 5, "shuffle", 1, fname);
 
   vfl_loss_spec loss = {0, NULL, NULL};
-  if (is_fn) {
-    if (o.threads != 1)
-      lvfl_error(L, "%s: a loss written in Lua runs on one core for now; pass {cores = 1} (asked for %s)", fname,
-                 o.threads ? "several" : "every core");
-    loss.kind = VFL_LOSS_CUSTOM;
-  } else {
+  const char *loss_name = NULL; /* a Lua loss given as "module.fn" */
+  if (!is_fn) {
     loss.kind = lvfl_loss_kind(lua_tostring(L, 3));
-    if (!loss.kind)
-      lvfl_argerror(L, 2, fname, "unknown loss '%s' (logistic, square, multinomial, hinge, or a function)",
-                    lua_tostring(L, 3));
+    if (!loss.kind) {
+      char err[300];
+      loss_name = lua_tostring(L, 3);
+      if (lvfl_resolve_loss_name(L, loss_name, err, sizeof err)) lvfl_argerror(L, 2, fname, "%s", err);
+      lua_replace(L, 3);
+      is_fn = 1;
+    }
   }
+  if (is_fn) loss.kind = VFL_LOSS_CUSTOM;
   if (!d->ds || vfl_dataset_rows(d->ds) == 0) lvfl_error(L, "%s: the dataset has no rows", fname);
+  uint32_t n_workers = engine_workers(o.threads, vfl_dataset_rows(d->ds));
   lvfl_net_ensure_ready(L, 1, fname);
 
   /* The context lives in a userdata: nothing leaks if a later step raises. */
@@ -295,7 +333,11 @@ static int m_learn(lua_State *L) {
   atomic_init(&c->requested, 0);
   c->L = L;
   c->net = n->net;
-  if (is_fn) {
+  if (is_fn && n_workers > 1) {
+    lvfl_workers *ws = lvfl_workers_open(L, 3, loss_name, n_workers, d->ds, fname);
+    loss.fn = lvfl_workers_loss;
+    loss.ud = ws;
+  } else if (is_fn) {
     c->loss_i = 3;
     c->out = lvfl_view_new(L, "output", 0);
     c->out_i = lua_gettop(L);

@@ -47,6 +47,7 @@ static inline void luaL_setmetatable(lua_State *L, const char *tname) {
 #endif
 
 #define lua_rawlen(L, i) lua_objlen(L, (i))
+#define lua_pushglobaltable(L) lua_pushvalue(L, LUA_GLOBALSINDEX)
 
 static inline int lua_absindex(lua_State *L, int i) {
   return (i > 0 || i <= LUA_REGISTRYINDEX) ? i : lua_gettop(L) + i + 1;
