@@ -49,7 +49,14 @@ int vfl_dataset_add_input(vfl_dataset *ds, const char *name, int kind, uint32_t 
   memset(in, 0, sizeof *in);
   in->name = vfl_strdup(name);
   in->start = vfl_calloc(1, sizeof *in->start);
-  if (!in->name || !in->start) {
+  /* A sparse input holds an index array from the start, so that a view of
+  ** a row without features is index + 0 on a real array: NULL + 0 is
+  ** undefined behaviour (clang's UBSan reports it; the fuzzer found it). */
+  if (kind != VFL_INPUT_DENSE) {
+    in->index = vfl_alloc(sizeof *in->index);
+    in->cap = 1;
+  }
+  if (!in->name || !in->start || (kind != VFL_INPUT_DENSE && !in->index)) {
     input_release(in);
     return VFL_ENOMEM;
   }

@@ -25,4 +25,13 @@
 #define VFL_MODEL_VERSION 1u
 #define VFL_MODEL_BYTE_ORDER 0x01020304u
 
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vfl.h"
+
+/* vfl_model_load on a file already in memory; name is used in messages.
+** The fuzz targets call it directly, without a file. */
+int model_load_buffer(const uint8_t *data, size_t len, const char *name, vfl_net **out);
+
 #endif

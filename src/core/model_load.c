@@ -240,6 +240,27 @@ static int read_data(reader *r, vfl_net *net) {
   return VFL_OK;
 }
 
+/* The structure gives every block's shape before any is allocated: a
+** damaged or crafted file must not make the loader allocate more weights
+** than the file could hold (each takes 4 bytes in the data section). */
+static int check_param_room(reader *r, const vfl_net *net) {
+  const uint64_t room = (uint64_t)(r->end - r->p) / sizeof(float);
+  uint64_t need = 0;
+  for (uint32_t i = 0; i < net->n_layers; i++) {
+    const vfl_layer *l = &net->layers[i];
+    if (!net_is_linear(l)) continue;
+    for (uint32_t b = 0; b < l->n_parents + (l->spec.intercept ? 1 : 0); b++) {
+      uint64_t rows = b < l->n_parents ? net->layers[l->parents[b]].dim : 1;
+      uint64_t block = rows * l->dim; /* < 2^64: both factors < 2^32 */
+      if (block > room - need)
+        return vfl_fail(VFL_EFORMAT, "\"%s\": the model is damaged: layer '%s' needs more weights than the file holds",
+                        r->path, l->name);
+      need += block;
+    }
+  }
+  return VFL_OK;
+}
+
 static int parse(reader *r, vfl_net *net) {
   uint32_t link = get_u32(r), n_layers = get_u32(r);
   if (r->bad) return VFL_EFORMAT;
@@ -248,11 +269,29 @@ static int parse(reader *r, vfl_net *net) {
     return vfl_fail(VFL_EFORMAT, "\"%s\": the model claims %u layers", r->path, n_layers);
   int rc = read_structure(r, net, n_layers);
   if (rc == VFL_OK && (rc = net_compile(net)) != VFL_OK) rc = vfl_fail_context(VFL_EFORMAT, r->path);
+  if (rc == VFL_OK) rc = check_param_room(r, net);
   if (rc == VFL_OK) rc = net_alloc_params(net);
   if (rc) return rc;
   net->ready = 1;
   net->link = (int)link;
   return read_data(r, net);
+}
+
+int model_load_buffer(const uint8_t *data, size_t len, const char *name, vfl_net **out) {
+  *out = NULL;
+  int rc = check_envelope(name, data, len);
+  vfl_net *net = rc ? NULL : vfl_net_new();
+  if (rc == VFL_OK && !net) rc = VFL_ENOMEM;
+  if (rc == VFL_OK) {
+    reader r = {data + 24, data + len - 4, name, 0};
+    rc = parse(&r, net);
+  }
+  if (rc) {
+    vfl_net_free(net);
+    return rc;
+  }
+  *out = net;
+  return VFL_OK;
 }
 
 int vfl_model_load(const char *path, vfl_net **out) {
@@ -261,18 +300,7 @@ int vfl_model_load(const char *path, vfl_net **out) {
   size_t len = 0;
   int rc = read_file(path, &data, &len);
   if (rc) return rc;
-  rc = check_envelope(path, data, len);
-  vfl_net *net = rc ? NULL : vfl_net_new();
-  if (rc == VFL_OK && !net) rc = VFL_ENOMEM;
-  if (rc == VFL_OK) {
-    reader r = {data + 24, data + len - 4, path, 0};
-    rc = parse(&r, net);
-  }
+  rc = model_load_buffer(data, len, path, out);
   vfl_free(data);
-  if (rc) {
-    vfl_net_free(net);
-    return rc;
-  }
-  *out = net;
-  return VFL_OK;
+  return rc;
 }

@@ -29,7 +29,7 @@ void vfl_train_defaults(vfl_train_options *o) {
   o->progress_every = 1.0;
 }
 
-static double now(void) {
+double trainer_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
@@ -41,7 +41,7 @@ static int kinds_match(int layer_kind, int data_kind) {
 
 /* Net input k reads the dataset input of the same name; a net with one
 ** input and a dataset with one input match whatever their names. */
-static int map_inputs(trainer *t) {
+int trainer_map_inputs(trainer *t) {
   const vfl_net *net = t->net;
   const vfl_dataset *ds = t->ds;
   for (uint32_t k = 0; k < net->n_inputs; k++) {
@@ -64,7 +64,7 @@ static int map_inputs(trainer *t) {
   return VFL_OK;
 }
 
-static int check_request(trainer *t) {
+int trainer_check(trainer *t) {
   const vfl_net *net = t->net;
   if (!net->ready) return vfl_fail(VFL_EINVAL, "learn: the net is not initialised: call init first");
   if (!net->layers[net->output].needs_grad) return vfl_fail(VFL_EINVAL, "learn: the net has no linear layer, nothing to learn");
@@ -80,7 +80,7 @@ static int check_request(trainer *t) {
   return loss_check_labels(t->loss.kind, t->ds, net->layers[net->output].dim);
 }
 
-static uint32_t worker_count(const vfl_train_options *o, size_t rows) {
+uint32_t trainer_worker_count(const vfl_train_options *o, size_t rows) {
   long n = o->threads ? (long)o->threads : sysconf(_SC_NPROCESSORS_ONLN);
   if (n < 1) n = 1;
   if ((size_t)n > rows) n = (long)rows;
@@ -92,7 +92,7 @@ static void max_nnz(const trainer *t, uint32_t *out) {
   for (uint32_t k = 0; k < t->net->n_inputs; k++) out[k] = t->ds->inputs[t->input_map[k]].max_nnz;
 }
 
-static int setup_workers(trainer *t) {
+int trainer_setup_workers(trainer *t) {
   uint32_t most[64];
   if (t->net->n_inputs > 64) return vfl_fail(VFL_EINVAL, "learn: a net may have at most 64 inputs");
   max_nnz(t, most);
@@ -112,7 +112,7 @@ static int setup_workers(trainer *t) {
   return VFL_OK;
 }
 
-static void release(trainer *t) {
+void trainer_release(trainer *t) {
   for (uint32_t i = 0; t->workers && i < t->n_workers; i++) {
     work_free(t->workers[i].work);
     vfl_free(t->workers[i].feats);
@@ -124,7 +124,7 @@ static void release(trainer *t) {
   pthread_cond_destroy(&t->finished);
 }
 
-static void epoch_order(trainer *t) {
+void trainer_split_order(trainer *t) {
   size_t n = t->ds->rows;
   for (size_t i = 0; i < n; i++) t->order[i] = i;
   if (t->opt.shuffle) {
@@ -144,7 +144,7 @@ static void epoch_order(trainer *t) {
 }
 
 /* Sums the workers' counters into a progress report. */
-static void gather(trainer *t, double started, uint64_t before, uint64_t nnz_before, vfl_progress *p) {
+void trainer_gather(trainer *t, double started, uint64_t before, uint64_t nnz_before, vfl_progress *p) {
   uint64_t done = 0, nnz = 0;
   double loss = 0, weight = 0;
   for (uint32_t i = 0; i < t->n_workers; i++) {
@@ -157,7 +157,7 @@ static void gather(trainer *t, double started, uint64_t before, uint64_t nnz_bef
   p->epochs = t->opt.epochs;
   p->done = done;
   p->total = t->ds->rows;
-  p->seconds = now() - started;
+  p->seconds = trainer_now() - started;
   p->examples_per_s = p->seconds > 0 ? (double)(before + done) / p->seconds : 0;
   p->features_per_s = p->seconds > 0 ? (double)(nnz_before + nnz) / p->seconds : 0;
   p->loss = weight > 0 ? loss / weight : 0;
@@ -165,8 +165,8 @@ static void gather(trainer *t, double started, uint64_t before, uint64_t nnz_bef
 
 /* Waits for the workers, reporting progress and relaying the caller's stop
 ** flag at least every 20 ms. */
-static void supervise(trainer *t, double started, uint64_t before, uint64_t nnz_before) {
-  double next_report = now() + (t->opt.progress_every > 0 ? t->opt.progress_every : 1.0);
+void trainer_supervise(trainer *t, double started, uint64_t before, uint64_t nnz_before) {
+  double next_report = trainer_now() + (t->opt.progress_every > 0 ? t->opt.progress_every : 1.0);
   pthread_mutex_lock(&t->lock);
   while (t->running) {
     struct timespec until;
@@ -178,20 +178,20 @@ static void supervise(trainer *t, double started, uint64_t before, uint64_t nnz_
     }
     pthread_cond_timedwait(&t->finished, &t->lock, &until);
     if ((t->opt.stop && *t->opt.stop) || atomic_load(&t->net->stop_requested)) atomic_store(&t->stop, 1);
-    if (t->opt.on_progress && t->running && now() >= next_report) {
+    if (t->opt.on_progress && t->running && trainer_now() >= next_report) {
       pthread_mutex_unlock(&t->lock);
       vfl_progress p;
-      gather(t, started, before, nnz_before, &p);
+      trainer_gather(t, started, before, nnz_before, &p);
       if (t->opt.on_progress(t->opt.progress_ud, &p)) atomic_store(&t->stop, 1);
-      next_report = now() + (t->opt.progress_every > 0 ? t->opt.progress_every : 1.0);
+      next_report = trainer_now() + (t->opt.progress_every > 0 ? t->opt.progress_every : 1.0);
       pthread_mutex_lock(&t->lock);
     }
   }
   pthread_mutex_unlock(&t->lock);
 }
 
-static int run_epoch(trainer *t) {
-  epoch_order(t);
+int trainer_start_workers(trainer *t) {
+  trainer_split_order(t);
   t->running = t->n_workers;
   for (uint32_t i = 0; i < t->n_workers; i++) {
     if (pthread_create(&t->workers[i].thread, NULL, worker_run, &t->workers[i]) != 0) {
@@ -207,14 +207,14 @@ static int run_epoch(trainer *t) {
 }
 
 static int train_epochs(trainer *t) {
-  double started = now();
+  double started = trainer_now();
   uint64_t examples = 0, nnz = 0;
   vfl_progress p = {0};
   for (t->epoch = 1; t->epoch <= t->opt.epochs; t->epoch++) {
-    if (run_epoch(t)) break;
-    supervise(t, started, examples, nnz);
+    if (trainer_start_workers(t)) break;
+    trainer_supervise(t, started, examples, nnz);
     for (uint32_t i = 0; i < t->n_workers; i++) pthread_join(t->workers[i].thread, NULL);
-    gather(t, started, examples, nnz, &p);
+    trainer_gather(t, started, examples, nnz, &p);
     examples += p.done;
     for (uint32_t i = 0; i < t->n_workers; i++) nnz += atomic_load(&t->workers[i].nnz);
     if (atomic_load(&t->stop)) break;
@@ -247,21 +247,21 @@ int vfl_net_learn(vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss
   if (!t.opt.epochs) t.opt.epochs = 1;
   pthread_mutex_init(&t.lock, NULL);
   pthread_cond_init(&t.finished, NULL);
-  int rc = check_request(&t);
+  int rc = trainer_check(&t);
   if (rc == VFL_OK) {
     t.input_map = vfl_calloc(net->n_inputs, sizeof *t.input_map);
     t.order = vfl_alloc(ds->rows * sizeof *t.order);
-    rc = t.input_map && t.order ? map_inputs(&t) : VFL_ENOMEM;
+    rc = t.input_map && t.order ? trainer_map_inputs(&t) : VFL_ENOMEM;
   }
   if (rc == VFL_OK) {
-    t.n_workers = worker_count(&t.opt, ds->rows);
-    rc = setup_workers(&t);
+    t.n_workers = trainer_worker_count(&t.opt, ds->rows);
+    rc = trainer_setup_workers(&t);
   }
   if (rc == VFL_OK) {
     atomic_store(&net->stop_requested, 0);
     if (loss->kind != VFL_LOSS_CUSTOM) net->link = loss_link(loss->kind);
     rc = train_epochs(&t);
   }
-  release(&t);
+  trainer_release(&t);
   return rc;
 }

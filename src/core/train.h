@@ -50,6 +50,19 @@ struct trainer {
   uint32_t running;
 };
 
+/* The steps of a training run, shared by vfl_net_learn (train.c) and
+** vfl_net_learn_stream (train_stream.c). */
+double trainer_now(void);
+int trainer_check(trainer *t);                 /* the net, loss, labels and options */
+int trainer_map_inputs(trainer *t);            /* net inputs -> t->ds inputs, by name */
+uint32_t trainer_worker_count(const vfl_train_options *o, size_t rows);
+int trainer_setup_workers(trainer *t);         /* work buffers sized for t->ds */
+void trainer_release(trainer *t);
+void trainer_split_order(trainer *t);          /* t->order over t->ds, shuffled, split per worker */
+int trainer_start_workers(trainer *t);
+void trainer_supervise(trainer *t, double started, uint64_t before, uint64_t nnz_before);
+void trainer_gather(trainer *t, double started, uint64_t before, uint64_t nnz_before, vfl_progress *p);
+
 /* Runs worker w over its slice (the thread body). */
 void *worker_run(void *w);
 /* Records the first error of any thread and asks every worker to stop. */

@@ -188,3 +188,19 @@ int work_prepare_training(vfl_work *w, uint32_t batch, const vfl_optim_spec *def
     if (net_is_linear(&w->net->layers[i]) && (rc = prepare_layer(w, i, def, max_nnz))) return rc;
   return VFL_OK;
 }
+
+int work_fit_training(vfl_work *w, const uint32_t *max_nnz) {
+  int rc = work_fit(w, max_nnz);
+  for (uint32_t i = 0; rc == VFL_OK && w->batch > 1 && i < w->net->n_layers; i++) {
+    const vfl_layer *l = &w->net->layers[i];
+    for (uint32_t b = 0; rc == VFL_OK && w->acc[i] && b < l->n_blocks; b++) {
+      vfl_accum *a = &w->acc[i][b];
+      uint64_t need = rows_per_example(w, l, b, max_nnz) * w->batch;
+      if (need > l->blocks[b].rows) need = l->blocks[b].rows;
+      if (2 * need <= (uint64_t)a->mask + 1) continue;
+      accum_free(a);
+      rc = accum_init(a, need, l->blocks[b].rows, l->dim);
+    }
+  }
+  return rc;
+}

@@ -55,6 +55,11 @@ int work_fit(vfl_work *w, const uint32_t *max_nnz);
 int work_prepare_training(vfl_work *w, uint32_t batch, const vfl_optim_spec *default_optim, uint64_t seed,
                           const uint32_t *max_nnz);
 
+/* Grows the cross buffers and mini-batch accumulators of a prepared worker
+** for rows of up to max_nnz[k] features; called between chunks of a stream
+** (the accumulators are empty then), never while examples run. */
+int work_fit_training(vfl_work *w, const uint32_t *max_nnz);
+
 /* Running the net (forward.c, backward.c). Inputs are bound by pointing
 ** w->feat (sparse) or w->act (dense) of each input layer at the data. */
 void work_bind_input(vfl_work *w, uint32_t input_pos, const vfl_features *f);

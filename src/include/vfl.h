@@ -392,6 +392,18 @@ void vfl_train_defaults(vfl_train_options *opt);
 int vfl_net_learn(vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss,
                   const vfl_train_options *opt);
 
+/* Streaming training, for data larger than memory. The source is called on
+** the caller's thread and hands over the next chunk of rows (a dataset the
+** engine takes and frees), or *chunk = NULL at the end. While the workers
+** train on one chunk, the source fills the next, so memory holds two
+** chunks at a time. Every chunk must have the inputs of the first. One pass
+** over the stream: opt->epochs must be 0 or 1 (call again for another
+** pass); rows are shuffled within each chunk when opt->shuffle is set.
+** A source that fails returns a status (and may call vfl_set_error). */
+typedef int (*vfl_source_fn)(void *ud, vfl_dataset **chunk);
+int vfl_net_learn_stream(vfl_net *net, vfl_source_fn source, void *ud, const vfl_loss_spec *loss,
+                         const vfl_train_options *opt);
+
 /* Asks a running vfl_net_learn on net to stop; safe from any thread. Every
 ** worker ends within one mini-batch and learn returns VFL_ESTOPPED with the
 ** weights as trained so far. A request made when no training runs is
