@@ -67,9 +67,12 @@ static uint32_t draw_rank(const gen *g, uint64_t *s) { /* 1..dim, P(r) ~ r^-s */
   return r < 1 ? 1 : r > g->dim ? g->dim : r;
 }
 
-static int by_index(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return (x > y) - (x < y);
+static void sort_u32(uint32_t *a, uint32_t n) { /* insertion sort: rows are short */
+  for (uint32_t i = 1; i < n; i++) {
+    uint32_t v = a[i], j = i;
+    for (; j > 0 && a[j - 1] > v; j--) a[j] = a[j - 1];
+    a[j] = v;
+  }
 }
 
 /* One row's features (sorted, distinct) into idx; returns their count. */
@@ -87,7 +90,7 @@ static uint32_t draw_row(gen *g, uint64_t *s, uint32_t *idx) {
     g->stamp[f] = g->row_stamp;
     idx[j++] = f;
   }
-  qsort(idx, n, sizeof *idx, by_index);
+  sort_u32(idx, n);
   return n;
 }
 

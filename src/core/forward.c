@@ -42,14 +42,8 @@ static void sparse_forward(const vfl_param *blk, const vfl_features *f, float sc
   const float *val = f->value;
   size_t stride = blk->stride;
   uint32_t n = f->n;
-  if (cols == 1) {
-    y[0] = gather_sum(data, stride, f, scale, y[0]);
-    return;
-  }
-  if (stride > cols) /* training: backward will update the optimizer state after each row's weights */
-    for (uint32_t j = 0; j < n; j++)
-      for (size_t o = cols; o < stride; o += 16) __builtin_prefetch(data + idx[j] * stride + o, 1);
-  if (val)
+  if (cols == 1) y[0] = gather_sum(data, stride, f, scale, y[0]);
+  else if (val)
     for (uint32_t j = 0; j < n; j++) vec_axpy(cols, scale * val[j], data + idx[j] * stride, y);
   else if (scale == 1.0f)
     for (uint32_t j = 0; j < n; j++) vec_add(cols, data + idx[j] * stride, y);

@@ -196,6 +196,8 @@ static int read_prior(reader *r, vfl_net *net, uint32_t i) {
   uint8_t flags[2] = {0, 0};
   get(r, flags, 2);
   if (r->bad) return VFL_EFORMAT;
+  if (!net_is_linear(l)) /* only Linear layers have the blocks a prior reads */
+    return vfl_fail(VFL_EFORMAT, "\"%s\": layer '%s' has a prior but no weights", r->path, l->name);
   if (s.parent < -1 || s.parent >= (int)l->n_parents)
     return vfl_fail(VFL_EFORMAT, "\"%s\": layer '%s': a prior names parent %d", r->path, l->name, s.parent + 1);
   const vfl_param *blk = &l->blocks[s.parent < 0 ? 0 : s.parent];

@@ -203,13 +203,13 @@ static float row_number(lua_State *L, int idx, const char *fname, size_t r, cons
 
 /* Appends the row table at idx. Converted vectors are parked on the stack
 ** below the lua_next key until the engine has copied the row. */
-static void append_row(lua_State *L, lvfl_dataset *d, int idx, const char *fname) {
+void lvfl_dataset_append_row(lua_State *L, lvfl_dataset *d, int idx, const char *fname) {
   idx = lua_absindex(L, idx);
   int top = lua_gettop(L);
   if (!lua_istable(L, idx)) lvfl_error(L, "%s: a row must be a table, got %s", fname, lvfl_typename(L, idx));
   if (!d->ds) infer(L, idx, d, fname);
   vfl_dataset *ds = d->ds;
-  size_t r = vfl_dataset_rows(ds) + 1;
+  size_t r = d->row_base + vfl_dataset_rows(ds) + 1;
   uint32_t nin = vfl_dataset_inputs(ds), nl = vfl_dataset_labels(ds);
   size_t n_floats = nl;
   for (uint32_t k = 0; k < nin; k++)
@@ -289,7 +289,7 @@ static int l_emit(lua_State *L) {
   lvfl_dataset *d = lua_touserdata(L, lua_upvalueindex(1));
   if (d->closed) lvfl_error(L, "emit: the dataset has been closed");
   if (d->busy) lvfl_error(L, "emit: the dataset is being used by net:learn and cannot change until it returns");
-  append_row(L, d, 1, "emit");
+  lvfl_dataset_append_row(L, d, 1, "emit");
   return 0;
 }
 
@@ -308,7 +308,7 @@ static void fill_from_function(lua_State *L, int fn, int dsi, lvfl_dataset *d, c
   while (!lua_isnil(L, -1)) {
     if (!lua_istable(L, -1))
       lvfl_error(L, "%s: the iterator returned %s; it must return rows (tables), then nil", fname, lvfl_typename(L, -1));
-    append_row(L, d, -1, fname);
+    lvfl_dataset_append_row(L, d, -1, fname);
     lua_pop(L, 1);
     lua_pushvalue(L, fn);
     lua_call(L, 0, 1);
@@ -326,7 +326,7 @@ static void fill_from_triple(lua_State *L, lvfl_dataset *d, const char *fname) {
     lua_call(L, 2, 2);
     if (lua_isnil(L, -2)) break;
     int rowi = lua_istable(L, -2) ? -2 : -1;
-    append_row(L, d, rowi, fname);
+    lvfl_dataset_append_row(L, d, rowi, fname);
     lua_pop(L, 1);    /* second value */
     lua_replace(L, -2); /* new control variable */
   }
@@ -372,7 +372,7 @@ static int l_dataset(lua_State *L) {
     size_t n = lua_rawlen(L, 1);
     for (size_t i = 1; i <= n; i++) {
       lua_rawgeti(L, 1, (lua_Integer)i);
-      append_row(L, d, -1, fname);
+      lvfl_dataset_append_row(L, d, -1, fname);
       lua_pop(L, 1);
     }
   }
@@ -551,7 +551,7 @@ static int m_gc(lua_State *L) {
 
 static int m_append(lua_State *L) {
   lvfl_dataset *d = lvfl_checkdataset_idle(L, 1, "ds:append");
-  append_row(L, d, 2, "ds:append");
+  lvfl_dataset_append_row(L, d, 2, "ds:append");
   lua_settop(L, 1);
   return 1;
 }

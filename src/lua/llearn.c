@@ -279,9 +279,10 @@ static double now(void) {
 static int m_learn(lua_State *L) {
   const char *fname = "net:learn";
   static const char *const known[] = {"cores",  "progress", "progress_every", "on_epoch", "seed",
-                                      "shuffle", "epochs",  "batch",          NULL};
+                                      "shuffle", "epochs",  "batch",          "chunk", NULL};
   lvfl_net *n = lvfl_checknet_idle(L, 1, fname);
-  lvfl_dataset *d = lvfl_checkdataset(L, 2, fname, 1);
+  int streaming = lua_isfunction(L, 2); /* an iterator of rows: trained in chunks */
+  lvfl_dataset *d = streaming ? NULL : lvfl_checkdataset(L, 2, fname, 1);
   lua_settop(L, 5);
   int is_fn = lua_isfunction(L, 3);
   if (!is_fn && lua_type(L, 3) != LUA_TSTRING)
@@ -323,8 +324,21 @@ static int m_learn(lua_State *L) {
     }
   }
   if (is_fn) loss.kind = VFL_LOSS_CUSTOM;
-  if (!d->ds || vfl_dataset_rows(d->ds) == 0) lvfl_error(L, "%s: the dataset has no rows", fname);
-  uint32_t n_workers = engine_workers(o.threads, vfl_dataset_rows(d->ds));
+  lvfl_stream *st = NULL;
+  const vfl_dataset *schema;
+  if (streaming) {
+    if (o.epochs > 1) lvfl_error(L, "%s: an iterator is read once; epochs must be 1 (call learn again for another pass)", fname);
+    o.epochs = 1;
+    uint32_t chunk = (uint32_t)lvfl_optint(L, 5, "chunk", 8192, fname, 1, UINT32_MAX);
+    st = lvfl_stream_open(L, 2, chunk, fname);
+    schema = lvfl_stream_schema(st);
+  } else {
+    if (!d->ds || vfl_dataset_rows(d->ds) == 0) lvfl_error(L, "%s: the dataset has no rows", fname);
+    schema = d->ds;
+  }
+  /* A Lua loss runs in worker states when several workers run it, and
+  ** always for a stream: the iterator needs the caller's state meanwhile. */
+  uint32_t n_workers = engine_workers(o.threads, streaming ? (size_t)-1 : vfl_dataset_rows(d->ds));
   lvfl_net_ensure_ready(L, 1, fname);
 
   /* The context lives in a userdata: nothing leaks if a later step raises. */
@@ -333,8 +347,8 @@ static int m_learn(lua_State *L) {
   atomic_init(&c->requested, 0);
   c->L = L;
   c->net = n->net;
-  if (is_fn && n_workers > 1) {
-    lvfl_workers *ws = lvfl_workers_open(L, 3, loss_name, n_workers, d->ds, fname);
+  if (is_fn && (n_workers > 1 || streaming)) {
+    lvfl_workers *ws = lvfl_workers_open(L, 3, loss_name, n_workers, schema, fname);
     loss.fn = lvfl_workers_loss;
     loss.ud = ws;
   } else if (is_fn) {
@@ -343,7 +357,7 @@ static int m_learn(lua_State *L) {
     c->out_i = lua_gettop(L);
     c->grad = lvfl_view_new(L, "gradient", 1);
     c->grad_i = lua_gettop(L);
-    c->row = lvfl_rowview_new(L, d->ds);
+    c->row = lvfl_rowview_new(L, schema);
     c->row_i = lua_gettop(L);
     loss.fn = lua_loss;
     loss.ud = c;
@@ -364,7 +378,7 @@ static int m_learn(lua_State *L) {
     if (lua_type(L, -1) != LUA_TBOOLEAN)
       lvfl_error(L, "%s: option 'progress' must be a boolean or a function, got %s", fname, lvfl_typename(L, -1));
     lua_pop(L, 1);
-    push_bar(L, &o, vfl_dataset_rows(d->ds), fname);
+    push_bar(L, &o, streaming ? 0 : vfl_dataset_rows(d->ds), fname);
     c->progress_i = lua_gettop(L);
     lua_getfield(L, -1, "every");
     if (lua_type(L, -1) == LUA_TNUMBER) every = lua_tonumber(L, -1);
@@ -392,14 +406,15 @@ static int m_learn(lua_State *L) {
   /* Callbacks run Lua while the engine reads the net and the dataset:
   ** methods that would change them refuse until learn returns. */
   n->busy++;
-  d->busy++;
+  if (d) d->busy++;
   active_add(c);
   double started = now();
-  int rc = vfl_net_learn(n->net, d->ds, &loss, &o);
+  int rc = streaming ? vfl_net_learn_stream(n->net, lvfl_stream_next, st, &loss, &o)
+                     : vfl_net_learn(n->net, d->ds, &loss, &o);
   double seconds = now() - started;
   active_remove(c);
   n->busy--;
-  d->busy--;
+  if (d) d->busy--;
   pthread_mutex_destroy(&c->lock);
   int stopped = rc == VFL_ESTOPPED;
   int by_request = stopped && interrupted(c);
@@ -430,6 +445,10 @@ static int m_learn(lua_State *L) {
   lua_setfield(L, -2, "examples_per_s");
   lua_pushboolean(L, stopped);
   lua_setfield(L, -2, "stopped");
+  if (streaming) {
+    lua_pushinteger(L, (lua_Integer)lvfl_stream_rows(st));
+    lua_setfield(L, -2, "rows");
+  }
   if (stopped) {
     lua_pushstring(L, by_request ? "interrupted" : c->stop_asked ? "callback" : "stopped");
     lua_setfield(L, -2, "reason");

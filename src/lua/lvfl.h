@@ -46,6 +46,7 @@ typedef struct lvfl_dataset {
   vfl_dataset *ds;
   int closed;
   int busy; /* a net:learn is reading it: no appending, shuffling, closing */
+  size_t row_base; /* rows before this one's first, for messages (a stream's chunks) */
   /* Scratch for converting one Lua row into a vfl_row (reused). */
   vfl_features *feats;
   uint32_t feats_cap;
@@ -217,6 +218,19 @@ void lvfl_open_losses(lua_State *L);
 void lvfl_open_predict(lua_State *L);
 void lvfl_open_metrics(lua_State *L);
 void lvfl_open_model(lua_State *L);
+
+/* Appends the Lua row table at idx to d (its first row declares an empty
+** d's labels and inputs); raises a Lua error naming the row and field. */
+void lvfl_dataset_append_row(lua_State *L, lvfl_dataset *d, int idx, const char *fname);
+
+/* Streaming net:learn (lstream.c): rows pulled from a Lua iterator in chunks.
+** open pushes the stream object and pulls the first chunk (raising Lua
+** errors); next is the engine's source, called on the caller's thread. */
+typedef struct lvfl_stream lvfl_stream;
+lvfl_stream *lvfl_stream_open(lua_State *L, int iter, uint32_t chunk_rows, const char *fname);
+const vfl_dataset *lvfl_stream_schema(const lvfl_stream *st);
+int lvfl_stream_next(void *ud, vfl_dataset **chunk);
+uint64_t lvfl_stream_rows(const lvfl_stream *st);
 
 /* The VFL_LOSS_* of a built-in loss name, or 0 (llearn.c). */
 int lvfl_loss_kind(const char *name);
