@@ -22,13 +22,15 @@ int loss_link(int kind) {
   return kind == VFL_LOSS_LOGISTIC ? VFL_LINK_SIGMOID : kind == VFL_LOSS_MULTINOMIAL ? VFL_LINK_SOFTMAX : VFL_LINK_IDENTITY;
 }
 
-/* log(1 + e^z) without overflow */
-static double softplus(double z) { return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z)); }
-
+/* One exp serves both the gradient and the value: with e = exp(-|z|),
+** sigmoid(z) = 1/(1+e) or e/(1+e), and log(1 + e^z) = max(z, 0) + log1p(e),
+** neither of which can overflow. */
 static double logistic(float z, float label, float *grad) {
-  double y = label > 0 ? 1.0 : 0.0;
-  grad[0] = (float)(1.0 / (1.0 + exp(-(double)z)) - y);
-  return softplus(z) - y * z;
+  double y = label > 0 ? 1.0 : 0.0, zd = z;
+  double e = exp(-fabs(zd));
+  double p = zd >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+  grad[0] = (float)(p - y);
+  return (zd > 0 ? zd : 0.0) + log1p(e) - y * zd;
 }
 
 static double square(const float *out, uint32_t n, const float *labels, float *grad) {
