@@ -152,7 +152,7 @@ Checks the graph, allocates the weights and draws them uniformly in
 [-scale, scale]; without scale, a size-aware default. Attaches the priors
 given to the layers. net:learn initialises an uninitialised net itself.
 Calling it again redraws the weights. Returns net.]]},
-  {"vfl.net:learn", "net:learn(ds, loss, optim [, {cores=1, epochs=, batch=, seed=1, shuffle=true, progress=, progress_every=, on_epoch=}])", [[
+  {"vfl.net:learn", "net:learn(ds, loss, optim [, {cores=1, epochs=, batch=, seed=1, shuffle=true, progress=, progress_every=, on_epoch=, keep_last_good=true}])", [[
 Trains on ds with Hogwild SGD on `cores` threads (0: every core).
   loss   "logistic" | "square" | "multinomial" | "hinge", or a Lua function
          function(out, row, grad) ... return loss end: out and grad are
@@ -164,6 +164,10 @@ Trains on ds with Hogwild SGD on `cores` threads (0: every core).
          log); a function(p) receives {epoch, epochs, done, total, loss,
          seconds, examples_per_s} instead
   on_epoch = function(epoch, stats) ... end: return "stop" to stop
+  keep_last_good = true copies the weights (and optimizer state) at the
+         start of every epoch, doubling their memory while training: a
+         run that diverges (NaN or Inf) fails naming the epoch and the
+         layer, and leaves the weights of the last epoch that ended well
 Returns stats {epochs, loss, seconds, examples_per_s, stopped, reason}.
 Ctrl-C (vfl.request_stop) stops within a mini-batch and keeps the model.]]},
   {"vfl.net:predict", "net:predict(x | ds)", [[

@@ -29,15 +29,19 @@ const float *work_accum_find(const vfl_work *w, uint32_t i, uint32_t b, uint32_t
   return a->keys[h] ? a->vals + (size_t)h * a->cols : NULL;
 }
 
-static float *accum_slot(vfl_accum *a, uint32_t row) {
-  uint32_t h = accum_probe(a, row);
-  float *v = a->vals + (size_t)h * a->cols;
-  if (!a->keys[h]) {
-    a->keys[h] = row + 1;
-    a->used[a->n_used++] = h;
-    vec_zero(a->cols, v);
+/* Adds s * dy to the gradient accumulated for `row`; a row the batch has
+** not touched yet takes s * dy as it is (no zeroing pass, no libc call). */
+static inline void accum_add(vfl_accum *a, uint32_t row, float s, const float *dy) {
+  uint32_t h = accum_probe(a, row), cols = a->cols;
+  float *v = a->vals + (size_t)h * cols;
+  if (a->keys[h]) {
+    if (cols == 1) v[0] += s * dy[0];
+    else vec_axpy(cols, s, dy, v);
+    return;
   }
-  return v;
+  a->keys[h] = row + 1;
+  a->used[a->n_used++] = h;
+  for (uint32_t j = 0; j < cols; j++) v[j] = s * dy[j];
 }
 
 /* Gradient a * dy for row r of block b: applied now, or accumulated. */
@@ -45,7 +49,7 @@ static void row_gradient(vfl_work *w, uint32_t li, uint32_t b, uint32_t r, float
   vfl_layer *l = &w->net->layers[li];
   uint32_t cols = l->dim;
   if (w->batch > 1) {
-    vec_axpy(cols, a, dy, accum_slot(&w->acc[li][b], r));
+    accum_add(&w->acc[li][b], r, a, dy);
     return;
   }
   rule_step(&w->rule[li][b], param_row(&l->blocks[b], r), a, dy, cols, r, w->tmp);
@@ -61,9 +65,12 @@ static void linear_backward(vfl_work *w, uint32_t li, const float *dy) {
     if (parent->sparse_out) {
       const vfl_features *f = &w->feat[pi];
       float s = l->spec.mean && f->n ? 1.0f / (float)f->n : 1.0f;
-      if (w->batch <= 1) rule_step_sparse(&w->rule[li][p], blk, f, s, dy, w->tmp);
-      else
-        for (uint32_t j = 0; j < f->n; j++) row_gradient(w, li, p, f->index[j], f->value ? s * f->value[j] : s, dy);
+      if (w->batch <= 1) {
+        rule_step_sparse(&w->rule[li][p], blk, f, s, dy, w->tmp);
+      } else {
+        vfl_accum *a = &w->acc[li][p];
+        for (uint32_t j = 0; j < f->n; j++) accum_add(a, f->index[j], f->value ? s * f->value[j] : s, dy);
+      }
       continue;
     }
     const float *x = w->act[pi];

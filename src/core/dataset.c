@@ -66,6 +66,10 @@ int vfl_dataset_add_input(vfl_dataset *ds, const char *name, int kind, uint32_t 
   return (int)ds->n_inputs++;
 }
 
+/* "nan", "inf" or "-inf": printf's %g writes "-nan" for some NaNs (0/0 on
+** x86), which would make messages depend on how a NaN was made. */
+static const char *nonfinite_name(float v) { return isnan(v) ? "nan" : v > 0 ? "inf" : "-inf"; }
+
 /* Checks one block of a row before anything is copied, so that a bad row
 ** leaves the dataset as it was. */
 static int check_block(const ds_input *in, const vfl_features *f, size_t row) {
@@ -83,7 +87,8 @@ static int check_block(const ds_input *in, const vfl_features *f, size_t row) {
       return vfl_fail(VFL_EINVAL, "row %zu, input '%s': feature index %u is beyond the dimension %u", row + 1, in->name,
                       f->index[j], in->dim);
     if (f->value && !isfinite(f->value[j]))
-      return vfl_fail(VFL_EINVAL, "row %zu, input '%s': value %g is not a finite number", row + 1, in->name, (double)f->value[j]);
+      return vfl_fail(VFL_EINVAL, "row %zu, input '%s': value %s is not a finite number", row + 1, in->name,
+                      nonfinite_name(f->value[j]));
   }
   return VFL_OK;
 }
@@ -178,7 +183,9 @@ int vfl_dataset_append(vfl_dataset *ds, const vfl_row *row) {
   for (uint32_t j = 0; j < row->n_labels; j++)
     if (!isfinite(row->labels[j])) return vfl_fail(VFL_EINVAL, "row %zu: label %u is not a finite number", r + 1, j + 1);
   if (!isfinite(row->weight) || row->weight < 0)
-    return vfl_fail(VFL_EINVAL, "row %zu: weight %g must be a finite number >= 0", r + 1, (double)row->weight);
+    return isfinite(row->weight)
+               ? vfl_fail(VFL_EINVAL, "row %zu: weight %g must be a finite number >= 0", r + 1, (double)row->weight)
+               : vfl_fail(VFL_EINVAL, "row %zu: weight %s must be a finite number >= 0", r + 1, nonfinite_name(row->weight));
   for (uint32_t k = 0; k < ds->n_inputs; k++) {
     int rc = check_block(&ds->inputs[k], &row->inputs[k], r);
     if (rc) return rc;

@@ -96,6 +96,19 @@ static int read_file(const char *path, uint8_t **data, size_t *len) {
   return VFL_OK;
 }
 
+/* zlib's crc32 takes a 32-bit length: a model of 4 GiB or more is summed
+** in pieces (as model_save.c writes it), not cut at the length's low bits. */
+static uint32_t crc_of(const uint8_t *d, size_t n) {
+  uLong crc = crc32(0, NULL, 0);
+  while (n) {
+    size_t chunk = n > (1u << 30) ? (1u << 30) : n;
+    crc = crc32(crc, d, (uInt)chunk);
+    d += chunk;
+    n -= chunk;
+  }
+  return (uint32_t)crc;
+}
+
 static int check_envelope(const char *path, const uint8_t *d, size_t len) {
   const size_t head = 8 + 4 + 4 + 8;
   if (len < 8 || memcmp(d, VFL_MODEL_MAGIC, 8) != 0) return vfl_fail(VFL_EFORMAT, "\"%s\" is not a vfl model file", path);
@@ -115,7 +128,7 @@ static int check_envelope(const char *path, const uint8_t *d, size_t len) {
                     (unsigned long long)(head + body + 4));
   uint32_t stored;
   memcpy(&stored, d + len - 4, 4);
-  if ((uint32_t)crc32(crc32(0, NULL, 0), d, (uInt)(len - 4)) != stored)
+  if (crc_of(d, len - 4) != stored)
     return vfl_fail(VFL_EFORMAT, "\"%s\": the model is damaged (checksum mismatch)", path);
   return VFL_OK;
 }
@@ -199,7 +212,7 @@ static int read_prior(reader *r, vfl_net *net, uint32_t i) {
   if (!net_is_linear(l)) /* only Linear layers have the blocks a prior reads */
     return vfl_fail(VFL_EFORMAT, "\"%s\": layer '%s' has a prior but no weights", r->path, l->name);
   if (s.parent < -1 || s.parent >= (int)l->n_parents)
-    return vfl_fail(VFL_EFORMAT, "\"%s\": layer '%s': a prior names parent %d", r->path, l->name, s.parent + 1);
+    return vfl_fail(VFL_EFORMAT, "\"%s\": layer '%s': a prior names parent %lld", r->path, l->name, (long long)s.parent + 1);
   const vfl_param *blk = &l->blocks[s.parent < 0 ? 0 : s.parent];
   float *per_row = flags[0] ? get_floats(r, blk->rows) : NULL;
   float *center = flags[1] ? get_floats(r, (uint64_t)blk->rows * blk->cols) : NULL;

@@ -1,7 +1,9 @@
 /*
 ** model_save.c -- writing a model atomically: into a temporary file in the
 ** destination's folder, flushed to disk, then renamed over the destination.
-** A crash at any moment leaves either the old file or the new one.
+** A crash at any moment leaves either the old file or the new one, and at
+** most a temporary file, which the next save of the same path removes
+** (model_tmp.h).
 */
 #include <errno.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "model.h"
+#include "model_tmp.h"
 #include "net.h"
 
 typedef struct writer {
@@ -125,27 +128,21 @@ static int write_all(writer *w, const vfl_net *net) {
 
 int vfl_model_save(const vfl_net *net, const char *path) {
   if (!net->ready) return vfl_fail(VFL_EINVAL, "save \"%s\": the net is not initialised: call init first", path);
-  size_t n = strlen(path);
-  char *tmp = vfl_alloc(n + 16);
-  if (!tmp) return VFL_ENOMEM;
-  snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    int rc = vfl_fail(VFL_EIO, "cannot save \"%s\": %s", path, strerror(errno));
-    vfl_free(tmp);
-    return rc;
-  }
+  model_tmp tmp;
+  int rc = model_tmp_begin(path, &tmp);
+  if (rc) return rc;
+  int fd = tmp.fd;
   writer w = {fdopen(fd, "wb"), crc32(0, NULL, 0), 0, 0};
   int err = w.f ? write_all(&w, net) : errno;
   if (w.f && fflush(w.f) != 0 && !err) err = errno;
   if (!err && fsync(fd) != 0) err = errno;
   if (w.f ? fclose(w.f) != 0 && !err : close(fd) != 0 && !err) err = errno;
-  if (!err && rename(tmp, path) != 0) err = errno;
-  int rc = VFL_OK;
+  if (!err && rename(tmp.name, path) != 0) err = errno;
   if (err) {
-    unlink(tmp);
+    unlink(tmp.name);
     rc = vfl_fail(VFL_EIO, "cannot save \"%s\": %s", path, strerror(err));
   }
-  vfl_free(tmp);
+  model_tmp_end(&tmp);
+  if (!err) model_tmp_sweep(path); /* what earlier saves of path left when killed */
   return rc;
 }

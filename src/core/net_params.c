@@ -137,7 +137,7 @@ static int check_prior(const vfl_layer *l, const vfl_prior_spec *s) {
   if (!(s->lambda >= 0) || isinf(s->lambda))
     return vfl_fail(VFL_EINVAL, "layer '%s': prior strength %g must be a finite number >= 0", l->name, (double)s->lambda);
   if (s->parent < -1 || s->parent >= (int)l->n_parents)
-    return vfl_fail(VFL_EINVAL, "layer '%s': prior parent %d is out of range (it has %u)", l->name, s->parent + 1, l->n_parents);
+    return vfl_fail(VFL_EINVAL, "layer '%s': prior parent %lld is out of range (it has %u)", l->name, (long long)s->parent + 1, l->n_parents);
   if ((s->per_row || s->center) && s->parent < 0 && l->n_parents > 1)
     return vfl_fail(VFL_EINVAL, "layer '%s': a per-feature or centred prior must name one parent", l->name);
   return VFL_OK;

@@ -129,5 +129,6 @@ void rule_step_sparse(const vfl_rule *rule, const vfl_param *p, const vfl_featur
     }
     return;
   }
-  for (uint32_t j = 0; j < n; j++) rule_step(rule, data + idx[j] * stride, val ? scale * val[j] : scale, dy, cols, idx[j], tmp);
+  for (uint32_t j = 0; j < n; j++)
+    rule_step(rule, data + idx[j] * stride, val ? scale * val[j] : scale, dy, cols, idx[j], tmp);
 }

@@ -17,6 +17,9 @@ static int check_inputs(const vfl_net *net, const vfl_features *in, uint32_t n) 
     if (!l->sparse_out) {
       if (f->n != l->dim || !f->value)
         return vfl_fail(VFL_EINVAL, "input '%s': expected %u dense values, got %u", l->name, l->dim, f->n);
+      for (uint32_t j = 0; j < f->n; j++) /* as for sparse values: NaN in, NaN out helps nobody */
+        if (!isfinite(f->value[j]))
+          return vfl_fail(VFL_EINVAL, "input '%s': dense value %u is not a finite number", l->name, j + 1);
       continue;
     }
     for (uint32_t j = 0; j < f->n; j++) {

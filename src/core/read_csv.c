@@ -142,6 +142,13 @@ static int use_field(csv_reader *c, uint32_t k, const char *v, size_t n) {
 
 /* --------------------------------------------------------------- rows */
 
+/* Empty, or only the spaces and tabs that are not separators: such a line
+** holds no row (as in the other readers), even as the first line. */
+static int is_blank_line(const char *p, const char *end, char sep) {
+  while (p < end && is_blank(*p, sep)) p++;
+  return p == end;
+}
+
 static int parse_row(csv_reader *c, const char *line, const char *end) {
   const char *p = line;
   uint32_t k = 0;
@@ -174,9 +181,10 @@ static int read_all(csv_reader *c) {
   size_t len;
   int rc;
   while ((rc = text_next_line(&c->src, &line, &len)) == 1) {
+    if ((rc = read_refuse_model(&c->src, line, len, "CSV text"))) return rc;
     const char *end = line + len;
     if (end > line && end[-1] == '\r') end--;
-    if (end == line) continue; /* blank lines are not rows */
+    if (is_blank_line(line, end, c->sep)) continue; /* blank lines are not rows */
     if (!c->ncols) {
       if ((rc = csv_columns(c, line, end))) return rc;
       if (c->opt->header) continue;

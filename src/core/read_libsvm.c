@@ -125,7 +125,10 @@ static const char *skip_space(const char *p, const char *end) {
 /* svmlight's optional query id: accepted and ignored. */
 static int skip_qid(lsvm *r, const char **pp) {
   const char *p = *pp;
-  if (strncmp(p, "qid:", 4) != 0) return VFL_OK;
+  /* Byte by byte, not strncmp: a line is not NUL-terminated, and strncmp
+  ** may read all 4 bytes past the '\n' that ends it (libFuzzer's strncmp
+  ** hook does, and crashed on a last line of a buffer). */
+  if (!(p[0] == 'q' && p[1] == 'i' && p[2] == 'd' && p[3] == ':')) return VFL_OK;
   const char *q = p + 4;
   while (text_is_digit(*q)) q++;
   if (q == p + 4 || !(text_is_space(*q) || *q == '#'))
@@ -207,6 +210,7 @@ static int read_all(lsvm *r) {
   size_t len;
   int rc;
   while ((rc = text_next_line(&r->src, &line, &len)) == 1) {
+    if ((rc = read_refuse_model(&r->src, line, len, "libsvm text"))) return rc;
     rc = parse_line(r, line, len);
     if (rc < 0) return rc;
     if (rc == 1 && (rc = read_append(r->ds, &r->src, &r->row, r->labels, r->n_labels, 1.0f))) return rc;

@@ -2,10 +2,12 @@
 ** read_row.c -- see read_row.h.
 */
 #include <stdio.h>
+#include <string.h>
 
 #include "alloc.h"
 #include "dataset.h"
 #include "error.h"
+#include "model.h"
 #include "read_row.h"
 #include "textnum.h"
 
@@ -63,4 +65,9 @@ const char *read_show_token(char *out, const char *p, char stop) {
   size_t n = 0;
   while (!text_is_space(p[n]) && p[n] != stop) n++;
   return text_show(out, p, n);
+}
+
+int read_refuse_model(const text_src *src, const char *line, size_t len, const char *format) {
+  if (src->line_no != 1 || len < 8 || memcmp(line, VFL_MODEL_MAGIC, 8) != 0) return VFL_OK;
+  return vfl_fail(VFL_EFORMAT, "\"%s\" is a vfl model file, not %s: load it as a model", src->name, format);
 }

@@ -40,6 +40,12 @@ void read_set_dim(vfl_dataset *ds, uint32_t dim);
 int read_append(vfl_dataset *ds, const text_src *src, const read_row *r, const float *labels,
                 uint32_t n_labels, float weight);
 
+/* A file passed to the wrong reader is refused by what it is: the first
+** line of a vfl model file (it starts with the model magic) fails with
+** "NAME" is a vfl model file, not <format>: load it as a model". Returns
+** VFL_OK for any other line. */
+int read_refuse_model(const text_src *src, const char *line, size_t len, const char *format);
+
 /* Shows a number token as written, for messages ("value 1e999 is ..."). */
 const char *read_show_token(char *out, const char *p, char stop);
 

@@ -226,6 +226,7 @@ static int read_all(vw_reader *r) {
   size_t len;
   int rc;
   while ((rc = text_next_line(&r->src, &line, &len)) == 1) {
+    if ((rc = read_refuse_model(&r->src, line, len, "Vowpal Wabbit text"))) return rc;
     rc = parse_line(r, line, len);
     if (rc < 0) return rc;
     if (rc == 1 && (rc = read_append(r->ds, &r->src, &r->row, &r->label, 1, r->weight))) return rc;

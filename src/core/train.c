@@ -16,6 +16,7 @@
 #include "optim.h"
 #include "rng.h"
 #include "train.h"
+#include "train_guard.h"
 
 void vfl_train_defaults(vfl_train_options *o) {
   memset(o, 0, sizeof *o);
@@ -206,11 +207,13 @@ int trainer_start_workers(trainer *t) {
   return VFL_OK;
 }
 
-static int train_epochs(trainer *t) {
+static int train_epochs(trainer *t, train_guard *g) {
   double started = trainer_now();
   uint64_t examples = 0, nnz = 0;
   vfl_progress p = {0};
+  int guard_rc = VFL_OK;
   for (t->epoch = 1; t->epoch <= t->opt.epochs; t->epoch++) {
+    if ((guard_rc = guard_epoch_start(g, t, t->epoch))) break;
     if (trainer_start_workers(t)) break;
     trainer_supervise(t, started, examples, nnz);
     for (uint32_t i = 0; i < t->n_workers; i++) pthread_join(t->workers[i].thread, NULL);
@@ -229,7 +232,11 @@ static int train_epochs(trainer *t) {
     t->opt.result->epoch = t->epoch - 1;
     t->opt.result->examples_per_s = p.seconds > 0 ? (double)examples / p.seconds : 0;
   }
-  if (atomic_load(&t->error_taken)) return vfl_fail(t->error_code, "%s", t->error);
+  if (guard_rc) return guard_rc;
+  if (atomic_load(&t->error_taken))
+    return t->error_code == VFL_ENUMERIC ? guard_diverged(g, t) : vfl_fail(t->error_code, "%s", t->error);
+  int rc = guard_run_end(g, t, p.epoch);
+  if (rc) return rc;
   if (atomic_load(&t->stop))
     return vfl_fail(VFL_ESTOPPED, "training stopped in epoch %u after %llu of %zu rows", p.epoch,
                     (unsigned long long)p.done, t->ds->rows);
@@ -260,7 +267,9 @@ int vfl_net_learn(vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss
   if (rc == VFL_OK) {
     atomic_store(&net->stop_requested, 0);
     if (loss->kind != VFL_LOSS_CUSTOM) net->link = loss_link(loss->kind);
-    rc = train_epochs(&t);
+    train_guard guard = {0};
+    rc = train_epochs(&t, &guard);
+    guard_free(&guard);
   }
   trainer_release(&t);
   return rc;

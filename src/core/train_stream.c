@@ -11,6 +11,7 @@
 #include "error.h"
 #include "loss.h"
 #include "train.h"
+#include "train_guard.h"
 
 static int next_chunk(vfl_source_fn source, void *ud, vfl_dataset **chunk) {
   *chunk = NULL;
@@ -61,7 +62,7 @@ static int train_chunk(trainer *t, vfl_source_fn source, void *ud, double starte
   return VFL_OK;
 }
 
-static int finish(trainer *t, double started, const stream_totals *sum, double loss) {
+static int finish(trainer *t, train_guard *g, double started, const stream_totals *sum, double loss) {
   if (t->opt.result) {
     vfl_progress *r = t->opt.result;
     memset(r, 0, sizeof *r);
@@ -72,7 +73,10 @@ static int finish(trainer *t, double started, const stream_totals *sum, double l
     r->features_per_s = r->seconds > 0 ? (double)sum->nnz / r->seconds : 0;
     r->loss = loss;
   }
-  if (atomic_load(&t->error_taken)) return vfl_fail(t->error_code, "%s", t->error);
+  if (atomic_load(&t->error_taken))
+    return t->error_code == VFL_ENUMERIC ? guard_diverged(g, t) : vfl_fail(t->error_code, "%s", t->error);
+  int rc = guard_run_end(g, t, 1);
+  if (rc) return rc;
   if (atomic_load(&t->stop))
     return vfl_fail(VFL_ESTOPPED, "training stopped after %llu rows of the stream", (unsigned long long)sum->examples);
   return VFL_OK;
@@ -87,6 +91,15 @@ static int run(trainer *t, vfl_source_fn source, void *ud, vfl_dataset *first) {
     rc = trainer_setup_workers(t);
   }
   if (rc) {
+    vfl_dataset_free(first);
+    t->ds = NULL;
+    return rc;
+  }
+  /* keep_last_good: one copy, of the weights before the stream (a copy per
+  ** chunk would cost a pass over the model every few thousand rows) */
+  train_guard guard = {0};
+  if ((rc = guard_epoch_start(&guard, t, 1))) {
+    guard_free(&guard);
     vfl_dataset_free(first);
     t->ds = NULL;
     return rc;
@@ -110,7 +123,9 @@ static int run(trainer *t, vfl_source_fn source, void *ud, vfl_dataset *first) {
     if (current && (rc = take_chunk(t, current, &order_cap))) break;
   }
   vfl_dataset_free(current);
-  return rc ? rc : finish(t, started, &sum, weight_sum > 0 ? loss_sum / weight_sum : 0);
+  if (rc == VFL_OK) rc = finish(t, &guard, started, &sum, weight_sum > 0 ? loss_sum / weight_sum : 0);
+  guard_free(&guard);
+  return rc;
 }
 
 int vfl_net_learn_stream(vfl_net *net, vfl_source_fn source, void *ud, const vfl_loss_spec *loss,

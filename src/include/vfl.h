@@ -41,7 +41,8 @@ enum {
   VFL_EFORMAT = -4,    /* a file is malformed, truncated or damaged */
   VFL_ESTOPPED = -5,   /* training was stopped on request; the model is usable */
   VFL_ECALLBACK = -6,  /* a caller's callback reported an error */
-  VFL_ENUMERIC = -7    /* training diverged (NaN or Inf); last good weights kept */
+  VFL_ENUMERIC = -7    /* training diverged (NaN or Inf); the message names the epoch and
+                          the layer; last good weights kept with keep_last_good */
 };
 
 /* The message of the last failure on this thread ("" if none). */
@@ -379,6 +380,10 @@ typedef struct vfl_train_options {
   volatile int *stop;      /* optional: set by a signal handler on the caller's thread
                               (Ctrl-C); from other threads use vfl_net_stop */
   vfl_progress *result;    /* optional output: the final figures (epoch = epochs done) */
+  int keep_last_good;      /* 1: copy the parameters and optimizer state at the start of
+                              every epoch (of the whole stream for learn_stream) and
+                              restore them when the run diverges (VFL_ENUMERIC). Doubles
+                              the parameter memory while training. Default 0; on in Lua */
 } vfl_train_options;
 
 /* Fills opt with defaults: 1 epoch, per-example updates, 1 thread, seed 1,

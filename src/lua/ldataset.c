@@ -215,7 +215,8 @@ void lvfl_dataset_append_row(lua_State *L, lvfl_dataset *d, int idx, const char 
   for (uint32_t k = 0; k < nin; k++)
     if (vfl_dataset_input_kind(ds, k) == VFL_INPUT_DENSE) n_floats += vfl_dataset_input_dim(ds, k);
   grow_scratch(L, d, nin, n_floats + 1, fname);
-  for (uint32_t k = 0; k < nin; k++) d->feats[k] = (vfl_features){0, NULL, NULL}; /* absent: no features */
+  /* n = UINT32_MAX marks an input the row has not given (yet) */
+  for (uint32_t k = 0; k < nin; k++) d->feats[k] = (vfl_features){UINT32_MAX, NULL, NULL};
   vfl_row row = {d->floats, nl, 1.0f, d->feats, nin};
   float *dense = d->floats + nl; /* dense blocks follow the labels */
   int have_label = 0;
@@ -276,9 +277,16 @@ void lvfl_dataset_append_row(lua_State *L, lvfl_dataset *d, int idx, const char 
     lua_pop(L, 1);
   }
   if (nl && !have_label) lvfl_error(L, "%s: row %zu has no label (the dataset has %u per row)", fname, r, nl);
-  for (uint32_t k = 0; k < nin; k++)
+  for (uint32_t k = 0; k < nin; k++) {
+    const char *name = vfl_dataset_input_name(ds, k);
     if (vfl_dataset_input_kind(ds, k) == VFL_INPUT_DENSE && !d->feats[k].value)
-      lvfl_error(L, "%s: row %zu has no values for the dense input '%s'", fname, r, vfl_dataset_input_name(ds, k));
+      lvfl_error(L, "%s: row %zu has no values for the dense input '%s'", fname, r, name);
+    /* A forgotten input would silently train on nothing: an empty one is
+    ** given as such. */
+    if (d->feats[k].n == UINT32_MAX)
+      lvfl_error(L, "%s: row %zu has no '%s' (an input of the dataset); give %s = {} for a row without features",
+                 fname, r, name, name);
+  }
   int rc = vfl_dataset_append(ds, &row);
   if (rc) lvfl_engine_error(L, fname, rc);
   lua_settop(L, top);

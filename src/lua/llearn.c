@@ -278,8 +278,8 @@ static double now(void) {
 ** seed=, shuffle=, epochs=, batch=}) -> stats */
 static int m_learn(lua_State *L) {
   const char *fname = "net:learn";
-  static const char *const known[] = {"cores",  "progress", "progress_every", "on_epoch", "seed",
-                                      "shuffle", "epochs",  "batch",          "chunk", NULL};
+  static const char *const known[] = {"cores",  "progress", "progress_every", "on_epoch",       "seed",
+                                      "shuffle", "epochs",  "batch",          "chunk", "keep_last_good", NULL};
   lvfl_net *n = lvfl_checknet_idle(L, 1, fname);
   int streaming = lua_isfunction(L, 2); /* an iterator of rows: trained in chunks */
   lvfl_dataset *d = streaming ? NULL : lvfl_checkdataset(L, 2, fname, 1);
@@ -310,6 +310,8 @@ static int m_learn(lua_State *L) {
   o.threads = (uint32_t)lvfl_optint(L, 5, "cores", 1, fname, 0, 4096);
   o.seed = (uint64_t)lvfl_optint(L, 5, "seed", 1, fname, 0, INT64_MAX);
   o.shuffle = lvfl_optbool(L, 5, "shuffle", 1, fname);
+  /* on by default here: a diverging run keeps the last good weights */
+  o.keep_last_good = lvfl_optbool(L, 5, "keep_last_good", 1, fname);
 
   vfl_loss_spec loss = {0, NULL, NULL};
   const char *loss_name = NULL; /* a Lua loss given as "module.fn" */

@@ -31,17 +31,16 @@ static void bind_value(lua_State *L, const vfl_net *net, uint32_t layer, int idx
     float *v = lua_newuserdata(L, s.dim * sizeof *v);
     for (uint32_t j = 0; j < s.dim; j++) {
       lua_rawgeti(L, idx, (lua_Integer)j + 1);
+      if (lua_type(L, -1) != LUA_TNUMBER) /* not a silent 0 */
+        lvfl_error(L, "%s: the dense %s: element %u must be a number, got %s", fname, what, j + 1, lvfl_typename(L, -1));
       v[j] = (float)lua_tonumber(L, -1);
       lua_pop(L, 1);
     }
     *f = (vfl_features){s.dim, NULL, v};
     return;
   }
-  if (lua_isnil(L, idx)) { /* an absent sparse input has no features */
-    lua_pushnil(L);
-    *f = (vfl_features){0, NULL, NULL};
-    return;
-  }
+  if (lua_isnil(L, idx)) /* a forgotten input is an error, not an example without features */
+    lvfl_error(L, "%s: %s is missing; give %s = {} for an example without features", fname, what, name);
   lvfl_sparse *x = lvfl_tosparse(L, idx, fname, what);
   *f = (vfl_features){x->n, x->index, x->value};
 }

@@ -62,7 +62,7 @@ describe("vfl.dataset", function()
   it("has named inputs, taken from the first row", function()
     local ds = vfl.dataset(function(emit)
       emit{label = 4.5, user = vfl.sparse{[3] = 1}, item = vfl.sparse{[7] = 1}}
-      emit{label = 3, user = vfl.sparse{[1] = 1}} -- item absent: no features
+      emit{label = 3, user = vfl.sparse{[1] = 1}, item = {}} -- an empty input: no features
     end)
     assert.are.same({item = 7, user = 3}, ds.dim)
     assert.are.same({"item", "user"}, {ds.inputs[1].name, ds.inputs[2].name})
@@ -75,13 +75,13 @@ describe("vfl.dataset", function()
     local ds = vfl.dataset{inputs = {{name = "x", kind = "dense", dim = 3}, "words"}, labels = 1}
     assert.are.equal(0, #ds)
     assert.are.equal(ds, ds:append{label = 1, x = {1, 2, 3}, words = vfl.sparse{[5] = 1}})
-    ds:append{label = 0, x = {0, 0, 1}}
+    ds:append{label = 0, x = {0, 0, 1}, words = {}}
     assert.are.equal(2, #ds)
     assert.are.same({1, 2, 3}, ds[1].x)
     assert.are.same({{name = "x", kind = "dense", dim = 3}, {name = "words", kind = "sparse", dim = 5}}, ds.inputs)
     local m = vfl.dataset{inputs = {user = 10, item = {dim = 20}}}
     assert.are.same({item = 20, user = 10}, m.dim)
-    local msg = err(m.append, m, {label = 1, user = vfl.sparse{[11] = 1}})
+    local msg = err(m.append, m, {label = 1, user = vfl.sparse{[11] = 1}, item = {}})
     assert.are.equal("ds:append: row 1, input 'user': feature index 10 is beyond the dimension 10", msg)
   end)
 

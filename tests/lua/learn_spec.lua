@@ -243,7 +243,7 @@ describe("net:learn", function()
       err(net.learn, net, ds, "logit"))
     assert.are.equal("net:learn: bad argument #3 (vfl.optim expected (vfl.optim.sgd{...}), got table)",
       err(net.learn, net, ds, "logistic", {lr = 1}))
-    assert.are.equal("net:learn: unknown option 'core' (known options: cores, progress, progress_every, on_epoch, seed, shuffle, epochs, batch, chunk)",
+    assert.are.equal("net:learn: unknown option 'core' (known options: cores, progress, progress_every, on_epoch, seed, shuffle, epochs, batch, chunk, keep_last_good)",
       err(net.learn, net, ds, "logistic", nil, {core = 2}))
     assert.are.equal("net:learn: the dataset has no rows", err(net.learn, net, vfl.dataset(), "logistic"))
     local wide = vfl.dataset{{label = 1, features = vfl.sparse{[9] = 1}}}

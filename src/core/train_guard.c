@@ -1,0 +1,144 @@
+/*
+** train_guard.c -- see train_guard.h.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "train_guard.h"
+
+static int rows_finite(const vfl_param *p) {
+  for (uint32_t r = 0; r < p->rows; r++) {
+    const float *w = param_row(p, r);
+    for (uint32_t c = 0; c < p->cols; c++)
+      if (!isfinite(w[c])) return 0;
+  }
+  return 1;
+}
+
+static int weights_finite(const vfl_layer *l) {
+  for (uint32_t b = 0; b < l->n_blocks; b++)
+    if (!rows_finite(&l->blocks[b])) return 0;
+  return 1;
+}
+
+static int outputs_finite(const trainer *t, uint32_t i) {
+  const vfl_layer *l = &t->net->layers[i];
+  if (l->sparse_out || l->spec.kind == VFL_LAYER_INPUT) return 1; /* data: checked when appended */
+  for (uint32_t w = 0; t->workers && w < t->n_workers; w++) {
+    const float *a = t->workers[w].work ? t->workers[w].work->act[i] : NULL;
+    for (uint32_t j = 0; a && j < l->dim; j++)
+      if (!isfinite(a[j])) return 0;
+  }
+  return 1;
+}
+
+/* " Non-finite values first appear in layer 'h' (its weights)", or what
+** explains a non-finite loss when every layer is finite. */
+static void where(const trainer *t, int check_outputs, char *out, size_t n) {
+  const vfl_net *net = t->net;
+  for (uint32_t k = 0; k < net->n_layers; k++) {
+    uint32_t i = net->order[k];
+    const vfl_layer *l = &net->layers[i];
+    const char *what = net_is_linear(l) && !weights_finite(l) ? "its weights"
+                       : check_outputs && !outputs_finite(t, i) ? "its outputs"
+                                                                : NULL;
+    if (what) {
+      snprintf(out, n, ". Non-finite values first appear in layer '%s' (%s)", l->name, what);
+      return;
+    }
+  }
+  snprintf(out, n, ". Every layer's weights and outputs are finite: the loss itself is not");
+}
+
+static void restored(const train_guard *g, char *out, size_t n) {
+  if (!g->epoch) snprintf(out, n, "%s", "");
+  else if (g->epoch == 1) snprintf(out, n, "; the weights are restored to what they were before training");
+  else snprintf(out, n, "; the weights are restored to the end of epoch %u", g->epoch - 1);
+}
+
+static void restore(const train_guard *g, vfl_net *net) {
+  uint32_t b = 0;
+  for (uint32_t i = 0; i < net->n_layers && g->epoch; i++)
+    for (uint32_t k = 0; k < net->layers[i].n_blocks; k++, b++) {
+      const vfl_param *p = &net->layers[i].blocks[k];
+      memcpy(p->data, g->copy[b], (size_t)p->rows * p->stride * sizeof(float));
+    }
+}
+
+/* Non-finite weights at an epoch boundary: the epoch before broke them. */
+static int broken_between(train_guard *g, trainer *t, uint32_t epoch) {
+  char at[320], back[96];
+  where(t, 0, at, sizeof at);
+  restored(g, back, sizeof back);
+  restore(g, t->net);
+  return vfl_fail(VFL_ENUMERIC, "training diverged: the updates of epoch %u left non-finite weights; lower the learning rate%s%s",
+                  epoch, at, back);
+}
+
+static int all_finite(const vfl_net *net) {
+  for (uint32_t i = 0; i < net->n_layers; i++)
+    if (net_is_linear(&net->layers[i]) && !weights_finite(&net->layers[i])) return 0;
+  return 1;
+}
+
+static int allocate(train_guard *g, const vfl_net *net) {
+  for (uint32_t i = 0; i < net->n_layers; i++) g->n += net->layers[i].n_blocks;
+  g->copy = vfl_calloc(g->n ? g->n : 1, sizeof *g->copy);
+  if (!g->copy) return VFL_ENOMEM;
+  uint32_t b = 0;
+  for (uint32_t i = 0; i < net->n_layers; i++)
+    for (uint32_t k = 0; k < net->layers[i].n_blocks; k++, b++) {
+      const vfl_param *p = &net->layers[i].blocks[k];
+      if (!(g->copy[b] = vfl_alloc(((size_t)p->rows * p->stride + 1) * sizeof(float))))
+        return vfl_fail(VFL_ENOMEM, "learn: keep_last_good: no memory for a copy of layer '%s' (%zu bytes)",
+                        net->layers[i].name, (size_t)p->rows * p->stride * sizeof(float));
+    }
+  return VFL_OK;
+}
+
+int guard_epoch_start(train_guard *g, trainer *t, uint32_t epoch) {
+  if (!t->opt.keep_last_good) return VFL_OK;
+  const vfl_net *net = t->net;
+  if (!g->copy) {
+    int rc = allocate(g, net);
+    if (rc) return rc;
+  }
+  if (g->epoch && !all_finite(net)) return broken_between(g, t, epoch - 1);
+  if (!g->epoch && !all_finite(net)) { /* nothing good to keep */
+    char at[320];
+    where(t, 0, at, sizeof at);
+    return vfl_fail(VFL_ENUMERIC, "learn: the net's weights are not finite before training%s; "
+                                  "initialise it again (init) or load a good model", at);
+  }
+  uint32_t b = 0;
+  for (uint32_t i = 0; i < net->n_layers; i++)
+    for (uint32_t k = 0; k < net->layers[i].n_blocks; k++, b++) {
+      const vfl_param *p = &net->layers[i].blocks[k];
+      memcpy(g->copy[b], p->data, (size_t)p->rows * p->stride * sizeof(float));
+    }
+  g->epoch = epoch;
+  return VFL_OK;
+}
+
+int guard_run_end(train_guard *g, trainer *t, uint32_t last) {
+  if (!t->opt.keep_last_good || !g->epoch || all_finite(t->net)) return VFL_OK;
+  return broken_between(g, t, last);
+}
+
+int guard_diverged(train_guard *g, trainer *t) {
+  char at[320], back[96];
+  where(t, 1, at, sizeof at);
+  restored(g, back, sizeof back);
+  restore(g, t->net);
+  /* the worker's message ends with "lower the learning rate" */
+  return vfl_fail(VFL_ENUMERIC, "%.600s%s%s", t->error, at, back);
+}
+
+void guard_free(train_guard *g) {
+  for (uint32_t b = 0; g->copy && b < g->n; b++) vfl_free(g->copy[b]);
+  vfl_free(g->copy);
+  memset(g, 0, sizeof *g);
+}
