@@ -104,7 +104,7 @@ static void usage(void) {
       "usage: vfl_bench [options]\n"
       "  --rows N        training rows (default 1000000)\n"
       "  --test-rows N   held-out rows for the test metric (default 100000)\n"
-      "  --epochs E      timed epochs per run, after 1 warm-up epoch (default 4; job 1 twice as many)\n"
+      "  --epochs E      timed epochs per run, after 1 warm-up epoch (default 3; job 1 twice as many)\n"
       "  --reps R        repetitions of every run; the fastest epoch counts (default 1)\n"
       "  --threads N     \"every core\" (default: online CPUs)\n"
       "  --batch B       mini-batch size for the engine (default 1: per example)\n"
@@ -125,7 +125,7 @@ static void usage(void) {
 static void parse_args(config *c, int argc, char **argv) {
   gen_defaults(&c->gen);
   c->test_rows = 100000;
-  c->epochs = 4;
+  c->epochs = 3;
   c->reps = 1;
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   c->threads = n > 0 ? (uint32_t)n : 1;

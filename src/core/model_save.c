@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -126,12 +127,34 @@ static int write_all(writer *w, const vfl_net *net) {
   return w->failed;
 }
 
+/* The process's umask without changing it (umask() sets it, and another
+** thread could create a file in between): Linux shows it in /proc. */
+static mode_t current_umask(void) {
+  FILE *f = fopen("/proc/self/status", "r");
+  char line[128];
+  unsigned mask = 022;
+  while (f && fgets(line, sizeof line, f))
+    if (sscanf(line, "Umask: %o", &mask) == 1) break;
+  if (f) fclose(f);
+  return (mode_t)mask;
+}
+
+/* mkstemp creates the file readable by its owner only; a model is an
+** ordinary file: it keeps the mode of the file it replaces, or a new one
+** gets what open() would give it. */
+static void give_mode(int fd, const char *path) {
+  struct stat st;
+  mode_t mode = stat(path, &st) == 0 ? (st.st_mode & 07777) : (0666 & ~current_umask());
+  (void)fchmod(fd, mode);
+}
+
 int vfl_model_save(const vfl_net *net, const char *path) {
   if (!net->ready) return vfl_fail(VFL_EINVAL, "save \"%s\": the net is not initialised: call init first", path);
   model_tmp tmp;
   int rc = model_tmp_begin(path, &tmp);
   if (rc) return rc;
   int fd = tmp.fd;
+  give_mode(fd, path);
   writer w = {fdopen(fd, "wb"), crc32(0, NULL, 0), 0, 0};
   int err = w.f ? write_all(&w, net) : errno;
   if (w.f && fflush(w.f) != 0 && !err) err = errno;

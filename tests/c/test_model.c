@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "harness.h"
@@ -105,6 +106,22 @@ static void round_trip(void) {
   free(y);
   vfl_net_free(net);
   vfl_net_free(again);
+}
+
+/* A saved model is an ordinary file (not mkstemp's 0600), and saving over
+** a file keeps its mode. */
+static void file_mode(void) {
+  vfl_net *net = trained_net();
+  const char *path = path_in_tmp("mode.vfl");
+  mode_t old = umask(022);
+  CHECK_OK(vfl_model_save(net, path));
+  struct stat st;
+  CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0644);
+  CHECK(chmod(path, 0640) == 0);
+  CHECK_OK(vfl_model_save(net, path));
+  CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640);
+  umask(old);
+  vfl_net_free(net);
 }
 
 static void damaged_files(void) {
@@ -255,6 +272,7 @@ static void every_flip_refused(void) {
 
 int main(void) {
   round_trip();
+  file_mode();
   damaged_files();
   every_flip_refused();
   crafted_files();
