@@ -152,23 +152,34 @@ Checks the graph, allocates the weights and draws them uniformly in
 [-scale, scale]; without scale, a size-aware default. Attaches the priors
 given to the layers. net:learn initialises an uninitialised net itself.
 Calling it again redraws the weights. Returns net.]]},
-  {"vfl.net:learn", "net:learn(ds, loss, optim [, {cores=1, epochs=, batch=, seed=1, shuffle=true, progress=, progress_every=, on_epoch=, keep_last_good=true}])", [[
-Trains on ds with Hogwild SGD on `cores` threads (0: every core).
-  loss   "logistic" | "square" | "multinomial" | "hinge", or a Lua function
-         function(out, row, grad) ... return loss end: out and grad are
-         views of the outputs and of their gradient (write grad[i]); row
-         has label, labels, weight, id, features (and inputs by name).
-         Lua losses run with cores = 1 for now.
+  {"vfl.net:learn", "net:learn(ds | iterator, loss, optim [, {cores=1, epochs=, batch=, seed=1, shuffle=true, progress=, progress_every=, on_epoch=, every=, on_batches=, chunk=8192, keep_last_good=true}])", [[
+Trains with Hogwild SGD on `cores` threads (0: every core).
+  data   a vfl.dataset, or an iterator returning rows {label=, features=}
+         then nil: the rows stream through in chunks of `chunk` rows while
+         the workers train on the previous chunk (bounded memory; one pass,
+         so epochs must be 1: call learn again for another)
+  loss   "logistic" | "square" | "multinomial" | "hinge", a Lua function
+         function(out, row, grad) ... return loss end, or its name
+         "module.function". out and grad are views of the outputs and of
+         their gradient (write grad[i]); row has label, labels, weight, id,
+         features (and inputs by name). On several cores each worker runs
+         the loss in a Lua state of its own: the function is copied there
+         with its upvalues (numbers, strings, booleans, tables of those,
+         Lua functions, library functions like math.exp; changes stay in
+         each worker's copy), or required there by name.
   optim  vfl.optim.sgd/adagrad/adam{lr=, epochs=, batch=}; nil: AdaGrad 0.1
   progress = true draws a progress bar on a terminal (plain lines in a
          log); a function(p) receives {epoch, epochs, done, total, loss,
          seconds, examples_per_s} instead
   on_epoch = function(epoch, stats) ... end: return "stop" to stop
+  every = N, on_batches = function(batches, stats) ... end: called about
+         every N mini-batches (checked every 20 ms); "stop" stops
   keep_last_good = true copies the weights (and optimizer state) at the
          start of every epoch, doubling their memory while training: a
          run that diverges (NaN or Inf) fails naming the epoch and the
          layer, and leaves the weights of the last epoch that ended well
-Returns stats {epochs, loss, seconds, examples_per_s, stopped, reason}.
+Returns stats {epochs, loss, seconds, examples_per_s, stopped, reason}
+(and rows, for an iterator).
 Ctrl-C (vfl.request_stop) stops within a mini-batch and keeps the model.]]},
   {"vfl.net:predict", "net:predict(x | ds)", [[
 Predictions through the link set by training (sigmoid for logistic,

@@ -162,10 +162,33 @@ void trainer_gather(trainer *t, double started, uint64_t before, uint64_t nnz_be
   p->examples_per_s = p->seconds > 0 ? (double)(before + done) / p->seconds : 0;
   p->features_per_s = p->seconds > 0 ? (double)(nnz_before + nnz) / p->seconds : 0;
   p->loss = weight > 0 ? loss / weight : 0;
+  p->examples = before + done;
 }
 
 /* Waits for the workers, reporting progress and relaying the caller's stop
 ** flag at least every 20 ms. */
+/* The caller's periodic callbacks that are due: progress (by time) and
+** on_rows (by examples). Called with the lock released. */
+static void periodic(trainer *t, double started, uint64_t before, uint64_t nnz_before, double *next_report) {
+  int report = t->opt.on_progress && trainer_now() >= *next_report;
+  int rows_due = 0;
+  vfl_progress p;
+  if (t->opt.on_rows && t->opt.every_rows) {
+    trainer_gather(t, started, before, nnz_before, &p);
+    rows_due = p.examples >= t->next_rows;
+  }
+  if (!report && !rows_due) return;
+  trainer_gather(t, started, before, nnz_before, &p);
+  if (rows_due) {
+    t->next_rows = (p.examples / t->opt.every_rows + 1) * t->opt.every_rows;
+    if (t->opt.on_rows(t->opt.rows_ud, &p)) atomic_store(&t->stop, 1);
+  }
+  if (report) {
+    if (t->opt.on_progress(t->opt.progress_ud, &p)) atomic_store(&t->stop, 1);
+    *next_report = trainer_now() + (t->opt.progress_every > 0 ? t->opt.progress_every : 1.0);
+  }
+}
+
 void trainer_supervise(trainer *t, double started, uint64_t before, uint64_t nnz_before) {
   double next_report = trainer_now() + (t->opt.progress_every > 0 ? t->opt.progress_every : 1.0);
   pthread_mutex_lock(&t->lock);
@@ -179,12 +202,9 @@ void trainer_supervise(trainer *t, double started, uint64_t before, uint64_t nnz
     }
     pthread_cond_timedwait(&t->finished, &t->lock, &until);
     if ((t->opt.stop && *t->opt.stop) || atomic_load(&t->net->stop_requested)) atomic_store(&t->stop, 1);
-    if (t->opt.on_progress && t->running && trainer_now() >= next_report) {
+    if (t->running && (t->opt.on_progress || t->opt.on_rows)) {
       pthread_mutex_unlock(&t->lock);
-      vfl_progress p;
-      trainer_gather(t, started, before, nnz_before, &p);
-      if (t->opt.on_progress(t->opt.progress_ud, &p)) atomic_store(&t->stop, 1);
-      next_report = trainer_now() + (t->opt.progress_every > 0 ? t->opt.progress_every : 1.0);
+      periodic(t, started, before, nnz_before, &next_report);
       pthread_mutex_lock(&t->lock);
     }
   }
@@ -252,6 +272,7 @@ int vfl_net_learn(vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss
   if (opt) t.opt = *opt;
   else vfl_train_defaults(&t.opt);
   if (!t.opt.epochs) t.opt.epochs = 1;
+  t.next_rows = t.opt.every_rows;
   pthread_mutex_init(&t.lock, NULL);
   pthread_cond_init(&t.finished, NULL);
   int rc = trainer_check(&t);

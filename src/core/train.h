@@ -48,6 +48,7 @@ struct trainer {
   pthread_mutex_t lock;
   pthread_cond_t finished;
   uint32_t running;
+  uint64_t next_rows;           /* examples at which on_rows is due next */
 };
 
 /* The steps of a training run, shared by vfl_net_learn (train.c) and

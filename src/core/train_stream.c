@@ -138,6 +138,7 @@ int vfl_net_learn_stream(vfl_net *net, vfl_source_fn source, void *ud, const vfl
   else vfl_train_defaults(&t.opt);
   if (t.opt.epochs > 1) return vfl_fail(VFL_EINVAL, "learn: a stream is read once; epochs must be 1 (call learn again for another pass)");
   t.opt.epochs = 1;
+  t.next_rows = t.opt.every_rows;
   if (!net->ready) return vfl_fail(VFL_EINVAL, "learn: the net is not initialised: call init first");
   vfl_dataset *first = NULL;
   int rc = next_chunk(source, ud, &first);

@@ -360,6 +360,7 @@ typedef struct vfl_progress {
   double examples_per_s;
   double features_per_s;
   double loss;             /* mean weighted loss over this epoch so far */
+  uint64_t examples;       /* examples trained since training started, all epochs */
 } vfl_progress;
 
 /* Return 0 to continue, non-zero to stop training. */
@@ -384,6 +385,10 @@ typedef struct vfl_train_options {
                               every epoch (of the whole stream for learn_stream) and
                               restore them when the run diverges (VFL_ENUMERIC). Doubles
                               the parameter memory while training. Default 0; on in Lua */
+  uint64_t every_rows;      /* > 0: on_rows is called about every every_rows examples */
+  vfl_progress_fn on_rows;  /* on the caller's thread (checked every 20 ms, so a call may
+                               come a little after the mark); non-zero return stops */
+  void *rows_ud;
 } vfl_train_options;
 
 /* Fills opt with defaults: 1 epoch, per-example updates, 1 thread, seed 1,

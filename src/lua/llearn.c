@@ -33,6 +33,8 @@ typedef struct learn_ctx {
   int progress_i;           /* stack slot of the progress bar object or function */
   int progress_fn;          /* 1: a user function, 0: a bar object */
   int on_epoch_i;
+  int on_batches_i;         /* {every = N, on_batches = fn} */
+  uint32_t batch;
   int failed;               /* a callback raised: message in err */
   int stop_asked;           /* a callback returned "stop" */
   atomic_int requested;     /* vfl.request_stop() was called during it */
@@ -197,7 +199,8 @@ static void push_progress(lua_State *L, const vfl_progress *p) {
 /* Calls the function at slot fn (or method `method` of the object there)
 ** with the progress table and extra leading args; 1 when it asked to stop
 ** or failed. */
-static int call_back(learn_ctx *c, int fn, const char *method, const vfl_progress *p, int epoch_arg, const char *what) {
+/* Calls fn (or fn's method) with [first,] stats; first < 0: none. */
+static int call_back(learn_ctx *c, int fn, const char *method, const vfl_progress *p, lua_Integer first, const char *what) {
   lua_State *L = c->L;
   int top = lua_gettop(L);
   int nargs = 1;
@@ -212,8 +215,8 @@ static int call_back(learn_ctx *c, int fn, const char *method, const vfl_progres
   } else {
     lua_pushvalue(L, fn);
   }
-  if (epoch_arg) {
-    lua_pushinteger(L, p->epoch);
+  if (first >= 0) {
+    lua_pushinteger(L, first);
     nargs++;
   }
   push_progress(L, p);
@@ -233,7 +236,7 @@ static int on_progress(void *ud, const vfl_progress *p) {
   learn_ctx *c = ud;
   if (!c->progress_i) return 0;
   pthread_mutex_lock(&c->lock);
-  int stop = call_back(c, c->progress_i, c->progress_fn ? NULL : "update", p, 0, "the progress function");
+  int stop = call_back(c, c->progress_i, c->progress_fn ? NULL : "update", p, -1, "the progress function");
   pthread_mutex_unlock(&c->lock);
   return stop;
 }
@@ -242,8 +245,18 @@ static int on_epoch(void *ud, const vfl_progress *p) {
   learn_ctx *c = ud;
   int stop = 0;
   pthread_mutex_lock(&c->lock);
-  if (c->progress_i && !c->progress_fn) stop = call_back(c, c->progress_i, "epoch", p, 0, "the progress bar");
-  if (!stop && c->on_epoch_i) stop = call_back(c, c->on_epoch_i, NULL, p, 1, "on_epoch");
+  if (c->progress_i && !c->progress_fn) stop = call_back(c, c->progress_i, "epoch", p, -1, "the progress bar");
+  if (!stop && c->on_epoch_i) stop = call_back(c, c->on_epoch_i, NULL, p, p->epoch, "on_epoch");
+  pthread_mutex_unlock(&c->lock);
+  return stop;
+}
+
+/* on_batches(batches, stats): about every `every` mini-batches. */
+static int on_rows(void *ud, const vfl_progress *p) {
+  learn_ctx *c = ud;
+  lua_Integer batches = (lua_Integer)(p->examples / c->batch);
+  pthread_mutex_lock(&c->lock);
+  int stop = call_back(c, c->on_batches_i, NULL, p, batches, "on_batches");
   pthread_mutex_unlock(&c->lock);
   return stop;
 }
@@ -274,12 +287,14 @@ static double now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* net:learn(ds, loss, optim, {cores=, progress=, progress_every=, on_epoch=,
-** seed=, shuffle=, epochs=, batch=}) -> stats */
+/* net:learn(ds or iterator, loss, optim, {cores=, progress=, progress_every=,
+** on_epoch=, every=, on_batches=, seed=, shuffle=, epochs=, batch=, chunk=,
+** keep_last_good=}) -> stats */
 static int m_learn(lua_State *L) {
   const char *fname = "net:learn";
   static const char *const known[] = {"cores",  "progress", "progress_every", "on_epoch",       "seed",
-                                      "shuffle", "epochs",  "batch",          "chunk", "keep_last_good", NULL};
+                                      "shuffle", "epochs",  "batch",          "chunk", "keep_last_good",
+                                      "every",   "on_batches", NULL};
   lvfl_net *n = lvfl_checknet_idle(L, 1, fname);
   int streaming = lua_isfunction(L, 2); /* an iterator of rows: trained in chunks */
   lvfl_dataset *d = streaming ? NULL : lvfl_checkdataset(L, 2, fname, 1);
@@ -370,6 +385,21 @@ static int m_learn(lua_State *L) {
   } else {
     if (!lua_isfunction(L, -1)) lvfl_error(L, "%s: option 'on_epoch' must be a function, got %s", fname, lvfl_typename(L, -1));
     c->on_epoch_i = lua_gettop(L);
+  }
+  lua_getfield(L, 5, "on_batches");
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    lua_getfield(L, 5, "every");
+    int has_every = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (has_every) lvfl_error(L, "%s: option 'every' goes with 'on_batches'", fname);
+  } else {
+    if (!lua_isfunction(L, -1)) lvfl_error(L, "%s: option 'on_batches' must be a function, got %s", fname, lvfl_typename(L, -1));
+    c->on_batches_i = lua_gettop(L);
+    c->batch = o.batch ? o.batch : 1;
+    o.every_rows = (uint64_t)lvfl_optint(L, 5, "every", 100, fname, 1, INT64_MAX) * c->batch;
+    o.on_rows = on_rows;
+    o.rows_ud = c;
   }
   lua_getfield(L, 5, "progress");
   double every = 1.0;

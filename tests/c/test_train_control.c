@@ -102,6 +102,35 @@ static void epoch_callback_stops(vfl_dataset *ds) {
   vfl_net_free(net);
 }
 
+static uint64_t marks[64];
+static int n_marks;
+static int record_rows(void *ud, const vfl_progress *p) {
+  (void)ud;
+  if (n_marks < 64) marks[n_marks++] = (uint64_t)(p->epoch - 1) * p->total + p->done;
+  return n_marks == 5; /* stop at the fifth call */
+}
+
+/* on_rows comes about every every_rows examples, in order, on the caller's
+** thread, and can stop the run. */
+static void every_rows_callback(vfl_dataset *ds) {
+  vfl_net *net = net_for(1);
+  vfl_train_options o;
+  vfl_train_defaults(&o);
+  o.epochs = 50;
+  o.threads = 2;
+  o.every_rows = 50000;
+  o.on_rows = record_rows;
+  vfl_loss_spec loss = {VFL_LOSS_LOGISTIC, NULL, NULL};
+  CHECK(vfl_net_learn(net, ds, &loss, &o) == VFL_ESTOPPED);
+  CHECK(n_marks == 5);
+  for (int i = 0; i < n_marks; i++) {
+    printf("on_rows call %d at %llu examples\n", i + 1, (unsigned long long)marks[i]);
+    CHECK(marks[i] >= (uint64_t)(i + 1) * 50000);      /* never early */
+    CHECK(i == 0 || marks[i] > marks[i - 1]);
+  }
+  vfl_net_free(net);
+}
+
 /* The built-in logistic loss, written as a callback: dense gradient. */
 static int my_logistic(void *ud, vfl_loss_io *io, double *loss) {
   (void)ud;
@@ -198,6 +227,7 @@ int main(void) {
   vfl_dataset *ds = data(20000);
   stop_from_another_thread(ds);
   epoch_callback_stops(ds);
+  every_rows_callback(ds);
   custom_matches_builtin(ds);
   callback_error_once(ds);
   divergence(ds);

@@ -131,6 +131,27 @@ describe("net:learn", function()
     net:learn(ds, "logistic")
   end)
 
+  it("calls on_batches about every N batches, and stops on \"stop\"", function()
+    local seen = {}
+    local net = small_mlp(3)
+    local stats = net:learn(xor_data(4000), "logistic", vfl.optim.sgd{lr = 0.05, epochs = 500, batch = 10}, {
+      every = 50, cores = 2,
+      on_batches = function(batches, s)
+        seen[#seen + 1] = batches
+        assert.are.equal("number", type(s.loss))
+        if #seen == 4 then return "stop" end
+      end})
+    assert.is_true(stats.stopped)
+    assert.are.equal("callback", stats.reason)
+    assert.are.equal(4, #seen)
+    for i, b in ipairs(seen) do
+      assert.is_true(b >= 50 * i, "call " .. i .. " came at batch " .. b)
+      if i > 1 then assert.is_true(b > seen[i - 1]) end
+    end
+    assert.are.equal("net:learn: option 'every' goes with 'on_batches'",
+      err(net.learn, net, xor_data(4), "logistic", nil, {every = 3}))
+  end)
+
   it("calls on_epoch and stops when it returns \"stop\"", function()
     local net, seen = small_mlp(2), {}
     local stats = net:learn(xor_data(40), "logistic", vfl.optim.sgd{lr = 0.1, epochs = 10}, {
@@ -243,7 +264,7 @@ describe("net:learn", function()
       err(net.learn, net, ds, "logit"))
     assert.are.equal("net:learn: bad argument #3 (vfl.optim expected (vfl.optim.sgd{...}), got table)",
       err(net.learn, net, ds, "logistic", {lr = 1}))
-    assert.are.equal("net:learn: unknown option 'core' (known options: cores, progress, progress_every, on_epoch, seed, shuffle, epochs, batch, chunk, keep_last_good)",
+    assert.are.equal("net:learn: unknown option 'core' (known options: cores, progress, progress_every, on_epoch, seed, shuffle, epochs, batch, chunk, keep_last_good, every, on_batches)",
       err(net.learn, net, ds, "logistic", nil, {core = 2}))
     assert.are.equal("net:learn: the dataset has no rows", err(net.learn, net, vfl.dataset(), "logistic"))
     local wide = vfl.dataset{{label = 1, features = vfl.sparse{[9] = 1}}}
