@@ -731,6 +731,7 @@ static void run_parse(const config *c, const vfl_dataset *train) {
   if (!c->svm) remove(path);
   result *r = add_result("parse libsvm", "vfl_read_libsvm");
   r->threads = 1;
+  r->epoch_s = best;
   r->examples_s = (double)rows / best;
   r->ns_nnz = best * 1e9 / (double)nnz;
   r->rss_mib = rss;
