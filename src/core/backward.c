@@ -45,7 +45,7 @@ static inline void accum_add(vfl_accum *a, uint32_t row, float s, const float *d
 }
 
 /* Gradient a * dy for row r of block b: applied now, or accumulated. */
-static void row_gradient(vfl_work *w, uint32_t li, uint32_t b, uint32_t r, float a, const float *dy) {
+VFL_HOGWILD static void row_gradient(vfl_work *w, uint32_t li, uint32_t b, uint32_t r, float a, const float *dy) {
   vfl_layer *l = &w->net->layers[li];
   uint32_t cols = l->dim;
   if (w->batch > 1) {
@@ -55,7 +55,7 @@ static void row_gradient(vfl_work *w, uint32_t li, uint32_t b, uint32_t r, float
   rule_step(&w->rule[li][b], param_row(&l->blocks[b], r), a, dy, cols, r, w->tmp);
 }
 
-static void linear_backward(vfl_work *w, uint32_t li, const float *dy) {
+VFL_HOGWILD static void linear_backward(vfl_work *w, uint32_t li, const float *dy) {
   vfl_layer *l = &w->net->layers[li];
   uint32_t cols = l->dim;
   for (uint32_t p = 0; p < l->n_parents; p++) {
@@ -123,7 +123,7 @@ void work_begin_step(vfl_work *w) {
       if (w->rule[i][b].kind == VFL_OPTIM_ADAM) rule_begin_step(&w->rule[i][b]); /* a no-op for the others */
 }
 
-void work_flush_batch(vfl_work *w) {
+VFL_HOGWILD void work_flush_batch(vfl_work *w) {
   if (w->batch <= 1 || !w->in_batch) return;
   work_begin_step(w);
   float inv = 1.0f / (float)w->in_batch;

@@ -22,7 +22,7 @@ static float bag_scale(const vfl_layer *l, uint32_t n) { return l->spec.mean && 
 /* acc + the sum of (scale * value_j) * data[index_j * stride]: the
 ** one-column sparse forward (logistic regression), summed in a register in a
 ** scalar loop (see VEC_SCALAR_LOOPS). */
-VEC_SCALAR_LOOPS static float gather_sum(const float *data, size_t stride, const vfl_features *f, float scale,
+VFL_HOGWILD VEC_SCALAR_LOOPS static float gather_sum(const float *data, size_t stride, const vfl_features *f, float scale,
                                          float acc) {
   const uint32_t *idx = f->index;
   const float *val = f->value;
@@ -36,7 +36,7 @@ VEC_SCALAR_LOOPS static float gather_sum(const float *data, size_t stride, const
 
 /* y += the rows of blk picked by the sparse features f, each times
 ** scale * value; indicator rows need no multiplication. */
-static void sparse_forward(const vfl_param *blk, const vfl_features *f, float scale, uint32_t cols, float *y) {
+VFL_HOGWILD static void sparse_forward(const vfl_param *blk, const vfl_features *f, float scale, uint32_t cols, float *y) {
   const float *data = blk->data;
   const uint32_t *idx = f->index;
   const float *val = f->value;
@@ -52,7 +52,7 @@ static void sparse_forward(const vfl_param *blk, const vfl_features *f, float sc
 }
 
 /* y += x * blk for a dense parent x, skipping its zeros (ReLU makes many). */
-static void dense_forward(const vfl_param *blk, const float *x, uint32_t cols, float *y) {
+VFL_HOGWILD static void dense_forward(const vfl_param *blk, const float *x, uint32_t cols, float *y) {
   if (cols == 1) {
     float acc = y[0];
     for (uint32_t r = 0; r < blk->rows; r++)
@@ -64,7 +64,7 @@ static void dense_forward(const vfl_param *blk, const float *x, uint32_t cols, f
     if (x[r] != 0.0f) vec_axpy(cols, x[r], param_row(blk, r), y);
 }
 
-static void linear_forward(vfl_work *w, const vfl_layer *l, float *y) {
+VFL_HOGWILD static void linear_forward(vfl_work *w, const vfl_layer *l, float *y) {
   uint32_t cols = l->dim;
   if (l->spec.intercept && cols == 1) y[0] = param_row(&l->blocks[l->n_parents], 0)[0]; /* no libc call per example */
   else if (l->spec.intercept) memcpy(y, param_row(&l->blocks[l->n_parents], 0), cols * sizeof(float));

@@ -80,7 +80,7 @@ void rule_begin_step(vfl_rule *rule) {
   rule->lr_t = (float)(rule->lr * sqrt(1.0 - rule->beta2_t) / (1.0 - rule->beta1_t));
 }
 
-void rule_apply(const vfl_rule *rule, float *row, float *g, uint32_t cols, uint32_t r) {
+VFL_HOGWILD void rule_apply(const vfl_rule *rule, float *row, float *g, uint32_t cols, uint32_t r) {
   float lr_t = rule->lr_t;
   float *restrict w = row;
   float *restrict s1 = row + cols;
@@ -103,7 +103,7 @@ void rule_apply(const vfl_rule *rule, float *row, float *g, uint32_t cols, uint3
   if (!rule->plain) shrink(rule, w, s1, cols, lr_t);
 }
 
-void rule_step_sparse(const vfl_rule *rule, const vfl_param *p, const vfl_features *f, float scale, const float *dy,
+VFL_HOGWILD void rule_step_sparse(const vfl_rule *rule, const vfl_param *p, const vfl_features *f, float scale, const float *dy,
                       float *tmp) {
   const uint32_t *idx = f->index;
   const float *val = f->value;

@@ -39,7 +39,7 @@ void rule_apply(const vfl_rule *rule, float *row, float *g, uint32_t cols, uint3
 ** rule_apply on that product, without writing it out first when the rule is
 ** plain SGD or AdaGrad (the per-example hot path); tmp (cols floats) is
 ** scratch for the other rules. */
-static inline void rule_step(const vfl_rule *rule, float *row, float a, const float *dy, uint32_t cols, uint32_t r,
+VFL_HOGWILD static inline void rule_step(const vfl_rule *rule, float *row, float a, const float *dy, uint32_t cols, uint32_t r,
                              float *tmp) {
   if (rule->plain && rule->kind == VFL_OPTIM_ADAGRAD) {
     vec_adagrad(cols, a, dy, row, row + cols, rule->lr_t, rule->eps);

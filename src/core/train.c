@@ -165,12 +165,12 @@ void trainer_gather(trainer *t, double started, uint64_t before, uint64_t nnz_be
   p->examples = before + done;
 }
 
-/* Waits for the workers, reporting progress and relaying the caller's stop
-** flag at least every 20 ms. */
+double progress_interval(const trainer *t) { return t->opt.progress_every > 0 ? t->opt.progress_every : 1.0; }
+
 /* The caller's periodic callbacks that are due: progress (by time) and
 ** on_rows (by examples). Called with the lock released. */
-static void periodic(trainer *t, double started, uint64_t before, uint64_t nnz_before, double *next_report) {
-  int report = t->opt.on_progress && trainer_now() >= *next_report;
+static void periodic(trainer *t, double started, uint64_t before, uint64_t nnz_before) {
+  int report = t->opt.on_progress && trainer_now() >= t->next_report;
   int rows_due = 0;
   vfl_progress p;
   if (t->opt.on_rows && t->opt.every_rows) {
@@ -185,12 +185,13 @@ static void periodic(trainer *t, double started, uint64_t before, uint64_t nnz_b
   }
   if (report) {
     if (t->opt.on_progress(t->opt.progress_ud, &p)) atomic_store(&t->stop, 1);
-    *next_report = trainer_now() + (t->opt.progress_every > 0 ? t->opt.progress_every : 1.0);
+    t->next_report = trainer_now() + progress_interval(t);
   }
 }
 
+/* Waits for the workers, reporting progress and relaying the caller's stop
+** flag at least every 20 ms. */
 void trainer_supervise(trainer *t, double started, uint64_t before, uint64_t nnz_before) {
-  double next_report = trainer_now() + (t->opt.progress_every > 0 ? t->opt.progress_every : 1.0);
   pthread_mutex_lock(&t->lock);
   while (t->running) {
     struct timespec until;
@@ -204,11 +205,13 @@ void trainer_supervise(trainer *t, double started, uint64_t before, uint64_t nnz
     if ((t->opt.stop && *t->opt.stop) || atomic_load(&t->net->stop_requested)) atomic_store(&t->stop, 1);
     if (t->running && (t->opt.on_progress || t->opt.on_rows)) {
       pthread_mutex_unlock(&t->lock);
-      periodic(t, started, before, nnz_before, &next_report);
+      periodic(t, started, before, nnz_before);
       pthread_mutex_lock(&t->lock);
     }
   }
   pthread_mutex_unlock(&t->lock);
+  /* Epochs shorter than the 20 ms wait report here, between epochs. */
+  if ((t->opt.on_progress || t->opt.on_rows) && !atomic_load(&t->stop)) periodic(t, started, before, nnz_before);
 }
 
 int trainer_start_workers(trainer *t) {
@@ -264,6 +267,9 @@ static int train_epochs(trainer *t, train_guard *g) {
 }
 
 int vfl_net_learn(vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss, const vfl_train_options *opt) {
+  /* Forget earlier requests first thing: one made while this call sets up
+  ** (which can take a while for a large net) must still stop it. */
+  atomic_store(&net->stop_requested, 0);
   trainer t;
   memset(&t, 0, sizeof t);
   t.net = net;
@@ -273,6 +279,7 @@ int vfl_net_learn(vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss
   else vfl_train_defaults(&t.opt);
   if (!t.opt.epochs) t.opt.epochs = 1;
   t.next_rows = t.opt.every_rows;
+  t.next_report = trainer_now() + progress_interval(&t);
   pthread_mutex_init(&t.lock, NULL);
   pthread_cond_init(&t.finished, NULL);
   int rc = trainer_check(&t);
@@ -286,7 +293,6 @@ int vfl_net_learn(vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss
     rc = trainer_setup_workers(&t);
   }
   if (rc == VFL_OK) {
-    atomic_store(&net->stop_requested, 0);
     if (loss->kind != VFL_LOSS_CUSTOM) net->link = loss_link(loss->kind);
     train_guard guard = {0};
     rc = train_epochs(&t, &guard);

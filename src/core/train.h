@@ -49,6 +49,8 @@ struct trainer {
   pthread_cond_t finished;
   uint32_t running;
   uint64_t next_rows;           /* examples at which on_rows is due next */
+  double next_report;           /* time at which on_progress is due next; kept across
+                                ** epochs so that short epochs still report */
 };
 
 /* The steps of a training run, shared by vfl_net_learn (train.c) and
@@ -61,6 +63,8 @@ int trainer_setup_workers(trainer *t);         /* work buffers sized for t->ds *
 void trainer_release(trainer *t);
 void trainer_split_order(trainer *t);          /* t->order over t->ds, shuffled, split per worker */
 int trainer_start_workers(trainer *t);
+/* Seconds between progress reports (progress_every, or 1). */
+double progress_interval(const trainer *t);
 void trainer_supervise(trainer *t, double started, uint64_t before, uint64_t nnz_before);
 void trainer_gather(trainer *t, double started, uint64_t before, uint64_t nnz_before, vfl_progress *p);
 

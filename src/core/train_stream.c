@@ -104,7 +104,6 @@ static int run(trainer *t, vfl_source_fn source, void *ud, vfl_dataset *first) {
     t->ds = NULL;
     return rc;
   }
-  atomic_store(&t->net->stop_requested, 0);
   if (t->loss.kind != VFL_LOSS_CUSTOM) t->net->link = loss_link(t->loss.kind);
   double started = trainer_now(), loss_sum = 0, weight_sum = 0;
   stream_totals sum = {0, 0, 0};
@@ -130,6 +129,7 @@ static int run(trainer *t, vfl_source_fn source, void *ud, vfl_dataset *first) {
 
 int vfl_net_learn_stream(vfl_net *net, vfl_source_fn source, void *ud, const vfl_loss_spec *loss,
                          const vfl_train_options *opt) {
+  atomic_store(&net->stop_requested, 0); /* as in vfl_net_learn: before any set-up */
   trainer t;
   memset(&t, 0, sizeof t);
   t.net = net;
@@ -139,6 +139,7 @@ int vfl_net_learn_stream(vfl_net *net, vfl_source_fn source, void *ud, const vfl
   if (t.opt.epochs > 1) return vfl_fail(VFL_EINVAL, "learn: a stream is read once; epochs must be 1 (call learn again for another pass)");
   t.opt.epochs = 1;
   t.next_rows = t.opt.every_rows;
+  t.next_report = trainer_now() + progress_interval(&t);
   if (!net->ready) return vfl_fail(VFL_EINVAL, "learn: the net is not initialised: call init first");
   vfl_dataset *first = NULL;
   int rc = next_chunk(source, ud, &first);

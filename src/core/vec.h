@@ -30,8 +30,24 @@
 #define VEC_SCALAR_LOOPS
 #endif
 
+/* The functions that read or write shared parameter rows race with the
+** other workers by design (Hogwild, docs/hogwild.md). Under
+** ThreadSanitizer they are left uninstrumented: TSan would otherwise report
+** (and symbolize, at great cost) every intended race; all other code stays
+** instrumented, so a race anywhere else still fails the TSan leg. */
+#if defined(__SANITIZE_THREAD__)
+#define VFL_HOGWILD __attribute__((no_sanitize("thread")))
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define VFL_HOGWILD __attribute__((no_sanitize("thread")))
+#endif
+#endif
+#ifndef VFL_HOGWILD
+#define VFL_HOGWILD
+#endif
+
 /* y += a * x */
-static inline void vec_axpy(uint32_t n, float a, const float *restrict x, float *restrict y) {
+VFL_HOGWILD static inline void vec_axpy(uint32_t n, float a, const float *restrict x, float *restrict y) {
   for (uint32_t i = 0; i < n; i++) y[i] += a * x[i];
 }
 
@@ -40,7 +56,7 @@ static inline void vec_add(uint32_t n, const float *restrict x, float *restrict 
   for (uint32_t i = 0; i < n; i++) y[i] += x[i];
 }
 
-static inline float vec_dot(uint32_t n, const float *restrict x, const float *restrict y) {
+VFL_HOGWILD static inline float vec_dot(uint32_t n, const float *restrict x, const float *restrict y) {
   float s = 0.0f;
   for (uint32_t i = 0; i < n; i++) s += x[i] * y[i];
   return s;
@@ -52,7 +68,7 @@ static inline void vec_zero(uint32_t n, float *x) {
 
 /* AdaGrad on one row with gradient g = a * dy:
 **   s += g * g;  w -= lr * g / (sqrt(s) + eps) */
-static inline void vec_adagrad(uint32_t n, float a, const float *restrict dy, float *restrict w, float *restrict s,
+VFL_HOGWILD static inline void vec_adagrad(uint32_t n, float a, const float *restrict dy, float *restrict w, float *restrict s,
                                float lr, float eps) {
   uint32_t j = 0;
 #if defined(__AVX512F__)

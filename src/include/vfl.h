@@ -416,8 +416,9 @@ int vfl_net_learn_stream(vfl_net *net, vfl_source_fn source, void *ud, const vfl
 
 /* Asks a running vfl_net_learn on net to stop; safe from any thread. Every
 ** worker ends within one mini-batch and learn returns VFL_ESTOPPED with the
-** weights as trained so far. A request made when no training runs is
-** forgotten when the next one starts. */
+** weights as trained so far. A request made before the call to learn
+** is forgotten when it starts; one made while it sets up stops it as soon
+** as training begins. */
 void vfl_net_stop(vfl_net *net);
 
 /* --------------------------------------------------------------- metrics */

@@ -45,9 +45,19 @@ static double seconds(void) {
 }
 
 static _Atomic double stop_requested_at;
+static atomic_int training_started;
+
+/* Progress proves that examples are being trained (set-up is over). */
+static int note_progress(void *ud, const vfl_progress *p) {
+  (void)ud;
+  if (p->done > 0) atomic_store(&training_started, 1);
+  return 0;
+}
 
 static void *request_stop(void *net) {
-  struct timespec d = {0, 200 * 1000 * 1000};
+  struct timespec tick = {0, 5 * 1000 * 1000}, d = {0, 200 * 1000 * 1000};
+  /* 2,000 ticks: 10 s, so that a missing report fails the test instead of hanging it */
+  for (int i = 0; i < 2000 && !atomic_load(&training_started); i++) nanosleep(&tick, NULL);
   nanosleep(&d, NULL);
   stop_requested_at = seconds();
   vfl_net_stop(net);
@@ -60,6 +70,8 @@ static void stop_from_another_thread(vfl_dataset *ds) {
   vfl_train_defaults(&o);
   o.epochs = 1000;
   o.threads = 2;
+  o.on_progress = note_progress;
+  o.progress_every = 0.02;
   vfl_progress result;
   o.result = &result;
   pthread_t th;
@@ -69,6 +81,7 @@ static void stop_from_another_thread(vfl_dataset *ds) {
   double latency = seconds() - stop_requested_at;
   pthread_join(th, NULL);
   printf("stop honoured %.1f ms after the request, in epoch %u\n", latency * 1000, result.epoch + 1);
+  CHECK(atomic_load(&training_started)); /* epochs of a few ms still report progress */
   CHECK(rc == VFL_ESTOPPED);
   CHECK(latency < 0.1);
   /* the model stays usable */
