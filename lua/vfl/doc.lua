@@ -54,28 +54,38 @@ valid only during that call: copy it to keep it.]]},
   {"vfl.sparse:pairs", "for i, v in x:pairs() do ... end", "Iterates over the non-zeros: index, value (also pairs(x) in Lua 5.4)."},
 
   -- ------------------------------------------------------------ datasets
-  {"vfl.dataset", "vfl.dataset(fn | rows | iter, state, ctl [, {inputs=, labels=}])", [[
+  {"vfl.dataset", "vfl.dataset(fn | rows | iter, state, ctl [, {inputs=, labels=, extras=}])", [[
 An in-memory dataset, built from Lua. Rows are tables:
   {label = 1, weight = 2, features = vfl.sparse{...}}      -- one input
   {label = 4.5, user = vfl.sparse{...}, item = vfl.sparse{...}}  -- named inputs
   {labels = {0, 1, 0}, features = ...}                     -- several labels
+  {label = 1, features = ..., user = 42, text = "..."}     -- with extras
+Extras are numbers, integers, booleans or strings that a row carries for a
+Lua loss (row.user) or for analysis (ds[i].text); training never reads them.
 Sources:
   vfl.dataset(function(emit) ... emit(row) ... end)   -- emit rows
   vfl.dataset(iterator)              -- a function returning rows, then nil
   vfl.dataset(ipairs(list)), vfl.dataset(list)        -- a list of rows
   vfl.dataset{inputs = {...}, labels = 1}             -- empty, declared
 Without a declaration the first row decides: every field other than label,
-labels and weight is a sparse input of that name (plain tables are read as
-vfl.sparse{...}). Declare dense or grouped inputs, or fixed dimensions:
+labels and weight is a sparse input of that name when it holds features
+(plain tables are read as vfl.sparse{...}), an extra when it holds a number,
+boolean or string; an extra may also first appear in a later row (earlier
+rows hold nil). Declare dense or grouped inputs, fixed dimensions, extras:
   vfl.dataset{inputs = {{name = "x", kind = "dense", dim = 4}, "words"}}
   vfl.dataset{inputs = {user = 943, item = 1682}}
-Fields: #ds, ds.rows, ds.dim, ds.nnz, ds.inputs, ds.n_labels, ds.bytes, ds[i].
+  vfl.dataset{inputs = {"features"}, extras = {"user", "text"}}
+A declared dataset refuses fields it does not know. Extras may not be
+called id or features (the row view's own names).
+Fields: #ds, ds.rows, ds.dim, ds.nnz, ds.inputs, ds.extras, ds.n_labels,
+ds.bytes, ds[i].
 Methods: ds:append(row), ds:split(f, {shuffle=, seed=}), ds:shuffle(seed),
 ds:subset{i, ...}, ds:close().]]},
   {"vfl.dataset#", "dataset", [[
 A vfl.dataset: #ds rows; ds[i] is row i as a table; ds.dim (a number, or
 a table by input name when there are several inputs), ds.nnz, ds.inputs
-({name=, kind=, dim=} each), ds.n_labels, ds.bytes. See help(vfl.dataset).]]},
+({name=, kind=, dim=} each), ds.extras (names), ds.n_labels, ds.bytes.
+See help(vfl.dataset).]]},
   {"vfl.dataset:append", "ds:append(row)", "Appends one row table (see vfl.dataset); returns ds."},
   {"vfl.dataset:split", "ds:split(fraction [, {shuffle = false, seed = 1}])", [[
 Two new datasets: the first floor(fraction * #ds) rows and the rest; with
@@ -161,7 +171,7 @@ Trains with Hogwild SGD on `cores` threads (0: every core).
   loss   "logistic" | "square" | "multinomial" | "hinge", a Lua function
          function(out, row, grad) ... return loss end, or its name
          "module.function". out and grad are views of the outputs and of
-         their gradient (write grad[i]); row has label, labels, weight, id,
+         their gradient (write grad[i]); row has label, labels, weight, id, extras,
          features (and inputs by name). On several cores each worker runs
          the loss in a Lua state of its own: the function is copied there
          with its upvalues (numbers, strings, booleans, tables of those,
@@ -268,7 +278,8 @@ v:totable() copies.]]},
   {"vfl.row#", "row", [[
 What a Lua loss receives as row: row.label, row.labels (a view),
 row.weight, row.id (the row's position in the dataset), row.features
-(the first input, a vfl.sparse view) and each input by name.]]},
+(the first input, a vfl.sparse view), each input by name, and each extra
+the adapter attached (row.user, row.text; nil where the row has none).]]},
 
   -- ------------------------------------------------------------- metrics
   {"vfl.metrics", "vfl.metrics", "Figures of a net on a dataset, computed in C: evaluate, logloss, accuracy, auc, rmse."},

@@ -30,6 +30,7 @@ void vfl_dataset_free(vfl_dataset *ds) {
   vfl_free(ds->inputs);
   vfl_free(ds->labels);
   vfl_free(ds->weights);
+  ds_extras_free(ds);
   vfl_free(ds);
 }
 
@@ -42,6 +43,8 @@ int vfl_dataset_add_input(vfl_dataset *ds, const char *name, int kind, uint32_t 
     return vfl_fail(VFL_EINVAL, "dataset input '%s': a dense input needs a dimension above 0", name);
   if (vfl_dataset_input_find(ds, name) >= 0)
     return vfl_fail(VFL_EINVAL, "dataset input '%s' is declared twice", name);
+  if (vfl_dataset_extra_find(ds, name) >= 0)
+    return vfl_fail(VFL_EINVAL, "dataset input '%s': the dataset has an extra of that name", name);
   ds_input *grown = vfl_realloc(ds->inputs, (ds->n_inputs + 1) * sizeof *grown);
   if (!grown) return VFL_ENOMEM;
   ds->inputs = grown;
@@ -116,6 +119,7 @@ static int ensure_rows(vfl_dataset *ds) {
       in->start = s;
     }
   }
+  if (ds_extras_reserve(ds, cap)) return VFL_ENOMEM;
   ds->cap_rows = cap;
   return VFL_OK;
 }
@@ -203,6 +207,7 @@ int vfl_dataset_append(vfl_dataset *ds, const vfl_row *row) {
       return VFL_ENOMEM;
     }
   }
+  ds_extras_clear_row(ds, r);
   ds->rows++;
   return VFL_OK;
 }
@@ -254,10 +259,11 @@ size_t vfl_dataset_bytes(const vfl_dataset *ds) {
       if (in->value) b += in->nnz * sizeof(float);
     }
   }
-  return b;
+  return b + ds_extras_bytes(ds);
 }
 
-/* A new dataset with the same inputs (dimensions included) and no rows. */
+/* A new dataset with the same inputs (dimensions included), the same
+** extras and no rows. */
 static vfl_dataset *empty_like(const vfl_dataset *ds) {
   vfl_dataset *out = vfl_dataset_new(ds->n_labels);
   if (!out) return NULL;
@@ -268,6 +274,12 @@ static vfl_dataset *empty_like(const vfl_dataset *ds) {
       return NULL;
     }
     out->inputs[k].grow = in->grow;
+  }
+  for (uint32_t k = 0; k < ds->n_extras; k++) {
+    if (vfl_dataset_add_extra(out, ds->extras[k].name) < 0) {
+      vfl_dataset_free(out);
+      return NULL;
+    }
   }
   return out;
 }
@@ -283,6 +295,11 @@ int vfl_dataset_subset(const vfl_dataset *ds, const size_t *order, size_t n, vfl
     vfl_row row;
     rc = vfl_dataset_row(ds, order[i], &row, feats);
     if (rc == VFL_OK) rc = vfl_dataset_append(sub, &row);
+    for (uint32_t k = 0; k < ds->n_extras && rc == VFL_OK; k++) {
+      vfl_value v;
+      rc = vfl_dataset_extra(ds, order[i], k, &v);
+      if (rc == VFL_OK && v.type != VFL_VALUE_NIL) rc = vfl_dataset_set_extra(sub, i, k, &v);
+    }
   }
   if (feats != stack_feats) vfl_free(feats);
   if (rc) {

@@ -4,7 +4,8 @@
 ** Memory: a sparse input costs 4 bytes per non-zero for its index, plus 4 for
 ** its value only once some value differs from 1 (indicator data stays at 4),
 ** plus an 8-byte offset per row. Labels cost 4 bytes each, weights 4 bytes a
-** row only once some weight differs from 1.
+** row only once some weight differs from 1. Extras cost 9 bytes a row each,
+** plus their strings.
 */
 #ifndef VFL_DATASET_H
 #define VFL_DATASET_H
@@ -24,6 +25,22 @@ typedef struct ds_input {
   float *dense;        /* dense: rows x dim */
 } ds_input;
 
+/* An extra: a named value per row that training carries but never reads
+** (dataset_extra.c). A string cell holds the offset of its text in the
+** dataset's text arena, where it is stored as a size_t length, the bytes
+** and a NUL. */
+typedef union ds_cell {
+  double number;
+  int64_t integer;     /* integers and booleans */
+  uint64_t text;
+} ds_cell;
+
+typedef struct ds_extra {
+  char *name;
+  uint8_t *type;       /* VFL_VALUE_* per row */
+  ds_cell *cell;       /* per row */
+} ds_extra;
+
 struct vfl_dataset {
   uint32_t n_labels;
   size_t rows, cap_rows;
@@ -31,7 +48,18 @@ struct vfl_dataset {
   float *weights;      /* NULL while every weight is 1 */
   ds_input *inputs;
   uint32_t n_inputs;
+  ds_extra *extras;
+  uint32_t n_extras;
+  char *text;          /* the extras' strings */
+  size_t text_len, text_cap;
 };
+
+/* dataset_extra.c: the extras follow the rows' capacity, and every new row
+** starts with all of them nil. */
+int ds_extras_reserve(vfl_dataset *ds, size_t cap);
+void ds_extras_clear_row(vfl_dataset *ds, size_t row);
+void ds_extras_free(vfl_dataset *ds);
+size_t ds_extras_bytes(const vfl_dataset *ds);
 
 /* The features of row i of input in, as a view. */
 static inline void ds_features(const ds_input *in, size_t i, vfl_features *f) {

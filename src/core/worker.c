@@ -64,7 +64,7 @@ static int custom_loss(worker *w, size_t r, float *grad, uint32_t n_out, double 
   for (uint32_t k = 0; k < ds->n_inputs; k++) ds_features(&ds->inputs[k], r, &w->feats[k]);
   vfl_row row = {ds->labels + r * ds->n_labels, ds->n_labels, ds_weight(ds, r), w->feats, ds->n_inputs};
   vfl_work *wk = w->work;
-  vfl_loss_io io = {wk->act[t->net->output], n_out, &row, r, w->id, grad, wk->loss_gidx, wk->loss_gval, 0, n_out};
+  vfl_loss_io io = {wk->act[t->net->output], n_out, &row, r, w->id, grad, wk->loss_gidx, wk->loss_gval, 0, n_out, ds};
   vec_zero(n_out, grad);
   int rc = t->loss.fn(t->loss.ud, &io, loss);
   if (rc) return rc;

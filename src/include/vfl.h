@@ -128,6 +128,32 @@ int vfl_dataset_split(const vfl_dataset *ds, double fraction,
 int vfl_dataset_subset(const vfl_dataset *ds, const size_t *order, size_t n,
                        vfl_dataset **out);
 
+/* Extras: named values per row (an id, a timestamp, a string) that a
+** dataset carries through subset, split and shuffle, that training never
+** reads, and that custom losses and analyses can look up. */
+enum { VFL_VALUE_NIL = 0, VFL_VALUE_NUMBER = 1, VFL_VALUE_INTEGER = 2, VFL_VALUE_BOOLEAN = 3, VFL_VALUE_STRING = 4 };
+typedef struct vfl_value {
+  int type;              /* VFL_VALUE_* */
+  double number;         /* NUMBER */
+  int64_t integer;       /* INTEGER; BOOLEAN: 0 or 1 */
+  const char *string;    /* STRING: len bytes (NULs allowed), then a NUL */
+  size_t len;
+} vfl_value;
+
+/* Declares an extra; rows already stored hold nil in it. Returns its
+** position (>= 0) or a negative status; the name must differ from every
+** input's and extra's. */
+int vfl_dataset_add_extra(vfl_dataset *ds, const char *name);
+uint32_t vfl_dataset_extras(const vfl_dataset *ds);
+const char *vfl_dataset_extra_name(const vfl_dataset *ds, uint32_t k);
+/* Position of the extra called name, or -1. */
+int vfl_dataset_extra_find(const vfl_dataset *ds, const char *name);
+/* Stores a copy of v (strings included) in extra k of row i. */
+int vfl_dataset_set_extra(vfl_dataset *ds, size_t i, uint32_t k, const vfl_value *v);
+/* Reads extra k of row i; a string stays valid until the dataset changes.
+** Safe from several threads at once (the trainer's workers). */
+int vfl_dataset_extra(const vfl_dataset *ds, size_t i, uint32_t k, vfl_value *v);
+
 /* --------------------------------------------------------------- readers */
 
 typedef struct vfl_libsvm_options {
@@ -332,6 +358,7 @@ typedef struct vfl_loss_io {
   float *grad_value;
   uint32_t grad_nnz;
   uint32_t grad_cap;
+  const vfl_dataset *dataset; /* the row's dataset (when streaming, its chunk), for extras */
 } vfl_loss_io;
 
 /* Returns VFL_OK and stores the example's loss in *loss, or fails (it may

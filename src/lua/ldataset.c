@@ -1,10 +1,12 @@
 /*
 ** ldataset.c -- vfl.dataset: the engine's in-memory dataset seen from Lua.
 **
-** Rows come in as Lua tables, {label=, labels=, weight=, <input>=features},
-** from an emit function, an iterator, a list, or ds:append. When no inputs
-** were declared, the first row decides them: each field that is not a label
-** or a weight is a sparse input named after the field. Conversion reuses
+** Rows come in as Lua tables, {label=, labels=, weight=, <input>=features,
+** <extra>=value}, from an emit function, an iterator, a list, or ds:append.
+** When no inputs were declared, the first row decides them: each field that
+** is not a label or a weight is a sparse input named after the field if it
+** holds features, or an extra if it holds a number, boolean or string (an
+** extra may also first appear in a later row). Conversion reuses
 ** scratch buffers kept in the userdata, so appending allocates nothing in
 ** the binding once they have grown.
 */
@@ -89,13 +91,37 @@ static void declare_input(lua_State *L, vfl_dataset *ds, const char *key_name, c
   if (rc < 0) lvfl_engine_error(L, fname, rc);
 }
 
-/* {inputs = {...}, labels = k}: declares d's inputs. */
-static void from_spec(lua_State *L, int idx, lvfl_dataset *d, const char *fname) {
-  static const char *const known[] = {"inputs", "labels", NULL};
-  lvfl_checkopts(L, idx, fname, known);
-  uint32_t labels = (uint32_t)lvfl_optint(L, idx, "labels", 1, fname, 0, 65536);
-  vfl_dataset *ds = d->ds = vfl_dataset_new(labels);
-  if (!ds) lvfl_engine_error(L, fname, VFL_ENOMEM);
+/* Names a row view gives a meaning of its own (row.id is the row's
+** position, row.features its first input), so no extra may take them. */
+static void add_extra(lua_State *L, vfl_dataset *ds, const char *name, const char *fname, const char *where) {
+  if (!strcmp(name, "id") || !strcmp(name, "features") || !strcmp(name, "label") || !strcmp(name, "labels") ||
+      !strcmp(name, "weight"))
+    lvfl_error(L, "%s: %s'%s' cannot be an extra: row.%s has a meaning of its own; give the field another name", fname,
+               where, name, name);
+  int rc = vfl_dataset_add_extra(ds, name);
+  if (rc < 0) lvfl_engine_error(L, fname, rc);
+}
+
+/* The extras option of a spec: a list of names. */
+static void declare_extras(lua_State *L, int idx, vfl_dataset *ds, const char *fname) {
+  lua_getfield(L, idx, "extras");
+  int ex = lua_gettop(L);
+  if (!lua_isnil(L, ex)) {
+    if (!lua_istable(L, ex)) lvfl_error(L, "%s: option 'extras' must be a list of names, got %s", fname, lvfl_typename(L, ex));
+    size_t n = lua_rawlen(L, ex);
+    for (size_t i = 1; i <= n; i++) {
+      lua_rawgeti(L, ex, (lua_Integer)i);
+      if (lua_type(L, -1) != LUA_TSTRING)
+        lvfl_error(L, "%s: extras[%zu] must be a name, got %s", fname, i, lvfl_typename(L, -1));
+      add_extra(L, ds, lua_tostring(L, -1), fname, "");
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+}
+
+/* The inputs option of a spec. */
+static void declare_inputs(lua_State *L, int idx, vfl_dataset *ds, const char *fname) {
   lua_getfield(L, idx, "inputs");
   int in = lua_gettop(L);
   if (lua_isnil(L, in)) {
@@ -137,15 +163,27 @@ static void from_spec(lua_State *L, int idx, lvfl_dataset *d, const char *fname)
   lua_pop(L, 1);
 }
 
+/* {inputs = {...}, labels = k, extras = {...}}: declares d's inputs and extras. */
+static void from_spec(lua_State *L, int idx, lvfl_dataset *d, const char *fname) {
+  static const char *const known[] = {"inputs", "labels", "extras", NULL};
+  lvfl_checkopts(L, idx, fname, known);
+  uint32_t labels = (uint32_t)lvfl_optint(L, idx, "labels", 1, fname, 0, 65536);
+  vfl_dataset *ds = d->ds = vfl_dataset_new(labels);
+  if (!ds) lvfl_engine_error(L, fname, VFL_ENOMEM);
+  declare_inputs(L, idx, ds, fname);
+  declare_extras(L, idx, ds, fname);
+}
+
 static int is_row_field(const char *k) { return !strcmp(k, "label") || !strcmp(k, "labels") || !strcmp(k, "weight"); }
 
 static int name_cmp(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
 
-/* The first row of an undeclared dataset decides its labels and inputs. */
+/* The first row of an undeclared dataset decides its labels, inputs and
+** extras (each in name order). */
 static void infer(lua_State *L, int row, lvfl_dataset *d, const char *fname) {
   uint32_t labels = 0;
-  const char *names[256];
-  size_t nn = 0;
+  const char *names[256], *extras[256];
+  size_t nn = 0, ne = 0;
   lua_pushnil(L);
   while (lua_next(L, row)) {
     if (lua_type(L, -2) != LUA_TSTRING) lvfl_error(L, "%s: row 1: field names must be strings, got %s", fname, lvfl_typename(L, -2));
@@ -155,9 +193,13 @@ static void infer(lua_State *L, int row, lvfl_dataset *d, const char *fname) {
     } else if (!strcmp(k, "labels")) {
       if (!lua_istable(L, -1)) lvfl_error(L, "%s: row 1: field 'labels' must be a table of numbers, got %s", fname, lvfl_typename(L, -1));
       labels = (uint32_t)lua_rawlen(L, -1);
+    } else if (!is_row_field(k) && lvfl_is_extra_value(L, -1)) {
+      if (ne == 256) lvfl_error(L, "%s: row 1: more than 256 extras", fname);
+      extras[ne++] = k;
     } else if (!is_row_field(k)) {
       if (!luaL_testudata(L, -1, LVFL_SPARSE) && !lua_istable(L, -1))
-        lvfl_error(L, "%s: row 1: field '%s' must be features (a vfl.sparse), or be label, labels or weight; got %s",
+        lvfl_error(L, "%s: row 1: field '%s' must be features (a vfl.sparse or a table) or an extra (a number, boolean "
+                      "or string), or be label, labels or weight; got %s",
                    fname, k, lvfl_typename(L, -1));
       if (nn == 256) lvfl_error(L, "%s: row 1: more than 256 inputs", fname);
       names[nn++] = k;
@@ -174,7 +216,10 @@ static void infer(lua_State *L, int row, lvfl_dataset *d, const char *fname) {
       lvfl_engine_error(L, fname, rc);
     }
   }
-  d->ds = ds;
+  d->ds = ds; /* owned by the userdata from here: add_extra may raise */
+  d->open_extras = 1;
+  qsort(extras, ne, sizeof *extras, name_cmp);
+  for (size_t i = 0; i < ne; i++) add_extra(L, ds, extras[i], fname, "row 1: ");
 }
 
 /* ------------------------------------------------------- appending rows */
@@ -199,6 +244,26 @@ static float row_number(lua_State *L, int idx, const char *fname, size_t r, cons
   if (t == LUA_TBOOLEAN) return lua_toboolean(L, idx) ? 1.0f : 0.0f;
   if (t != LUA_TNUMBER) lvfl_error(L, "%s: row %zu: field '%s' must be a number, got %s", fname, r, field, lvfl_typename(L, idx));
   return (float)lua_tonumber(L, idx);
+}
+
+/* Raises the error for field k of row r, which is neither an input nor an
+** extra of a declared dataset. */
+static void unknown_field(lua_State *L, const vfl_dataset *ds, const char *fname, size_t r, const char *k) {
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  uint32_t nin = vfl_dataset_inputs(ds), nex = vfl_dataset_extras(ds);
+  for (uint32_t j = 0; j < nin; j++) {
+    if (j) luaL_addstring(&b, ", ");
+    luaL_addstring(&b, vfl_dataset_input_name(ds, j));
+  }
+  if (!nin) luaL_addstring(&b, "none");
+  for (uint32_t j = 0; j < nex; j++) {
+    luaL_addstring(&b, j ? ", " : "; its extras are: ");
+    luaL_addstring(&b, vfl_dataset_extra_name(ds, j));
+  }
+  luaL_pushresult(&b);
+  lvfl_error(L, "%s: row %zu: unknown field '%s' (the dataset's inputs are: %s; rows may also have label, labels "
+                "and weight)", fname, r, k, lua_tostring(L, -1));
 }
 
 /* Appends the row table at idx. Converted vectors are parked on the stack
@@ -243,17 +308,17 @@ void lvfl_dataset_append_row(lua_State *L, lvfl_dataset *d, int idx, const char 
       row.weight = row_number(L, -1, fname, r, "weight");
     } else {
       int in = vfl_dataset_input_find(ds, k);
-      if (in < 0) {
-        luaL_Buffer b;
-        luaL_buffinit(L, &b);
-        for (uint32_t j = 0; j < nin; j++) {
-          if (j) luaL_addstring(&b, ", ");
-          luaL_addstring(&b, vfl_dataset_input_name(ds, j));
+      if (in < 0 && lvfl_is_extra_value(L, -1)) {
+        /* stored once the row is in (lvfl_set_extras) */
+        if (vfl_dataset_extra_find(ds, k) < 0) {
+          if (!d->open_extras) unknown_field(L, ds, fname, r, k);
+          snprintf(where, sizeof where, "row %zu: ", r);
+          add_extra(L, ds, k, fname, where);
         }
-        luaL_pushresult(&b);
-        lvfl_error(L, "%s: row %zu: unknown field '%s' (the dataset's inputs are: %s; rows may also have label, "
-                      "labels and weight)", fname, r, k, nin ? lua_tostring(L, -1) : "none");
+        lua_pop(L, 1);
+        continue;
       }
+      if (in < 0) unknown_field(L, ds, fname, r, k);
       snprintf(where, sizeof where, "row %zu, field '%s'", r, k);
       if (vfl_dataset_input_kind(ds, (uint32_t)in) == VFL_INPUT_DENSE) {
         uint32_t dim = vfl_dataset_input_dim(ds, (uint32_t)in);
@@ -289,6 +354,7 @@ void lvfl_dataset_append_row(lua_State *L, lvfl_dataset *d, int idx, const char 
   }
   int rc = vfl_dataset_append(ds, &row);
   if (rc) lvfl_engine_error(L, fname, rc);
+  if (vfl_dataset_extras(ds)) lvfl_set_extras(L, ds, idx, vfl_dataset_rows(ds) - 1, fname);
   lua_settop(L, top);
 }
 
@@ -426,6 +492,7 @@ static void push_row(lua_State *L, const vfl_dataset *ds, size_t i, vfl_features
     }
     lua_setfield(L, -2, vfl_dataset_input_name(ds, k));
   }
+  lvfl_push_extras(L, ds, i);
 }
 
 static void push_dim(lua_State *L, const vfl_dataset *ds) {
@@ -456,7 +523,7 @@ static void push_inputs(lua_State *L, const vfl_dataset *ds) {
   }
 }
 
-/* ds[i] (a row), ds.rows, ds.dim, ds.nnz, ds.inputs, ds.n_labels, ds.bytes,
+/* ds[i] (a row), ds.rows, ds.dim, ds.nnz, ds.inputs, ds.extras, ds.n_labels, ds.bytes,
 ** then methods. */
 static int m_index(lua_State *L) {
   lvfl_dataset *d = lua_touserdata(L, 1);
@@ -482,6 +549,7 @@ static int m_index(lua_State *L) {
     if (!strcmp(k, "bytes")) return lua_pushinteger(L, ds ? (lua_Integer)vfl_dataset_bytes(ds) : 0), 1;
     if (!strcmp(k, "dim")) return push_dim(L, ds), 1;
     if (!strcmp(k, "inputs")) return push_inputs(L, ds), 1;
+    if (!strcmp(k, "extras")) return lvfl_push_extra_names(L, ds), 1;
   }
   lua_pushvalue(L, 2);
   lua_rawget(L, lua_upvalueindex(1));
@@ -544,6 +612,10 @@ static int m_tostring(lua_State *L) {
   if (vfl_dataset_labels(ds) > 1) {
     snprintf(s, sizeof s, ", %u labels per row", vfl_dataset_labels(ds));
     luaL_addstring(&b, s);
+  }
+  for (uint32_t k = 0; k < vfl_dataset_extras(ds); k++) {
+    luaL_addstring(&b, k ? ", " : ", extras ");
+    luaL_addstring(&b, vfl_dataset_extra_name(ds, k));
   }
   luaL_pushresult(&b);
   return 1;

@@ -143,7 +143,7 @@ static int lua_loss(void *ud, vfl_loss_io *io, double *loss) {
   c->out->n = io->n_out;
   c->grad->p = io->grad;
   c->grad->n = io->n_out;
-  lvfl_rowview_set(c->row, io->row, io->row_id);
+  lvfl_rowview_set(c->row, io);
   lua_pushvalue(L, c->loss_i);
   lua_pushvalue(L, c->out_i);
   lua_pushvalue(L, c->row_i);

@@ -32,6 +32,11 @@ lvfl_net *lvfl_pushnet(lua_State *L, vfl_net *net) {
 }
 
 static int l_net(lua_State *L) {
+  /* vfl.net{layers...} reads naturally but is not the API: say so rather
+  ** than hand back an empty net. */
+  if (!lua_isnone(L, 1))
+    return lvfl_error(L, "vfl.net: takes no arguments, got %s; build the net with vfl.net():stack(layer) or :add",
+                      lvfl_typename(L, 1));
   vfl_net *net = vfl_net_new();
   if (!net) return lvfl_engine_error(L, "vfl.net", VFL_ENOMEM);
   lvfl_pushnet(L, net);

@@ -47,6 +47,7 @@ typedef struct lvfl_dataset {
   int closed;
   int busy; /* a net:learn is reading it: no appending, shuffling, closing */
   size_t row_base; /* rows before this one's first, for messages (a stream's chunks) */
+  int open_extras; /* inferred from its first row: a new scalar field in a later row becomes an extra */
   /* Scratch for converting one Lua row into a vfl_row (reused). */
   vfl_features *feats;
   uint32_t feats_cap;
@@ -89,10 +90,12 @@ typedef struct lvfl_view {
   const char *what; /* "output", "gradient", "labels", "dense input" */
 } lvfl_view;
 
-/* What a Lua loss sees as `row`: label, weight, id, labels, and one view per
-** dataset input (borrowed sparse vectors, or float views for dense ones). */
+/* What a Lua loss sees as `row`: label, weight, id, labels, one view per
+** dataset input (borrowed sparse vectors, or float views for dense ones),
+** and the dataset's extras by name. */
 typedef struct lvfl_rowview {
   const vfl_row *row; /* NULL outside the loss */
+  const vfl_dataset *ds; /* the row's dataset, for its extras */
   size_t id;
   uint32_t n_inputs;
   lvfl_view *labels;
@@ -194,8 +197,20 @@ void lvfl_optim_describe(const lvfl_optim *o, char *buf, size_t size);
 lvfl_view *lvfl_view_new(lua_State *L, const char *what, int writable);
 /* Pushes a row view for rows of ds; set before each loss call, end after. */
 lvfl_rowview *lvfl_rowview_new(lua_State *L, const vfl_dataset *ds);
-void lvfl_rowview_set(lvfl_rowview *r, const vfl_row *row, size_t id);
+void lvfl_rowview_set(lvfl_rowview *r, const vfl_loss_io *io);
 void lvfl_rowview_end(lvfl_rowview *r);
+
+/* Extras (lextra.c): values a row carries beside its inputs. */
+int lvfl_is_extra_value(lua_State *L, int idx); /* a number, boolean or string */
+void lvfl_push_value(lua_State *L, const vfl_value *v);
+/* Stores the extras of ds found in the row table at idx into row i. */
+void lvfl_set_extras(lua_State *L, vfl_dataset *ds, int idx, size_t i, const char *fname);
+/* Sets row i's extras (nil ones left out) in the table at the top. */
+void lvfl_push_extras(lua_State *L, const vfl_dataset *ds, size_t i);
+/* Pushes extra name of row i and returns 1, or pushes nothing and returns 0. */
+int lvfl_push_extra(lua_State *L, const vfl_dataset *ds, size_t i, const char *name);
+/* Pushes the list of ds's extra names. */
+void lvfl_push_extra_names(lua_State *L, const vfl_dataset *ds);
 
 /* Stops every net:learn running now (llearn.c): vfl.request_stop. */
 void lvfl_stop_active(void);

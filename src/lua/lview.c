@@ -97,7 +97,7 @@ static lvfl_rowview *live_row(lua_State *L, int idx) {
 }
 
 /* row.label, row.weight, row.id, then row.labels, row.features and the
-** dataset's inputs by name (views kept in the user value). */
+** dataset's inputs by name (views kept in the user value), then extras. */
 static int row_index(lua_State *L) {
   lvfl_rowview *r = live_row(L, 1);
   const char *k = lua_tostring(L, 2);
@@ -113,6 +113,7 @@ static int row_index(lua_State *L) {
   lvfl_pushuv(L, 1);
   lua_pushvalue(L, 2);
   lua_rawget(L, -2);
+  if (lua_isnil(L, -1) && k) lvfl_push_extra(L, r->ds, r->id, k); /* else nil stays on top */
   return 1;
 }
 
@@ -149,9 +150,11 @@ lvfl_rowview *lvfl_rowview_new(lua_State *L, const vfl_dataset *ds) {
   return r;
 }
 
-void lvfl_rowview_set(lvfl_rowview *r, const vfl_row *row, size_t id) {
+void lvfl_rowview_set(lvfl_rowview *r, const vfl_loss_io *io) {
+  const vfl_row *row = io->row;
   r->row = row;
-  r->id = id;
+  r->ds = io->dataset;
+  r->id = io->row_id;
   r->labels->p = (float *)row->labels;
   r->labels->n = row->n_labels;
   for (uint32_t k = 0; k < r->n_inputs && k < row->n_inputs; k++) {

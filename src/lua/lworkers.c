@@ -333,7 +333,7 @@ int lvfl_workers_loss(void *ud, vfl_loss_io *io, double *loss) {
   w->out->n = io->n_out;
   w->grad->p = io->grad;
   w->grad->n = io->n_out;
-  lvfl_rowview_set(w->row, io->row, io->row_id);
+  lvfl_rowview_set(w->row, io);
   lua_pushvalue(L, SLOT_LOSS);
   lua_pushvalue(L, SLOT_OUT);
   lua_pushvalue(L, SLOT_ROW);

@@ -6,11 +6,7 @@
 -- (tests/repl/test_bad_input.py feeds the same mistakes to the REPL.)
 local vfl = require "vfl"
 
-local function err(f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error")
-  return msg
-end
+local err = require("spec_util").err
 
 local function tmpname(suffix)
   local name = os.tmpname()

@@ -2,11 +2,7 @@
 -- reshaping, printing, the readers, and errors.
 local vfl = require "vfl"
 
-local function err(f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error")
-  return msg
-end
+local err = require("spec_util").err
 
 local function small(n)
   return vfl.dataset(function(emit)
@@ -163,7 +159,7 @@ describe("vfl.dataset", function()
         return 5
       end))
     assert.are.equal(0, #vfl.dataset(function() return 5 end)) -- an emitting function's result is ignored
-    assert.are.equal("vfl.dataset: unknown option 'input' (known options: inputs, labels)",
+    assert.are.equal("vfl.dataset: unknown option 'input' (known options: inputs, labels, extras)",
       err(vfl.dataset, function() end, {input = {}}))
   end)
 

@@ -111,6 +111,9 @@ example("sms_spam", {sms}, function()
     assert.are.equal(119, r.focal.spam)
     assert.is_true(r.focal.caught >= r.logistic.caught, "the focal loss catches at least as many spams")
     assert.is_true(r.focal.recall >= 0.92, "focal recall " .. r.focal.recall)
+    -- the text extra came through the split with its row: one text per false alarm
+    assert.are.equal(r.focal.false_alarms, #r.focal.false_alarm_texts)
+    for _, text in ipairs(r.focal.false_alarm_texts) do assert.is_true(#text > 0) end
   end)
 end)
 

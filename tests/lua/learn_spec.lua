@@ -2,11 +2,7 @@
 -- stopping, progress, and errors.
 local vfl = require "vfl"
 
-local function err(f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error")
-  return msg
-end
+local err = require("spec_util").err
 
 -- XOR of two binary variables, one-hot encoded: features 1/2 for a, 3/4 for b.
 local function xor_data(n)

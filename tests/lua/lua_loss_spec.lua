@@ -3,11 +3,7 @@
 -- closure with its upvalues.
 local vfl = require "vfl"
 
-local function err(f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error")
-  return msg
-end
+local err = require("spec_util").err
 
 -- A linearly separable problem on 200 sparse features, 4000 rows.
 local function data()

@@ -2,11 +2,7 @@
 -- predictions; damaged files are clear errors.
 local vfl = require "vfl"
 
-local function err(f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error")
-  return msg
-end
+local err = require("spec_util").err
 
 local function tmpname()
   local name = os.tmpname()

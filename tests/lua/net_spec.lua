@@ -2,11 +2,7 @@
 -- parameters, and errors.
 local vfl = require "vfl"
 
-local function err(f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error")
-  return msg
-end
+local err = require("spec_util").err
 
 local function mlp()
   return vfl.net()
@@ -66,6 +62,11 @@ describe("vfl.net", function()
   it("takes names from arguments or layer options", function()
     local net = vfl.net():stack("in", vfl.layers.sparse(3)):stack(vfl.layers.linear(1, {name = "score"}))
     assert.are.same({"in", "score"}, {net:layers()[1].name, net:layers()[2].name})
+  end)
+
+  it("refuses vfl.net{...}, which would otherwise be an empty net", function()
+    assert.are.equal("vfl.net: takes no arguments, got table; build the net with vfl.net():stack(layer) or :add",
+      err(vfl.net, {vfl.layers.sparse(3), vfl.layers.linear(1)}))
   end)
 
   it("initialises, and reads and writes parameters", function()

@@ -1,11 +1,7 @@
 -- vfl.sparse and vfl.hash: construction, reading, printing, errors.
 local vfl = require "vfl"
 
-local function err(f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error")
-  return msg
-end
+local err = require("spec_util").err
 
 describe("vfl.sparse", function()
   it("builds from a map, 1-based, sorted", function()

@@ -2,11 +2,7 @@
 -- the workers train, with bounded memory.
 local vfl = require "vfl"
 
-local function err(f, ...)
-  local ok, msg = pcall(f, ...)
-  assert.is_false(ok, "expected an error")
-  return msg
-end
+local err = require("spec_util").err
 
 -- An iterator over n rows of a separable problem (label: feature 1..50 or 51..100).
 local function rows(n, seed)
