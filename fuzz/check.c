@@ -22,6 +22,11 @@ static void check_row(const vfl_dataset *ds, size_t i, vfl_features *feats, size
   FUZZ_ASSERT(row.n_labels == vfl_dataset_labels(ds));
   for (uint32_t j = 0; j < row.n_labels; j++) FUZZ_ASSERT(isfinite(row.labels[j]));
   FUZZ_ASSERT(isfinite(row.weight) && row.weight >= 0);
+  for (uint32_t k = 0; k < vfl_dataset_extras(ds); k++) { /* CSV extras, VW tags */
+    vfl_value v;
+    FUZZ_ASSERT(vfl_dataset_extra(ds, i, k, &v) == VFL_OK);
+    FUZZ_ASSERT(v.type == VFL_VALUE_NIL || (v.type == VFL_VALUE_STRING && v.string[v.len] == '\0'));
+  }
   for (uint32_t k = 0; k < row.n_inputs; k++) {
     const vfl_features *f = &row.inputs[k];
     uint32_t dim = vfl_dataset_input_dim(ds, k);

@@ -5,7 +5,7 @@
 **   bit 2     every column categorical ("*")
 **   bit 3     allow_short
 **   bits 4-5  label column: default (1), 1, 2 or 3
-**   bit 6     skip column "2"
+**   bit 6     skip column "2", keep column "3" as an extra
 **   bit 7     label by name "label" (needs a header; overrides bits 4-5)
 ** Categorical columns hash into 2^4 buckets, so the dimension stays small.
 */
@@ -13,7 +13,7 @@
 
 void fuzz_csv(const uint8_t *data, size_t size) {
   if (size < 1) return;
-  static const char *const all[] = {"*"}, *const second[] = {"2"};
+  static const char *const all[] = {"*"}, *const second[] = {"2"}, *const third[] = {"3"};
   uint8_t b = data[0];
   vfl_csv_options o = {0};
   o.header = b & 1;
@@ -27,6 +27,8 @@ void fuzz_csv(const uint8_t *data, size_t size) {
   if (b & 0x40) {
     o.skip = second;
     o.n_skip = 1;
+    o.extras = third;
+    o.n_extras = 1;
   }
   if (b & 0x80) {
     o.label = 0;

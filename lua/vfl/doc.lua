@@ -108,16 +108,21 @@ Reads a libsvm / svmlight file, plain or gzip, into a dataset.
   input      the input's name (default "features")
 Errors name path:line:column.]]},
   {"vfl.read.libsvm_text", "vfl.read.libsvm_text(text [, {..., name=}])", "vfl.read.libsvm on a string; name is used in error messages."},
-  {"vfl.read.csv", "vfl.read.csv(path [, {sep=',', header=false, label=1, skip=, categorical=, hash_bits=20, input=, allow_short=}])", [[
+  {"vfl.read.csv", "vfl.read.csv(path [, {sep=',', header=false, label=1, skip=, categorical=, extras=, hash_bits=20, input=, allow_short=}])", [[
 Reads CSV/TSV (plain or gzip). The label column is a number or a header
 name; every other column is a feature: numeric columns by position,
 categorical ones (strings, or listed in categorical; "*" for all) hashed
 as "name=value" into 2^hash_bits extra features. skip lists columns to drop.
-  vfl.read.csv("clicks.tsv", {sep = "\t", label = 1, hash_bits = 22})]]},
+extras lists columns kept beside the features as string extras (ds[i].id,
+row.id in a Lua loss), named after the header or "column<N>"; empty
+fields are nil. Columns are named by header name or 1-based number.
+  vfl.read.csv("clicks.tsv", {sep = "\t", label = 1, hash_bits = 22})
+  vfl.read.csv("users.csv", {header = true, label = "churned", extras = {"user_id"}})]]},
   {"vfl.read.csv_text", "vfl.read.csv_text(text [, {..., name=}])", "vfl.read.csv on a string."},
   {"vfl.read.vw", "vfl.read.vw(path [, {hash_bits=18, groups='flat', input=}])", [[
 Reads Vowpal Wabbit text: "label [importance] [tag]|ns feat[:v] ...".
-The importance becomes the row weight. groups = "flat" hashes every
+The importance becomes the row weight; a tag ('ex17, or a token touching
+the '|') becomes the string extra ds[i].tag. groups = "flat" hashes every
 namespace into one sparse input; "order" or "letter" make a grouped input
 (for vfl.layers.cross) whose groups are namespaces by order of appearance
 or by first letter.]]},

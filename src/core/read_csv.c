@@ -111,10 +111,35 @@ static int use_numeric(csv_reader *c, uint32_t k, const char *v, size_t n, doubl
   return read_row_push(&c->row, k, (float)x);
 }
 
+/* Copies an extra's field aside until the row is stored (an empty one
+** stays nil). */
+static int keep_extra(csv_reader *c, csv_col *col, const char *v, size_t n) {
+  if (vfl_grow(&c->extra_text, &c->extra_cap, c->extra_len + n + 1, 1)) return VFL_ENOMEM;
+  memcpy(c->extra_text + c->extra_len, v, n);
+  col->extra_at = c->extra_len;
+  col->extra_len = n;
+  c->extra_len += n;
+  return VFL_OK;
+}
+
+/* Stores the line's extras in the row just appended. */
+static int store_extras(csv_reader *c) {
+  for (uint32_t k = 0; k < c->ncols; k++) {
+    csv_col *col = &c->cols[k];
+    if (col->kind != CSV_EXTRA || !col->extra_len) continue;
+    int rc = read_set_extra(c->ds, &c->src, NULL, &col->extra, c->extra_text + col->extra_at, col->extra_len);
+    col->extra_len = 0;
+    if (rc) return rc;
+  }
+  c->extra_len = 0;
+  return VFL_OK;
+}
+
 /* An unknown column becomes what its first non-empty field looks like. */
 static int use_field(csv_reader *c, uint32_t k, const char *v, size_t n) {
   csv_col *col = &c->cols[k];
   if (col->kind == CSV_LABEL) return use_label(c, k, v, n);
+  if (col->kind == CSV_EXTRA) return n ? keep_extra(c, col, v, n) : VFL_OK;
   if (col->kind == CSV_SKIP || n == 0) return VFL_OK;
   if (col->kind == CSV_CATEGORICAL) return use_categorical(c, k, v, n);
   double x = 0;
@@ -191,6 +216,7 @@ static int read_all(csv_reader *c) {
     }
     if ((rc = parse_row(c, line, end))) return rc;
     if ((rc = read_append(c->ds, &c->src, &c->row, &c->label, 1, 1.0f))) return rc;
+    if (c->opt->n_extras && (rc = store_extras(c))) return rc;
   }
   if (rc == 0) read_set_dim(c->ds, c->ncols + (c->any_categorical ? c->mask + 1 : 0));
   return rc;
@@ -206,7 +232,7 @@ static int check_options(const vfl_csv_options *o, const char *name) {
   if (o->label_name && o->label)
     return vfl_fail(VFL_EINVAL, "reading \"%s\": give the label column by number or by name, not both", name);
   if (o->input && !*o->input) return vfl_fail(VFL_EINVAL, "reading \"%s\": the input name must not be empty", name);
-  if ((o->n_skip && !o->skip) || (o->n_categorical && !o->categorical))
+  if ((o->n_skip && !o->skip) || (o->n_categorical && !o->categorical) || (o->n_extras && !o->extras))
     return vfl_fail(VFL_EINVAL, "reading \"%s\": a column list is NULL but its count is not 0", name);
   return VFL_OK;
 }
@@ -227,6 +253,7 @@ static int run(text_src *src, const vfl_csv_options *o, vfl_dataset **out) {
   read_row_free(&c.row);
   vfl_free(c.field);
   vfl_free(c.key);
+  vfl_free(c.extra_text);
   if (rc) {
     vfl_dataset_free(c.ds);
     return rc;

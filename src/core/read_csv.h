@@ -9,7 +9,7 @@
 #include "textio.h"
 #include "vfl.h"
 
-enum { CSV_AUTO, CSV_NUMERIC, CSV_CATEGORICAL, CSV_SKIP, CSV_LABEL };
+enum { CSV_AUTO, CSV_NUMERIC, CSV_CATEGORICAL, CSV_SKIP, CSV_LABEL, CSV_EXTRA };
 
 typedef struct csv_col {
   int kind;               /* CSV_* */
@@ -17,6 +17,8 @@ typedef struct csv_col {
   char *key;              /* "name=" or "3=": the prefix of hashed values */
   size_t key_len;
   uint64_t numeric_line;  /* where an AUTO column turned out numeric */
+  int extra;              /* CSV_EXTRA: the dataset's extra */
+  size_t extra_at, extra_len; /* CSV_EXTRA: this line's field in extra_text */
 } csv_col;
 
 typedef struct csv_reader {
@@ -32,6 +34,9 @@ typedef struct csv_reader {
   char *key;              /* "key=value" being hashed */
   size_t key_cap;
   float label;
+  char *extra_text;       /* this line's extra fields, copied (a quoted field's
+                          ** text is overwritten by the next one) */
+  size_t extra_len, extra_cap;
   read_row row;
   vfl_dataset *ds;
 } csv_reader;

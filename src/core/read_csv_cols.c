@@ -1,6 +1,6 @@
 /*
-** read_csv_cols.c -- what each CSV column is: label, skipped, numeric,
-** categorical or still unknown (decided by its first non-empty field), from
+** read_csv_cols.c -- what each CSV column is: label, extra, skipped,
+** numeric, categorical or still unknown (decided by its first non-empty field), from
 ** the first line and the options. Columns are named in the options by header
 ** name or by 1-based number written in digits, so "3" is always column 3.
 */
@@ -69,6 +69,29 @@ static int mark_label(csv_reader *c) {
   return VFL_OK;
 }
 
+/* The extras' columns, declared in the dataset in the order listed. */
+static int mark_extras(csv_reader *c) {
+  const vfl_csv_options *o = c->opt;
+  for (uint32_t i = 0; i < o->n_extras; i++) {
+    long k = find_column(c, "extras", o->extras[i]);
+    if (k < 0) return (int)k;
+    csv_col *col = &c->cols[k];
+    if (col->kind == CSV_LABEL)
+      return vfl_fail(VFL_EINVAL, "reading \"%s\": extras: column %s is the label", c->src.name, o->extras[i]);
+    if (col->kind == CSV_EXTRA) continue;
+    char name[32];
+    if (!col->name || !*col->name) snprintf(name, sizeof name, "column%ld", k + 1);
+    col->extra = vfl_dataset_add_extra(c->ds, col->name && *col->name ? col->name : name);
+    if (col->extra < 0) {
+      char where[600];
+      snprintf(where, sizeof where, "reading \"%s\"", c->src.name);
+      return vfl_fail_context(col->extra, where);
+    }
+    col->kind = CSV_EXTRA;
+  }
+  return VFL_OK;
+}
+
 /* Names and hash-key prefixes. */
 static int name_columns(csv_reader *c, const char *line, const char *end) {
   const char *p = line;
@@ -116,6 +139,7 @@ int csv_columns(csv_reader *c, const char *line, const char *end) {
   c->ncols = n;
   rc = name_columns(c, line, end);
   if (!rc) rc = mark_label(c);
+  if (!rc) rc = mark_extras(c);
   if (!rc) rc = mark_list(c, "skip", c->opt->skip, c->opt->n_skip, CSV_SKIP);
   if (!rc) rc = mark_list(c, "categorical", c->opt->categorical, c->opt->n_categorical, CSV_CATEGORICAL);
   for (uint32_t k = 0; k < n && !rc; k++)

@@ -61,6 +61,19 @@ int read_append(vfl_dataset *ds, const text_src *src, const read_row *r, const f
   return vfl_fail_context(rc, where);
 }
 
+int read_set_extra(vfl_dataset *ds, const text_src *src, const char *name, int *k, const char *s, size_t len) {
+  if (*k < 0) *k = vfl_dataset_add_extra(ds, name);
+  int rc = *k < 0 ? *k : VFL_OK;
+  if (rc == VFL_OK) {
+    vfl_value v = {VFL_VALUE_STRING, 0, 0, s, len};
+    rc = vfl_dataset_set_extra(ds, vfl_dataset_rows(ds) - 1, (uint32_t)*k, &v);
+  }
+  if (rc == VFL_OK || rc == VFL_ENOMEM) return rc;
+  char where[600];
+  snprintf(where, sizeof where, "%s:%llu", src->name, (unsigned long long)src->line_no);
+  return vfl_fail_context(rc, where);
+}
+
 const char *read_show_token(char *out, const char *p, char stop) {
   size_t n = 0;
   while (!text_is_space(p[n]) && p[n] != stop) n++;

@@ -40,6 +40,11 @@ void read_set_dim(vfl_dataset *ds, uint32_t dim);
 int read_append(vfl_dataset *ds, const text_src *src, const read_row *r, const float *labels,
                 uint32_t n_labels, float weight);
 
+/* Stores the string s (len bytes) in extra *k of the last row, declaring
+** the extra called name first when *k < 0 (rows before it hold nil). The
+** dataset's complaints get the line as context. */
+int read_set_extra(vfl_dataset *ds, const text_src *src, const char *name, int *k, const char *s, size_t len);
+
 /* A file passed to the wrong reader is refused by what it is: the first
 ** line of a vfl model file (it starts with the model magic) fails with
 ** "NAME" is a vfl model file, not <format>: load it as a model". Returns

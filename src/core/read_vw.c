@@ -4,7 +4,8 @@
 **   label [importance] [tag]|ns[:weight] feature[:value] ... |ns2 ...
 **
 ** as VW reads it: '|' ends a namespace anywhere; the token just before the
-** first '|' is a tag when it touches it or starts with '; blank lines are
+** first '|' is a tag when it touches it or starts with '; the tag (without
+** its ') becomes the row's extra "tag" (see vfl_dataset_extra); blank lines are
 ** skipped. Hashing (vfl.h): the namespace name, hashed with seed 0, is the
 ** seed of its features' names, so "a" in |x and "a" in |y differ. VW's
 ** multi-line examples, label kinds other than a number, and the initial
@@ -33,6 +34,9 @@ typedef struct vw_reader {
   vw_ns *ns;      /* GROUP_ORDER: namespaces in order of first appearance */
   uint32_t n_ns;
   float label, weight;
+  const char *tag;  /* this line's tag (without its '), or NULL */
+  size_t tag_len;
+  int tag_extra;    /* the dataset's extra "tag", -1 until a line has one */
   read_row row;
   vfl_dataset *ds;
 } vw_reader;
@@ -78,7 +82,14 @@ static int parse_header(vw_reader *r, const char *line, const char *bar) {
   vw_tokens t;
   split_header(line, bar, &t);
   int glued = bar > line && !text_is_space(bar[-1]);
-  if (t.n > 0 && (glued || *t.last == '\'')) t.n--; /* the tag */
+  r->tag = NULL;
+  if (t.n > 0 && (glued || *t.last == '\'')) { /* the tag, kept as the row's extra "tag" */
+    t.n--;
+    const char *e = t.last;
+    while (e < bar && !text_is_space(*e)) e++;
+    r->tag = t.last + (*t.last == '\'');
+    r->tag_len = (size_t)(e - r->tag);
+  }
   char show[48];
   if (t.n == 0 && glued)
     return text_fail(&r->src, t.last, VFL_EFORMAT,
@@ -230,6 +241,7 @@ static int read_all(vw_reader *r) {
     rc = parse_line(r, line, len);
     if (rc < 0) return rc;
     if (rc == 1 && (rc = read_append(r->ds, &r->src, &r->row, &r->label, 1, r->weight))) return rc;
+    if (r->tag && (rc = read_set_extra(r->ds, &r->src, "tag", &r->tag_extra, r->tag, r->tag_len))) return rc;
   }
   return rc;
 }
@@ -240,6 +252,7 @@ static int run(text_src *src, const vfl_vw_options *o, vfl_dataset **out) {
   memset(&r, 0, sizeof r);
   r.src = *src;
   r.groups = o->groups;
+  r.tag_extra = -1;
   uint32_t bits = o->hash_bits ? o->hash_bits : 18;
   r.mask = (uint32_t)(((uint64_t)1 << bits) - 1);
   const char *name = o->input ? o->input : "features";

@@ -201,6 +201,8 @@ typedef struct vfl_csv_options {
   uint32_t hash_bits;              /* categorical buckets 2^hash_bits; 0 picks 20 */
   const char *input;               /* name of the single sparse input; NULL: "features" */
   int allow_short;                 /* 1: a line may lack trailing fields (they are empty) */
+  const char *const *extras;       /* n_extras columns kept as string extras, named after the */
+  uint32_t n_extras;               /* header, or "column<N>" without one; empty fields are nil */
 } vfl_csv_options;
 
 int vfl_read_csv(const char *path, const vfl_csv_options *opt, vfl_dataset **out);
@@ -209,7 +211,8 @@ int vfl_read_csv_buffer(const char *data, size_t len, const char *name,
 
 /* Vowpal Wabbit text: "label [importance] [tag]|ns[:w] feat[:value] ...
 ** |ns2 ...". The importance becomes the row weight; a tag (a token glued to
-** the first '|', or one starting with ') is ignored; a namespace weight w
+** the first '|', or one starting with ') becomes the string extra "tag",
+** without its ' (nil on rows without one); a namespace weight w
 ** scales its values. Feature "f" of namespace "ns" hashes to
 ** vfl_hash_bytes("f", 1, vfl_hash_bytes("ns", 2, 0)) mod 2^hash_bits; the
 ** default namespace ('|' then a space) is called " ". FLAT puts every

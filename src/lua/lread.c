@@ -4,7 +4,7 @@
 **
 **   vfl.read.libsvm(path, {dim=, hash_bits=, labels=, input=})
 **   vfl.read.csv(path, {sep=, header=, label=, skip=, categorical=,
-**                       hash_bits=, input=, allow_short=})
+**                       extras=, hash_bits=, input=, allow_short=})
 **   vfl.read.vw(path, {hash_bits=, groups="flat"|"order"|"letter", input=})
 **   vfl.read.<format>_text(text, {..., name=})  -- the same, from a string
 */
@@ -22,39 +22,6 @@ static void libsvm_options(lua_State *L, int idx, const char *fname, vfl_libsvm_
   o->n_labels = (uint32_t)lvfl_optint(L, idx, "labels", 1, fname, 1, 65536);
   o->input = lvfl_optstring(L, idx, "input", NULL, fname);
   if (name) *name = lvfl_optstring(L, idx, "name", "<string>", fname);
-}
-
-static int l_libsvm(lua_State *L) {
-  const char *fname = "vfl.read.libsvm";
-  if (lua_type(L, 1) != LUA_TSTRING) lvfl_argerror(L, 1, fname, "file name expected, got %s", lvfl_typename(L, 1));
-  vfl_libsvm_options o;
-  libsvm_options(L, 2, fname, &o, NULL);
-  vfl_dataset *ds = NULL;
-  int rc = vfl_read_libsvm(lua_tostring(L, 1), &o, &ds);
-  if (rc) {
-    vfl_dataset_free(ds);
-    return lvfl_engine_error(L, fname, rc);
-  }
-  lvfl_pushdataset(L, ds);
-  return 1;
-}
-
-static int l_libsvm_text(lua_State *L) {
-  const char *fname = "vfl.read.libsvm_text";
-  size_t len;
-  if (lua_type(L, 1) != LUA_TSTRING) lvfl_argerror(L, 1, fname, "string expected, got %s", lvfl_typename(L, 1));
-  const char *text = lua_tolstring(L, 1, &len);
-  vfl_libsvm_options o;
-  const char *name;
-  libsvm_options(L, 2, fname, &o, &name);
-  vfl_dataset *ds = NULL;
-  int rc = vfl_read_libsvm_buffer(text, len, name, &o, &ds);
-  if (rc) {
-    vfl_dataset_free(ds);
-    return lvfl_engine_error(L, fname, rc);
-  }
-  lvfl_pushdataset(L, ds);
-  return 1;
 }
 
 /* ------------------------------------------------------------------ CSV */
@@ -102,8 +69,8 @@ static const char *const *column_list(lua_State *L, int opts, const char *key, i
 }
 
 static void csv_options(lua_State *L, int idx, const char *fname, vfl_csv_options *o, const char **name) {
-  static const char *const known[] = {"sep",       "header", "label", "skip",        "categorical",
-                                      "hash_bits", "input",  "name",  "allow_short", NULL};
+  static const char *const known[] = {"sep",   "header", "label",       "skip",   "categorical", "hash_bits",
+                                      "input", "name",   "allow_short", "extras", NULL};
   lvfl_checkopts(L, idx, fname, known);
   memset(o, 0, sizeof *o);
   const char *sep = lvfl_optstring(L, idx, "sep", ",", fname);
@@ -125,40 +92,8 @@ static void csv_options(lua_State *L, int idx, const char *fname, vfl_csv_option
     int anchor = lua_gettop(L);
     o->skip = column_list(L, idx, "skip", anchor, &o->n_skip, fname);
     o->categorical = column_list(L, idx, "categorical", anchor, &o->n_categorical, fname);
+    o->extras = column_list(L, idx, "extras", anchor, &o->n_extras, fname);
   }
-}
-
-static int l_csv(lua_State *L) {
-  const char *fname = "vfl.read.csv";
-  if (lua_type(L, 1) != LUA_TSTRING) lvfl_argerror(L, 1, fname, "file name expected, got %s", lvfl_typename(L, 1));
-  vfl_csv_options o;
-  csv_options(L, 2, fname, &o, NULL);
-  vfl_dataset *ds = NULL;
-  int rc = vfl_read_csv(lua_tostring(L, 1), &o, &ds);
-  if (rc) {
-    vfl_dataset_free(ds);
-    return lvfl_engine_error(L, fname, rc);
-  }
-  lvfl_pushdataset(L, ds);
-  return 1;
-}
-
-static int l_csv_text(lua_State *L) {
-  const char *fname = "vfl.read.csv_text";
-  size_t len;
-  if (lua_type(L, 1) != LUA_TSTRING) lvfl_argerror(L, 1, fname, "string expected, got %s", lvfl_typename(L, 1));
-  const char *text = lua_tolstring(L, 1, &len);
-  vfl_csv_options o;
-  const char *name;
-  csv_options(L, 2, fname, &o, &name);
-  vfl_dataset *ds = NULL;
-  int rc = vfl_read_csv_buffer(text, len, name, &o, &ds);
-  if (rc) {
-    vfl_dataset_free(ds);
-    return lvfl_engine_error(L, fname, rc);
-  }
-  lvfl_pushdataset(L, ds);
-  return 1;
 }
 
 /* ------------------------------------------------------------ Vowpal Wabbit */
@@ -181,31 +116,68 @@ static void vw_options(lua_State *L, int idx, const char *fname, vfl_vw_options 
   if (name) *name = lvfl_optstring(L, idx, "name", "<string>", fname);
 }
 
-static int l_vw(lua_State *L) {
-  const char *fname = "vfl.read.vw";
-  if (lua_type(L, 1) != LUA_TSTRING) lvfl_argerror(L, 1, fname, "file name expected, got %s", lvfl_typename(L, 1));
-  vfl_vw_options o;
-  vw_options(L, 2, fname, &o, NULL);
-  vfl_dataset *ds = NULL;
-  int rc = vfl_read_vw(lua_tostring(L, 1), &o, &ds);
-  if (rc) {
-    vfl_dataset_free(ds);
-    return lvfl_engine_error(L, fname, rc);
-  }
-  lvfl_pushdataset(L, ds);
-  return 1;
+/* ------------------------------------------------------------ the driver */
+
+/* What differs between the formats: the options and the two engine entry
+** points, behind one signature each so that one pair of Lua functions
+** serves all three. */
+typedef union read_options {
+  vfl_libsvm_options libsvm;
+  vfl_csv_options csv;
+  vfl_vw_options vw;
+} read_options;
+
+typedef struct reader {
+  const char *format; /* "libsvm": vfl.read.libsvm and vfl.read.libsvm_text */
+  void (*options)(lua_State *L, int idx, const char *fname, read_options *o, const char **name);
+  int (*file)(const char *path, const read_options *o, vfl_dataset **out);
+  int (*text)(const char *text, size_t len, const char *name, const read_options *o, vfl_dataset **out);
+} reader;
+
+static void libsvm_opts(lua_State *L, int idx, const char *fname, read_options *o, const char **name) {
+  libsvm_options(L, idx, fname, &o->libsvm, name);
+}
+static int libsvm_file(const char *path, const read_options *o, vfl_dataset **out) {
+  return vfl_read_libsvm(path, &o->libsvm, out);
+}
+static int libsvm_text(const char *text, size_t len, const char *name, const read_options *o, vfl_dataset **out) {
+  return vfl_read_libsvm_buffer(text, len, name, &o->libsvm, out);
+}
+static void csv_opts(lua_State *L, int idx, const char *fname, read_options *o, const char **name) {
+  csv_options(L, idx, fname, &o->csv, name);
+}
+static int csv_file(const char *path, const read_options *o, vfl_dataset **out) { return vfl_read_csv(path, &o->csv, out); }
+static int csv_text(const char *text, size_t len, const char *name, const read_options *o, vfl_dataset **out) {
+  return vfl_read_csv_buffer(text, len, name, &o->csv, out);
+}
+static void vw_opts(lua_State *L, int idx, const char *fname, read_options *o, const char **name) {
+  vw_options(L, idx, fname, &o->vw, name);
+}
+static int vw_file(const char *path, const read_options *o, vfl_dataset **out) { return vfl_read_vw(path, &o->vw, out); }
+static int vw_text(const char *text, size_t len, const char *name, const read_options *o, vfl_dataset **out) {
+  return vfl_read_vw_buffer(text, len, name, &o->vw, out);
 }
 
-static int l_vw_text(lua_State *L) {
-  const char *fname = "vfl.read.vw_text";
+static const reader readers[] = {{"libsvm", libsvm_opts, libsvm_file, libsvm_text},
+                                 {"csv", csv_opts, csv_file, csv_text},
+                                 {"vw", vw_opts, vw_file, vw_text}};
+
+/* vfl.read.<format>(path, opts) and vfl.read.<format>_text(text, opts); the
+** reader is upvalue 1, and upvalue 2 is true for the _text form. */
+static int l_read(lua_State *L) {
+  const reader *r = lua_touserdata(L, lua_upvalueindex(1));
+  int from_text = lua_toboolean(L, lua_upvalueindex(2));
+  char fname[32];
+  snprintf(fname, sizeof fname, "vfl.read.%s%s", r->format, from_text ? "_text" : "");
+  if (lua_type(L, 1) != LUA_TSTRING)
+    lvfl_argerror(L, 1, fname, "%s expected, got %s", from_text ? "string" : "file name", lvfl_typename(L, 1));
   size_t len;
-  if (lua_type(L, 1) != LUA_TSTRING) lvfl_argerror(L, 1, fname, "string expected, got %s", lvfl_typename(L, 1));
-  const char *text = lua_tolstring(L, 1, &len);
-  vfl_vw_options o;
-  const char *name;
-  vw_options(L, 2, fname, &o, &name);
+  const char *arg = lua_tolstring(L, 1, &len);
+  read_options o;
+  const char *name = NULL;
+  r->options(L, 2, fname, &o, from_text ? &name : NULL);
   vfl_dataset *ds = NULL;
-  int rc = vfl_read_vw_buffer(text, len, name, &o, &ds);
+  int rc = from_text ? r->text(arg, len, name, &o, &ds) : r->file(arg, &o, &ds);
   if (rc) {
     vfl_dataset_free(ds);
     return lvfl_engine_error(L, fname, rc);
@@ -215,9 +187,16 @@ static int l_vw_text(lua_State *L) {
 }
 
 void lvfl_open_read(lua_State *L) {
-  static const luaL_Reg funcs[] = {{"libsvm", l_libsvm}, {"libsvm_text", l_libsvm_text}, {"csv", l_csv},
-                                   {"csv_text", l_csv_text}, {"vw", l_vw},             {"vw_text", l_vw_text},
-                                   {NULL, NULL}};
-  luaL_newlib(L, funcs);
+  lua_createtable(L, 0, 2 * (int)(sizeof readers / sizeof readers[0]));
+  for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
+    for (int from_text = 0; from_text <= 1; from_text++) {
+      lua_pushlightuserdata(L, (void *)&readers[i]);
+      lua_pushboolean(L, from_text);
+      lua_pushcclosure(L, l_read, 2);
+      lua_pushfstring(L, "%s%s", readers[i].format, from_text ? "_text" : "");
+      lua_insert(L, -2);
+      lua_settable(L, -3);
+    }
+  }
   lua_setfield(L, -2, "read");
 }

@@ -54,6 +54,46 @@ static void test_small_csv(void) {
   vfl_dataset_free(ds);
 }
 
+/* Columns listed in extras stay beside the features as strings. */
+static void test_extras(void) {
+  const char *extras[] = {"user", "4"};
+  vfl_csv_options o = {0};
+  o.header = 1;
+  o.label_name = "y";
+  o.extras = extras;
+  o.n_extras = 2;
+  vfl_dataset *ds = NULL;
+  CHECK_OK(read_text("y,user,x,note\n1,\"u,7\",2.5,first\n0,,3,\n", &o, &ds));
+  if (!ds) return;
+  CHECK(vfl_dataset_extras(ds) == 2);
+  CHECK(strcmp(vfl_dataset_extra_name(ds, 0), "user") == 0 && strcmp(vfl_dataset_extra_name(ds, 1), "note") == 0);
+  vfl_value v;
+  CHECK_OK(vfl_dataset_extra(ds, 0, 0, &v));
+  CHECK(v.type == VFL_VALUE_STRING && strcmp(v.string, "u,7") == 0); /* unquoted */
+  CHECK_OK(vfl_dataset_extra(ds, 0, 1, &v));
+  CHECK(v.type == VFL_VALUE_STRING && strcmp(v.string, "first") == 0);
+  CHECK_OK(vfl_dataset_extra(ds, 1, 0, &v));
+  CHECK(v.type == VFL_VALUE_NIL); /* empty fields are nil */
+  float label;
+  vfl_features f = row_of(ds, 0, &label);
+  CHECK(f.n == 1 && f.index[0] == 2 && value_at(&f, 0) == 2.5f); /* only x is a feature */
+  vfl_dataset_free(ds);
+  /* without a header, an extra is called column<N> */
+  const char *second[] = {"2"};
+  vfl_csv_options plain = {0};
+  plain.extras = second;
+  plain.n_extras = 1;
+  CHECK_OK(read_text("1,abc,3\n", &plain, &ds));
+  if (ds) CHECK(strcmp(vfl_dataset_extra_name(ds, 0), "column2") == 0);
+  vfl_dataset_free(ds);
+  const char *label_col[] = {"1"};
+  plain.extras = label_col;
+  CHECK_ERR(read_text("1,abc,3\n", &plain, &ds), VFL_EINVAL, "reading \"t.csv\": extras: column 1 is the label");
+  plain.extras = NULL;
+  CHECK_ERR(read_text("1,abc,3\n", &plain, &ds), VFL_EINVAL,
+            "reading \"t.csv\": a column list is NULL but its count is not 0");
+}
+
 static void test_small_tsv(void) {
   vfl_csv_options o = {0};
   o.sep = '\t';
@@ -290,6 +330,7 @@ static void test_avazu(void) {
 }
 
 int main(void) {
+  test_extras();
   test_small_csv();
   test_small_tsv();
   test_options();

@@ -46,6 +46,15 @@ static void check_small(const vfl_dataset *ds) {
   CHECK(row.labels[0] == 0.0f && f.n == 2 && f.index[0] == h(" ", "a", 18) && f.index[1] == h(" ", "b", 18));
   f = row_of(ds, 4, &row); /* 3 |f:2 a:3: the namespace weight scales */
   CHECK(row.labels[0] == 3.0f && f.n == 1 && value_at(&f, 0) == 6.0f);
+  /* the tags are kept as the extra "tag", without their ' */
+  vfl_value v;
+  CHECK(vfl_dataset_extras(ds) == 1 && strcmp(vfl_dataset_extra_name(ds, 0), "tag") == 0);
+  CHECK_OK(vfl_dataset_extra(ds, 0, 0, &v));
+  CHECK(v.type == VFL_VALUE_NIL);
+  CHECK_OK(vfl_dataset_extra(ds, 1, 0, &v));
+  CHECK(v.type == VFL_VALUE_STRING && v.len == 4 && strcmp(v.string, "tag1") == 0);
+  CHECK_OK(vfl_dataset_extra(ds, 2, 0, &v));
+  CHECK(v.type == VFL_VALUE_STRING && strcmp(v.string, "zebra") == 0);
 }
 
 static void test_small(void) {

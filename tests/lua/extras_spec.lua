@@ -69,6 +69,18 @@ describe("extras", function()
       err(vfl.dataset, {inputs = {"words"}, extras = {"words"}}))
   end)
 
+  it("come from the readers: CSV columns listed in extras, Vowpal Wabbit tags", function()
+    local csv = vfl.read.csv_text("y,user,x\n1,ada,2\n0,,3\n", {header = true, label = "y", extras = {"user"}})
+    assert.are.same({"user"}, csv.extras)
+    assert.are.equal("ada", csv[1].user)
+    assert.is_nil(csv[2].user)
+    assert.are.equal("vfl.read.csv_text: reading \"<string>\": extras: no column is named \"usr\"",
+      err(vfl.read.csv_text, "y,user\n1,a\n", {header = true, label = "y", extras = {"usr"}}))
+    local vw = vfl.read.vw_text("1 'ex1 |a x\n0 |a y\n")
+    assert.are.equal("ex1", vw[1].tag)
+    assert.is_nil(vw[2].tag)
+  end)
+
   it("cannot take a name the row view uses", function()
     assert.are.equal("vfl.dataset: 'id' cannot be an extra: row.id has a meaning of its own; give the field another name",
       err(vfl.dataset, {inputs = {"features"}, extras = {"id"}}))
