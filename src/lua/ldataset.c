@@ -695,8 +695,9 @@ static int m_split(lua_State *L) {
     vfl_dataset_free(b);
     return lvfl_engine_error(L, fname, rc);
   }
-  lvfl_pushdataset(L, a);
-  lvfl_pushdataset(L, b);
+  /* the parts take new extras as the whole did */
+  lvfl_pushdataset(L, a)->open_extras = d->open_extras;
+  lvfl_pushdataset(L, b)->open_extras = d->open_extras;
   return 2;
 }
 
@@ -722,7 +723,7 @@ static int m_subset(lua_State *L) {
   int rc = d->ds ? vfl_dataset_subset(d->ds, order, n, &out) : VFL_OK;
   free(order);
   if (rc) return lvfl_engine_error(L, fname, rc);
-  lvfl_pushdataset(L, out);
+  lvfl_pushdataset(L, out)->open_extras = d->open_extras;
   return 1;
 }
 

@@ -42,6 +42,10 @@ describe("extras", function()
     assert.are.same({"note"}, ds.extras)
     assert.is_nil(ds[1].note)
     assert.are.equal("with\0zero", ds[2].note)
+    -- a part of such a dataset takes new extras too
+    local part = ds:subset{1}
+    part:append{label = 1, features = {}, source = "late"}
+    assert.are.same({"note", "source"}, part.extras)
   end)
 
   it("follow their rows through shuffle, split and subset", function()
