@@ -240,7 +240,8 @@ static int read_all(vw_reader *r) {
     if ((rc = read_refuse_model(&r->src, line, len, "Vowpal Wabbit text"))) return rc;
     rc = parse_line(r, line, len);
     if (rc < 0) return rc;
-    if (rc == 1 && (rc = read_append(r->ds, &r->src, &r->row, &r->label, 1, r->weight))) return rc;
+    if (rc != 1) continue; /* a blank line */
+    if ((rc = read_append(r->ds, &r->src, &r->row, &r->label, 1, r->weight))) return rc;
     if (r->tag && (rc = read_set_extra(r->ds, &r->src, "tag", &r->tag_extra, r->tag, r->tag_len))) return rc;
   }
   return rc;

@@ -68,6 +68,22 @@ static void test_small(void) {
   vfl_dataset_free(ds);
 }
 
+/* A blank line after a tagged one stores nothing (it once stored the
+** previous line's tag again). */
+static void test_tag_then_blank(void) {
+  vfl_dataset *a = NULL, *b = NULL;
+  CHECK_OK(read_text("1 'ab |f x\n0 |f y\n", NULL, &a));
+  CHECK_OK(read_text("1 'ab |f x\n\n  \n0 |f y\n", NULL, &b));
+  if (a && b) CHECK(vfl_dataset_bytes(a) == vfl_dataset_bytes(b));
+  vfl_value v;
+  if (b) {
+    CHECK_OK(vfl_dataset_extra(b, 1, 0, &v));
+    CHECK(v.type == VFL_VALUE_NIL);
+  }
+  vfl_dataset_free(a);
+  vfl_dataset_free(b);
+}
+
 static void test_groups(void) {
   const char *text = "1 |user a |item b |user c\n0 | d |item e\n";
   vfl_vw_options o = {12, VFL_VW_GROUP_ORDER, "g"};
@@ -171,6 +187,7 @@ static void compare_rcv1(const char *vw, const char *svm, size_t rows) {
 }
 
 int main(void) {
+  test_tag_then_blank();
   test_small();
   test_groups();
   test_errors();
