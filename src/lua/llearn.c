@@ -197,9 +197,8 @@ static void push_progress(lua_State *L, const vfl_progress *p) {
 }
 
 /* Calls the function at slot fn (or method `method` of the object there)
-** with the progress table and extra leading args; 1 when it asked to stop
-** or failed. */
-/* Calls fn (or fn's method) with [first,] stats; first < 0: none. */
+** with [first,] the progress table (first < 0: none); 1 when it asked to
+** stop or failed. */
 static int call_back(learn_ctx *c, int fn, const char *method, const vfl_progress *p, lua_Integer first, const char *what) {
   lua_State *L = c->L;
   int top = lua_gettop(L);
