@@ -3,7 +3,8 @@
 ** cache (the first pass warms it; the best of the timed passes counts).
 **
 **   parse_bench --make PATH MB [ones|reals]   writes a synthetic libsvm file
-**   parse_bench PATH [passes]                 reads it with vfl_read_libsvm
+**   parse_bench PATH [passes [threads]]       reads it with vfl_read_libsvm
+**                                             (threads > 1: cut into pieces)
 **
 ** "ones": a9a-like indicator rows ("1234:1"); "reals": rcv1-like TF-IDF rows
 ** ("1234:6.2699720e-02"); both about 40 non-zeros per row in 2^20 features.
@@ -52,7 +53,7 @@ static double now(void) {
   return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-static int bench(const char *path, int passes) {
+static int bench(const char *path, int passes, uint32_t threads) {
   struct stat st;
   if (stat(path, &st) != 0) {
     perror(path);
@@ -63,7 +64,8 @@ static int bench(const char *path, int passes) {
   for (int i = 0; i <= passes; i++) {
     double t0 = now();
     vfl_dataset *ds;
-    if (vfl_read_libsvm(path, NULL, &ds)) {
+    vfl_libsvm_options o = {0, 0, 0, NULL, threads};
+    if (vfl_read_libsvm(path, &o, &ds)) {
       fprintf(stderr, "%s\n", vfl_last_error());
       return 1;
     }
@@ -73,15 +75,17 @@ static int bench(const char *path, int passes) {
     vfl_dataset_free(ds);
     if (i > 0 && t < best) best = t; /* pass 0 only warms the page cache */
   }
-  printf("%s: %.1f MB, %zu rows, %zu non-zeros: best of %d passes %.3f s, %.0f MB/s, %.1f ns per non-zero\n", path, mb,
-         rows, nnz, passes, best, mb / best, best * 1e9 / (double)nnz);
+  printf("%s: %.1f MB, %zu rows, %zu non-zeros, %u thread%s: best of %d passes %.3f s, %.0f MB/s, %.1f ns per non-zero\n",
+         path, mb, rows, nnz, threads ? threads : 1, threads > 1 ? "s" : "", passes, best, mb / best,
+         best * 1e9 / (double)nnz);
   return 0;
 }
 
 int main(int argc, char **argv) {
   if (argc >= 4 && strcmp(argv[1], "--make") == 0)
     return make(argv[2], atof(argv[3]), argc > 4 && strcmp(argv[4], "reals") == 0);
-  if (argc >= 2 && argv[1][0] != '-') return bench(argv[1], argc > 2 ? atoi(argv[2]) : 3);
-  fprintf(stderr, "usage: parse_bench --make PATH MB [ones|reals]\n       parse_bench PATH [passes]\n");
+  if (argc >= 2 && argv[1][0] != '-')
+    return bench(argv[1], argc > 2 ? atoi(argv[2]) : 3, argc > 3 ? (uint32_t)atoi(argv[3]) : 1);
+  fprintf(stderr, "usage: parse_bench --make PATH MB [ones|reals]\n       parse_bench PATH [passes [threads]]\n");
   return 2;
 }

@@ -99,13 +99,17 @@ use is an error. Also `local ds <close> = ...` in Lua 5.4.]]},
 
   -- ------------------------------------------------------------- readers
   {"vfl.read", "vfl.read", "File readers that parse in C: vfl.read.libsvm, vfl.read.csv, vfl.read.vw (and *_text for strings)."},
-  {"vfl.read.libsvm", "vfl.read.libsvm(path [, {dim=, hash_bits=, labels=, input=}])", [[
+  {"vfl.read.libsvm", "vfl.read.libsvm(path [, {dim=, hash_bits=, labels=, input=, cores=1}])", [[
 Reads a libsvm / svmlight file, plain or gzip, into a dataset.
   dim        the feature dimension (default: the largest index seen);
              use the training set's for the test set: {dim = train.dim}
   hash_bits  hash the indices into 2^hash_bits
   labels     labels per row (lists "l1,l2,..")
   input      the input's name (default "features")
+  cores      threads that parse a plain file (0: every core): it is read
+             into memory, cut at line ends, and the pieces parsed at once;
+             the same rows in the same order. Files under 2 MB, and gzip
+             files, are parsed on one.
 Errors name path:line:column.]]},
   {"vfl.read.libsvm_text", "vfl.read.libsvm_text(text [, {..., name=}])", "vfl.read.libsvm on a string; name is used in error messages."},
   {"vfl.read.csv", "vfl.read.csv(path [, {sep=',', header=false, label=1, skip=, categorical=, extras=, hash_bits=20, input=, allow_short=}])", [[

@@ -96,9 +96,11 @@ static int check_block(const ds_input *in, const vfl_features *f, size_t row) {
   return VFL_OK;
 }
 
-static int ensure_rows(vfl_dataset *ds) {
-  if (ds->rows < ds->cap_rows) return VFL_OK;
+/* Room for need rows (doubling, so that appending row by row is cheap). */
+static int reserve_rows(vfl_dataset *ds, size_t need) {
+  if (need <= ds->cap_rows) return VFL_OK;
   size_t cap = ds->cap_rows ? ds->cap_rows * 2 : 1024;
+  if (cap < need) cap = need;
   float *labels = vfl_realloc(ds->labels, cap * (ds->n_labels ? ds->n_labels : 1) * sizeof *labels);
   if (!labels) return VFL_ENOMEM;
   ds->labels = labels;
@@ -194,7 +196,7 @@ int vfl_dataset_append(vfl_dataset *ds, const vfl_row *row) {
     int rc = check_block(&ds->inputs[k], &row->inputs[k], r);
     if (rc) return rc;
   }
-  if (ensure_rows(ds) || store_weight(ds, row->weight)) return VFL_ENOMEM;
+  if (reserve_rows(ds, r + 1) || store_weight(ds, row->weight)) return VFL_ENOMEM;
   memcpy(ds->labels + r * ds->n_labels, row->labels, ds->n_labels * sizeof(float));
   for (uint32_t k = 0; k < ds->n_inputs; k++) {
     ds_input *in = &ds->inputs[k];
@@ -210,6 +212,54 @@ int vfl_dataset_append(vfl_dataset *ds, const vfl_row *row) {
   ds_extras_clear_row(ds, r);
   ds->rows++;
   return VFL_OK;
+}
+
+/* Input in of src after input out of dst's r0 rows: one copy per array. */
+static int append_block(ds_input *out, const ds_input *in, size_t r0, size_t rows) {
+  if (in->kind == VFL_INPUT_DENSE) {
+    memcpy(out->dense + r0 * out->dim, in->dense, rows * in->dim * sizeof(float));
+    return VFL_OK;
+  }
+  size_t base = out->nnz, need = base + in->nnz;
+  if (need > out->cap) {
+    size_t idx_cap = out->cap, val_cap = out->cap;
+    if (vfl_grow(&out->index, &idx_cap, need, sizeof *out->index)) return VFL_ENOMEM;
+    if (out->value && vfl_grow(&out->value, &val_cap, need, sizeof *out->value)) return VFL_ENOMEM;
+    out->cap = idx_cap;
+  }
+  if (in->value && !out->value && materialise_values(out)) return VFL_ENOMEM;
+  if (in->nnz) memcpy(out->index + base, in->index, in->nnz * sizeof *in->index);
+  if (out->value && in->value && in->nnz) memcpy(out->value + base, in->value, in->nnz * sizeof *in->value);
+  else if (out->value)
+    for (size_t j = 0; j < in->nnz; j++) out->value[base + j] = 1.0f;
+  for (size_t i = 1; i <= rows; i++) out->start[r0 + i] = base + in->start[i];
+  out->nnz = need;
+  if (in->max_nnz > out->max_nnz) out->max_nnz = in->max_nnz;
+  if (out->grow && in->dim > out->dim) out->dim = in->dim;
+  return VFL_OK;
+}
+
+int ds_append_all(vfl_dataset *dst, const vfl_dataset *src) {
+  size_t r0 = dst->rows, n = src->rows;
+  if (reserve_rows(dst, r0 + n)) return VFL_ENOMEM;
+  if (src->weights && !dst->weights) {
+    if (!(dst->weights = vfl_alloc(dst->cap_rows * sizeof *dst->weights))) return VFL_ENOMEM;
+    for (size_t i = 0; i < r0; i++) dst->weights[i] = 1.0f;
+  }
+  for (uint32_t k = 0; k < dst->n_inputs; k++)
+    if (append_block(&dst->inputs[k], &src->inputs[k], r0, n)) return VFL_ENOMEM;
+  memcpy(dst->labels + r0 * dst->n_labels, src->labels, n * dst->n_labels * sizeof(float));
+  for (size_t i = 0; dst->weights && i < n; i++) dst->weights[r0 + i] = ds_weight(src, i);
+  for (size_t i = 0; i < n; i++) ds_extras_clear_row(dst, r0 + i);
+  dst->rows = r0 + n;
+  int rc = VFL_OK;
+  for (uint32_t k = 0; k < src->n_extras && rc == VFL_OK; k++)
+    for (size_t i = 0; i < n && rc == VFL_OK; i++) {
+      vfl_value v;
+      rc = vfl_dataset_extra(src, i, k, &v);
+      if (rc == VFL_OK && v.type != VFL_VALUE_NIL) rc = vfl_dataset_set_extra(dst, r0 + i, k, &v);
+    }
+  return rc;
 }
 
 int vfl_dataset_row(const vfl_dataset *ds, size_t i, vfl_row *row, vfl_features *feats) {
@@ -284,24 +334,32 @@ static vfl_dataset *empty_like(const vfl_dataset *ds) {
   return out;
 }
 
+/* Appends rows order[0..n) of src to dst, which has src's inputs and
+** extras in the same positions. */
+static int copy_rows(vfl_dataset *dst, const vfl_dataset *src, const size_t *order, size_t n) {
+  vfl_features stack_feats[8];
+  vfl_features *feats = src->n_inputs <= 8 ? stack_feats : vfl_alloc(src->n_inputs * sizeof *feats);
+  int rc = feats ? VFL_OK : VFL_ENOMEM;
+  for (size_t i = 0; i < n && rc == VFL_OK; i++) {
+    size_t from = order[i];
+    vfl_row row;
+    rc = vfl_dataset_row(src, from, &row, feats);
+    if (rc == VFL_OK) rc = vfl_dataset_append(dst, &row);
+    for (uint32_t k = 0; k < src->n_extras && rc == VFL_OK; k++) {
+      vfl_value v;
+      rc = vfl_dataset_extra(src, from, k, &v);
+      if (rc == VFL_OK && v.type != VFL_VALUE_NIL) rc = vfl_dataset_set_extra(dst, dst->rows - 1, k, &v);
+    }
+  }
+  if (feats != stack_feats) vfl_free(feats);
+  return rc;
+}
+
 int vfl_dataset_subset(const vfl_dataset *ds, const size_t *order, size_t n, vfl_dataset **out) {
   *out = NULL;
   vfl_dataset *sub = empty_like(ds);
   if (!sub) return VFL_ENOMEM;
-  vfl_features stack_feats[8];
-  vfl_features *feats = ds->n_inputs <= 8 ? stack_feats : vfl_alloc(ds->n_inputs * sizeof *feats);
-  int rc = feats ? VFL_OK : VFL_ENOMEM;
-  for (size_t i = 0; i < n && rc == VFL_OK; i++) {
-    vfl_row row;
-    rc = vfl_dataset_row(ds, order[i], &row, feats);
-    if (rc == VFL_OK) rc = vfl_dataset_append(sub, &row);
-    for (uint32_t k = 0; k < ds->n_extras && rc == VFL_OK; k++) {
-      vfl_value v;
-      rc = vfl_dataset_extra(ds, order[i], k, &v);
-      if (rc == VFL_OK && v.type != VFL_VALUE_NIL) rc = vfl_dataset_set_extra(sub, i, k, &v);
-    }
-  }
-  if (feats != stack_feats) vfl_free(feats);
+  int rc = copy_rows(sub, ds, order, n);
   if (rc) {
     vfl_dataset_free(sub);
     return rc;

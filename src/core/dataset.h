@@ -54,6 +54,11 @@ struct vfl_dataset {
   size_t text_len, text_cap;
 };
 
+/* Appends every row of src to dst in bulk: one copy per array. src has
+** dst's labels, inputs (kinds and declared dims) and extras, as the pieces
+** of one file do (read_split.c). */
+int ds_append_all(vfl_dataset *dst, const vfl_dataset *src);
+
 /* dataset_extra.c: the extras follow the rows' capacity, and every new row
 ** starts with all of them nil. */
 int ds_extras_reserve(vfl_dataset *ds, size_t cap);

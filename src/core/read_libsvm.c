@@ -22,6 +22,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "read_row.h"
+#include "read_split.h"
 #include "textio.h"
 #include "textnum.h"
 
@@ -220,7 +221,7 @@ static int read_all(lsvm *r) {
 
 /* Takes src (opened by the caller) and always closes it. */
 static int run(text_src *src, const vfl_libsvm_options *opt, vfl_dataset **out) {
-  static const vfl_libsvm_options defaults = {0, 0, 0, NULL};
+  static const vfl_libsvm_options defaults = {0, 0, 0, NULL, 0};
   lsvm r;
   memset(&r, 0, sizeof r);
   r.src = *src;
@@ -237,10 +238,19 @@ static int run(text_src *src, const vfl_libsvm_options *opt, vfl_dataset **out) 
   return VFL_OK;
 }
 
+static int parse_buffer(const char *data, size_t len, const char *name, const void *opt, vfl_dataset **out) {
+  return vfl_read_libsvm_buffer(data, len, name, opt, out);
+}
+
 int vfl_read_libsvm(const char *path, const vfl_libsvm_options *opt, vfl_dataset **out) {
   *out = NULL;
-  int rc = check_options(opt ? opt : &(vfl_libsvm_options){0, 0, 0, NULL}, path);
+  int rc = check_options(opt ? opt : &(vfl_libsvm_options){0, 0, 0, NULL, 0}, path);
   if (rc) return rc;
+  if (opt && opt->threads > 1) {
+    int fallback;
+    rc = read_file_split(path, opt->threads, parse_buffer, opt, out, &fallback);
+    if (rc || !fallback) return rc;
+  }
   text_src src;
   if ((rc = text_open_file(&src, path))) return rc;
   return run(&src, opt, out);
@@ -250,7 +260,7 @@ int vfl_read_libsvm_buffer(const char *data, size_t len, const char *name, const
                            vfl_dataset **out) {
   *out = NULL;
   if (!name) name = "<buffer>";
-  int rc = check_options(opt ? opt : &(vfl_libsvm_options){0, 0, 0, NULL}, name);
+  int rc = check_options(opt ? opt : &(vfl_libsvm_options){0, 0, 0, NULL, 0}, name);
   if (rc) return rc;
   if (!data && len) return vfl_fail(VFL_EINVAL, "reading \"%s\": the buffer is NULL", name);
   text_src src;

@@ -161,7 +161,8 @@ typedef struct vfl_libsvm_options {
   uint32_t hash_bits;  /* 0: none; else indices are hashed into [0, 2^hash_bits) */
   uint32_t n_labels;   /* 0 or 1: one label; k: "l1,l2,..,lk" label lists */
   const char *input;   /* name of the single sparse input; NULL: "features" */
-} vfl_libsvm_options;
+  uint32_t threads;    /* 0 or 1: one; N: a plain file is cut at line ends and */
+} vfl_libsvm_options;  /* parsed on N threads (same rows; the file in memory meanwhile) */
 
 /* Reads a libsvm/svmlight file, plain or gzip (detected by content). Errors
 ** name "path:line:column" and what was expected there. */

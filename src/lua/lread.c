@@ -2,7 +2,7 @@
 ** lread.c -- vfl.read: the engine's file readers, which parse in C straight
 ** into a dataset; Lua only passes the options through.
 **
-**   vfl.read.libsvm(path, {dim=, hash_bits=, labels=, input=})
+**   vfl.read.libsvm(path, {dim=, hash_bits=, labels=, input=, cores=1})
 **   vfl.read.csv(path, {sep=, header=, label=, skip=, categorical=,
 **                       extras=, hash_bits=, input=, allow_short=})
 **   vfl.read.vw(path, {hash_bits=, groups="flat"|"order"|"letter", input=})
@@ -10,13 +10,17 @@
 */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lvfl.h"
 
 static void libsvm_options(lua_State *L, int idx, const char *fname, vfl_libsvm_options *o, const char **name) {
-  static const char *const known[] = {"dim", "hash_bits", "labels", "input", "name", NULL};
+  static const char *const known[] = {"dim", "hash_bits", "labels", "input", "name", "cores", NULL};
   lvfl_checkopts(L, idx, fname, known);
   memset(o, 0, sizeof *o);
+  lua_Integer cores = lvfl_optint(L, idx, "cores", 1, fname, 0, 64);
+  long every = sysconf(_SC_NPROCESSORS_ONLN);
+  o->threads = (uint32_t)(cores ? cores : every > 0 ? every : 1);
   o->dim = (uint32_t)lvfl_optint(L, idx, "dim", 0, fname, 0, UINT32_MAX);
   o->hash_bits = (uint32_t)lvfl_optint(L, idx, "hash_bits", 0, fname, 0, 32);
   o->n_labels = (uint32_t)lvfl_optint(L, idx, "labels", 1, fname, 1, 65536);

@@ -109,7 +109,50 @@ static void test_shuffle_split_dense(void) {
   vfl_dataset_free(ds);
 }
 
+/* ds_append_all (the pieces of a file read on several threads) gives what
+** appending the rows one by one gives: values, weights, dims, extras. */
+static void test_append_all(void) {
+  vfl_dataset *a = vfl_dataset_new(1), *b = vfl_dataset_new(1), *want = vfl_dataset_new(1);
+  vfl_dataset *all[] = {a, b, want};
+  for (int d = 0; d < 3; d++) {
+    vfl_dataset_add_input(all[d], "x", VFL_INPUT_SPARSE, 0);
+    vfl_dataset_add_extra(all[d], "tag");
+  }
+  uint32_t i1[] = {0, 3}, i2[] = {9}, i3[] = {1, 2, 4};
+  float v3[] = {0.5f, 2, 3};
+  CHECK_OK(append(a, 1, 2, i1, NULL));
+  CHECK_OK(append(want, 1, 2, i1, NULL));
+  vfl_features f2 = {1, i2, NULL}, f3 = {3, i3, v3};
+  float label = 0;
+  vfl_row r2 = {&label, 1, 2.5f, &f2, 1}, r3 = {&label, 1, 1.0f, &f3, 1};
+  vfl_value tag = {VFL_VALUE_STRING, 0, 0, "t", 1};
+  CHECK_OK(vfl_dataset_append(b, &r2));
+  CHECK_OK(vfl_dataset_append(b, &r3));
+  CHECK_OK(vfl_dataset_set_extra(b, 1, 0, &tag));
+  CHECK_OK(vfl_dataset_append(want, &r2));
+  CHECK_OK(vfl_dataset_append(want, &r3));
+  CHECK_OK(vfl_dataset_set_extra(want, 2, 0, &tag));
+  CHECK_OK(ds_append_all(a, b));
+  CHECK(vfl_dataset_rows(a) == 3 && vfl_dataset_nnz(a) == 6 && vfl_dataset_input_dim(a, 0) == 10);
+  CHECK(a->inputs[0].max_nnz == 3 && vfl_dataset_bytes(a) == vfl_dataset_bytes(want));
+  for (size_t i = 0; i < 3; i++) {
+    vfl_row x, y;
+    vfl_features fx, fy;
+    vfl_value ex, ey;
+    CHECK_OK(vfl_dataset_row(a, i, &x, &fx));
+    CHECK_OK(vfl_dataset_row(want, i, &y, &fy));
+    CHECK(x.labels[0] == y.labels[0] && x.weight == y.weight && fx.n == fy.n);
+    for (uint32_t j = 0; j < fx.n && j < fy.n; j++)
+      CHECK(fx.index[j] == fy.index[j] && (fx.value ? fx.value[j] : 1) == (fy.value ? fy.value[j] : 1));
+    CHECK_OK(vfl_dataset_extra(a, i, 0, &ex));
+    CHECK_OK(vfl_dataset_extra(want, i, 0, &ey));
+    CHECK(ex.type == ey.type);
+  }
+  for (int d = 0; d < 3; d++) vfl_dataset_free(all[d]);
+}
+
 int main(void) {
+  test_append_all();
   test_append_and_view();
   test_empty_first_row();
   test_errors();

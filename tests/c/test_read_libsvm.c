@@ -76,12 +76,12 @@ static void test_buffer_and_options(void) {
   CHECK(ds && vfl_dataset_rows(ds) == 0);
   vfl_dataset_free(ds);
 
-  vfl_libsvm_options o = {123, 0, 0, "x"};
+  vfl_libsvm_options o = {123, 0, 0, "x", 0};
   CHECK_OK(read_text("1 5:1\n", &o, &ds));
   CHECK(ds && vfl_dataset_input_dim(ds, 0) == 123 && strcmp(vfl_dataset_input_name(ds, 0), "x") == 0);
   vfl_dataset_free(ds);
 
-  vfl_libsvm_options three = {0, 0, 3, NULL};
+  vfl_libsvm_options three = {0, 0, 3, NULL, 0};
   CHECK_OK(read_text("1,0,+2.5 2:1\n0,1,-1\n", &three, &ds));
   if (ds) {
     vfl_row row;
@@ -108,7 +108,7 @@ static void test_buffer_and_options(void) {
 
 /* Hashing: file index i lands at murmur3(i as 4 little-endian bytes) mod 2^bits. */
 static void test_hashing(void) {
-  vfl_libsvm_options o = {0, 10, 0, NULL};
+  vfl_libsvm_options o = {0, 10, 0, NULL, 0};
   vfl_dataset *ds = NULL;
   CHECK_OK(read_text("1 7:2 4000000000:1\n", &o, &ds));
   if (ds) {
@@ -122,7 +122,7 @@ static void test_hashing(void) {
     CHECK(vfl_dataset_input_dim(ds, 0) == 1024);
   }
   vfl_dataset_free(ds);
-  vfl_libsvm_options same = {1024, 10, 0, NULL};
+  vfl_libsvm_options same = {1024, 10, 0, NULL, 0};
   CHECK_OK(read_text("1 7:2\n", &same, &ds));
   vfl_dataset_free(ds);
 }
@@ -143,7 +143,7 @@ static void test_errors(void) {
   CHECK_ERR(read_text("1 abc:1\n", NULL, &ds), VFL_EFORMAT, "t.svm:1:3: feature index \"abc\" is not a number");
   CHECK_ERR(read_text("1 3x:1\n", NULL, &ds), VFL_EFORMAT, "t.svm:1:3: feature index \"3x\" is not a number");
   CHECK_ERR(read_text("1 :1\n", NULL, &ds), VFL_EFORMAT, "t.svm:1:3: expected a feature index before ':'");
-  vfl_libsvm_options dim = {123, 0, 0, NULL};
+  vfl_libsvm_options dim = {123, 0, 0, NULL, 0};
   CHECK_ERR(read_text("1 2:1 200:1\n", &dim, &ds), VFL_EFORMAT,
             "t.svm:1:7: feature index 200 is beyond the declared dimension 123");
   CHECK_ERR(read_text("1 3:abc\n", NULL, &ds), VFL_EFORMAT, "t.svm:1:5: value \"abc\" is not a number");
@@ -160,7 +160,7 @@ static void test_errors(void) {
   CHECK_ERR(read_text("3:1 4:1\n", NULL, &ds), VFL_EFORMAT, "t.svm:1:1: expected a label before feature \"3:1\"");
   CHECK_ERR(read_text("1,2 3:1\n", NULL, &ds), VFL_EFORMAT, "t.svm:1:1: expected 1 label, found 2");
   CHECK_ERR(read_text("1 qid:x 3:1\n", NULL, &ds), VFL_EFORMAT, "t.svm:1:7: expected a number after \"qid:\"");
-  vfl_libsvm_options three = {0, 0, 3, NULL};
+  vfl_libsvm_options three = {0, 0, 3, NULL, 0};
   CHECK_ERR(read_text("1,2,3 1:1\n1,2 3:1\n", &three, &ds), VFL_EFORMAT, "t.svm:2:1: expected 3 labels, found 2");
   CHECK_ERR(read_text("1,,3 1:1\n", &three, &ds), VFL_EFORMAT, "t.svm:1:3: label \"\" is not a number");
   CHECK(ds == NULL);
@@ -171,13 +171,13 @@ static void test_errors(void) {
 
 static void test_option_and_file_errors(void) {
   vfl_dataset *ds = NULL;
-  vfl_libsvm_options big = {0, 32, 0, NULL};
+  vfl_libsvm_options big = {0, 32, 0, NULL, 0};
   CHECK_ERR(read_text("1 1:1\n", &big, &ds), VFL_EINVAL,
             "reading \"t.svm\": hash_bits 32 is out of range (1 to 31, or 0 for none)");
-  vfl_libsvm_options clash = {1000, 20, 0, NULL};
+  vfl_libsvm_options clash = {1000, 20, 0, NULL, 0};
   CHECK_ERR(read_text("1 1:1\n", &clash, &ds), VFL_EINVAL,
             "reading \"t.svm\": dim 1000 does not match hash_bits 20 (it must be 0 or 1048576)");
-  vfl_libsvm_options empty = {0, 0, 0, ""};
+  vfl_libsvm_options empty = {0, 0, 0, "", 0};
   CHECK_ERR(read_text("1 1:1\n", &empty, &ds), VFL_EINVAL, "reading \"t.svm\": the input name must not be empty");
   CHECK_ERR(vfl_read_libsvm("nope.svm", NULL, &ds), VFL_EIO, "cannot open \"nope.svm\": No such file or directory");
   char msg[4200];
@@ -323,10 +323,85 @@ static void test_a9a(void) {
   vfl_dataset_free(ds);
   vfl_dataset_free(dz);
 
-  vfl_libsvm_options o = {123, 0, 0, NULL};
+  vfl_libsvm_options o = {123, 0, 0, NULL, 0};
   CHECK_OK(vfl_read_libsvm(t_data("a9a/a9a.t"), &o, &ds));
   CHECK(ds && vfl_dataset_rows(ds) == 16281 && vfl_dataset_input_dim(ds, 0) == 123);
   vfl_dataset_free(ds);
+}
+
+/* Writes n generated rows (labels, 1-based indices up to 5000, values with
+** decimals) to path; line bad (1-based, 0: none) gets a broken value. */
+static void write_rows(const char *path, size_t n, size_t bad) {
+  FILE *f = fopen(path, "w");
+  CHECK(f != NULL);
+  if (!f) return;
+  uint64_t s = 12345;
+  for (size_t i = 1; i <= n; i++) {
+    fprintf(f, "%d", (int)(i % 3) - 1);
+    uint32_t ix = 0;
+    for (int j = 0; j < 20; j++) {
+      s = s * 6364136223846793005ull + 1442695040888963407ull;
+      ix += 1 + (uint32_t)(s >> 60);
+      fprintf(f, " %u:%.3f", ix, (double)(s >> 40 & 1023) / 100.0);
+    }
+    fputs(i == bad ? " 7:x1\n" : "\n", f);
+  }
+  fclose(f);
+}
+
+/* Cut into pieces on several threads, a file gives the same dataset as
+** read on one, and the same first error, with its real line number. */
+static void test_threads(void) {
+  char path[512], gz[520];
+  snprintf(path, sizeof path, "%s/split.svm", t_tmpdir());
+  write_rows(path, 40000, 0); /* about 5 MB: up to 5 pieces */
+  vfl_libsvm_options one = {0, 0, 0, NULL, 1}, four = {0, 0, 0, NULL, 4};
+  vfl_dataset *a = NULL, *b = NULL;
+  CHECK_OK(vfl_read_libsvm(path, &one, &a));
+  CHECK_OK(vfl_read_libsvm(path, &four, &b));
+  if (a && b) {
+    CHECK(vfl_dataset_rows(a) == 40000 && vfl_dataset_rows(b) == 40000);
+    CHECK(vfl_dataset_nnz(a) == vfl_dataset_nnz(b));
+    CHECK(vfl_dataset_input_dim(a, 0) == vfl_dataset_input_dim(b, 0));
+    int same = 1;
+    for (size_t i = 0; i < 40000 && same; i++) {
+      float la, lb;
+      vfl_features fa = row_of(a, i, &la), fb = row_of(b, i, &lb);
+      same = la == lb && fa.n == fb.n && memcmp(fa.index, fb.index, fa.n * sizeof *fa.index) == 0 &&
+             memcmp(fa.value, fb.value, fa.n * sizeof *fa.value) == 0;
+    }
+    CHECK(same);
+  }
+  vfl_dataset_free(a);
+  vfl_dataset_free(b);
+  /* an error in a late piece names its line in the file */
+  write_rows(path, 40000, 37123);
+  char want[1024];
+  CHECK(vfl_read_libsvm(path, &one, &a) == VFL_EFORMAT);
+  snprintf(want, sizeof want, "%s", vfl_last_error());
+  CHECK(strstr(want, ":37123:") != NULL);
+  CHECK_ERR(vfl_read_libsvm(path, &four, &b), VFL_EFORMAT, want);
+  CHECK(b == NULL);
+  /* gzip cannot be cut: read on one thread, same rows */
+  write_rows(path, 3000, 0);
+  snprintf(gz, sizeof gz, "%s.gz", path);
+  gzFile z = gzopen(gz, "wb");
+  FILE *f = fopen(path, "rb");
+  char buf[4096];
+  size_t n;
+  while (z && f && (n = fread(buf, 1, sizeof buf, f)) > 0) gzwrite(z, buf, (unsigned)n);
+  if (f) fclose(f);
+  if (z) gzclose(z);
+  CHECK_OK(vfl_read_libsvm(gz, &four, &b));
+  CHECK(b && vfl_dataset_rows(b) == 3000);
+  vfl_dataset_free(b);
+  /* a file that cannot be read gets the usual message */
+  int rc = vfl_read_libsvm(t_tmpdir(), &one, &a);
+  snprintf(want, sizeof want, "%s", vfl_last_error());
+  CHECK(rc != VFL_OK);
+  CHECK_ERR(vfl_read_libsvm(t_tmpdir(), &four, &b), rc, want);
+  remove(path);
+  remove(gz);
 }
 
 int main(void) {
@@ -337,6 +412,7 @@ int main(void) {
   test_option_and_file_errors();
   test_chunk_boundaries();
   test_no_allocation_per_row();
+  test_threads();
   if (t_failures) return t_done("test_read_libsvm"); /* before a skip could hide them */
   test_a9a();
   return t_done("test_read_libsvm");

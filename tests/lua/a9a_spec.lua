@@ -22,6 +22,16 @@ describe("a9a", function()
   local train = vfl.read.libsvm(dir .. "/a9a")
   local test = vfl.read.libsvm(dir .. "/a9a.t", {dim = train.dim})
 
+  it("reads the same rows on two cores (the file cut in two at a line end)", function()
+    local two = vfl.read.libsvm(dir .. "/a9a", {cores = 2})
+    assert.are.equal(#train, #two)
+    assert.are.equal(train.nnz, two.nnz)
+    for _, i in ipairs{1, 16280, 16281, 16282, 32561} do
+      assert.are.equal(train[i].label, two[i].label)
+      assert.are.same(train[i].features:totable(), two[i].features:totable())
+    end
+  end)
+
   it("reads the files in full", function()
     assert.are.equal(32561, #train)
     assert.are.equal(16281, #test)
