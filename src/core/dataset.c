@@ -250,15 +250,9 @@ int ds_append_all(vfl_dataset *dst, const vfl_dataset *src) {
     if (append_block(&dst->inputs[k], &src->inputs[k], r0, n)) return VFL_ENOMEM;
   memcpy(dst->labels + r0 * dst->n_labels, src->labels, n * dst->n_labels * sizeof(float));
   for (size_t i = 0; dst->weights && i < n; i++) dst->weights[r0 + i] = ds_weight(src, i);
-  for (size_t i = 0; i < n; i++) ds_extras_clear_row(dst, r0 + i);
   dst->rows = r0 + n;
   int rc = VFL_OK;
-  for (uint32_t k = 0; k < src->n_extras && rc == VFL_OK; k++)
-    for (size_t i = 0; i < n && rc == VFL_OK; i++) {
-      vfl_value v;
-      rc = vfl_dataset_extra(src, i, k, &v);
-      if (rc == VFL_OK && v.type != VFL_VALUE_NIL) rc = vfl_dataset_set_extra(dst, r0 + i, k, &v);
-    }
+  for (size_t i = 0; i < n && rc == VFL_OK && src->n_extras; i++) rc = ds_extras_copy_row(dst, r0 + i, src, i);
   return rc;
 }
 
@@ -345,11 +339,7 @@ static int copy_rows(vfl_dataset *dst, const vfl_dataset *src, const size_t *ord
     vfl_row row;
     rc = vfl_dataset_row(src, from, &row, feats);
     if (rc == VFL_OK) rc = vfl_dataset_append(dst, &row);
-    for (uint32_t k = 0; k < src->n_extras && rc == VFL_OK; k++) {
-      vfl_value v;
-      rc = vfl_dataset_extra(src, from, k, &v);
-      if (rc == VFL_OK && v.type != VFL_VALUE_NIL) rc = vfl_dataset_set_extra(dst, dst->rows - 1, k, &v);
-    }
+    if (rc == VFL_OK) rc = ds_extras_copy_row(dst, dst->rows - 1, src, from);
   }
   if (feats != stack_feats) vfl_free(feats);
   return rc;

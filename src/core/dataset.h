@@ -64,6 +64,9 @@ int ds_append_all(vfl_dataset *dst, const vfl_dataset *src);
 int ds_extras_reserve(vfl_dataset *ds, size_t cap);
 void ds_extras_clear_row(vfl_dataset *ds, size_t row);
 void ds_extras_free(vfl_dataset *ds);
+/* Copies the extras of src's row from into dst's row to, nils included;
+** dst has src's extras in the same positions. */
+int ds_extras_copy_row(vfl_dataset *dst, size_t to, const vfl_dataset *src, size_t from);
 size_t ds_extras_bytes(const vfl_dataset *ds);
 
 /* The features of row i of input in, as a view. */

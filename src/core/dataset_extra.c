@@ -45,6 +45,16 @@ void ds_extras_free(vfl_dataset *ds) {
   vfl_free(ds->text);
 }
 
+int ds_extras_copy_row(vfl_dataset *dst, size_t to, const vfl_dataset *src, size_t from) {
+  for (uint32_t k = 0; k < src->n_extras; k++) {
+    vfl_value v;
+    int rc = vfl_dataset_extra(src, from, k, &v);
+    if (rc == VFL_OK) rc = vfl_dataset_set_extra(dst, to, k, &v);
+    if (rc) return rc;
+  }
+  return VFL_OK;
+}
+
 size_t ds_extras_bytes(const vfl_dataset *ds) {
   return ds->rows * ds->n_extras * (sizeof(uint8_t) + sizeof(ds_cell)) + ds->text_len;
 }

@@ -46,6 +46,15 @@ void read_set_dim(vfl_dataset *ds, uint32_t dim) {
   ds->inputs[0].grow = 0;
 }
 
+/* The dataset's complaint rc (none are expected: readers check first),
+** with the current line as its context. */
+static int at_line(const text_src *src, int rc) {
+  if (rc == VFL_OK || rc == VFL_ENOMEM) return rc;
+  char where[600];
+  snprintf(where, sizeof where, "%s:%llu", src->name, (unsigned long long)src->line_no);
+  return vfl_fail_context(rc, where);
+}
+
 int read_append(vfl_dataset *ds, const text_src *src, const read_row *r, const float *labels,
                 uint32_t n_labels, float weight) {
   /* A row without features still passes real pointers: memcpy's
@@ -54,11 +63,7 @@ int read_append(vfl_dataset *ds, const text_src *src, const read_row *r, const f
   static const float no_value[1];
   vfl_features f = {r->n, r->n ? r->index : no_index, r->n ? r->value : no_value};
   vfl_row row = {labels, n_labels, weight, &f, 1};
-  int rc = vfl_dataset_append(ds, &row);
-  if (rc == VFL_OK || rc == VFL_ENOMEM) return rc;
-  char where[600];
-  snprintf(where, sizeof where, "%s:%llu", src->name, (unsigned long long)src->line_no);
-  return vfl_fail_context(rc, where);
+  return at_line(src, vfl_dataset_append(ds, &row));
 }
 
 int read_set_extra(vfl_dataset *ds, const text_src *src, const char *name, int *k, const char *s, size_t len) {
@@ -68,10 +73,7 @@ int read_set_extra(vfl_dataset *ds, const text_src *src, const char *name, int *
     vfl_value v = {VFL_VALUE_STRING, 0, 0, s, len};
     rc = vfl_dataset_set_extra(ds, vfl_dataset_rows(ds) - 1, (uint32_t)*k, &v);
   }
-  if (rc == VFL_OK || rc == VFL_ENOMEM) return rc;
-  char where[600];
-  snprintf(where, sizeof where, "%s:%llu", src->name, (unsigned long long)src->line_no);
-  return vfl_fail_context(rc, where);
+  return at_line(src, rc);
 }
 
 const char *read_show_token(char *out, const char *p, char stop) {

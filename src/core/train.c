@@ -171,15 +171,11 @@ double progress_interval(const trainer *t) { return t->opt.progress_every > 0 ? 
 ** on_rows (by examples). Called with the lock released. */
 static void periodic(trainer *t, double started, uint64_t before, uint64_t nnz_before) {
   int report = t->opt.on_progress && trainer_now() >= t->next_report;
-  int rows_due = 0;
+  int counting = t->opt.on_rows && t->opt.every_rows;
+  if (!report && !counting) return;
   vfl_progress p;
-  if (t->opt.on_rows && t->opt.every_rows) {
-    trainer_gather(t, started, before, nnz_before, &p);
-    rows_due = p.examples >= t->next_rows;
-  }
-  if (!report && !rows_due) return;
   trainer_gather(t, started, before, nnz_before, &p);
-  if (rows_due) {
+  if (counting && p.examples >= t->next_rows) {
     t->next_rows = (p.examples / t->opt.every_rows + 1) * t->opt.every_rows;
     if (t->opt.on_rows(t->opt.rows_ud, &p)) atomic_store(&t->stop, 1);
   }
