@@ -76,7 +76,7 @@ static void advise_huge(void *p, size_t size) {
 #endif
 }
 
-void *vfl_alloc_aligned(size_t size) {
+void *vfl_alloc_aligned_uninit(size_t size) {
   size_t extra = 64 + sizeof(void *);
   if (size > SIZE_MAX - extra) {
     vfl_fail(VFL_ENOMEM, "aligned allocation of %zu bytes overflows", size);
@@ -88,8 +88,13 @@ void *vfl_alloc_aligned(size_t size) {
   char *aligned = (char *)((start + 63) & ~(uintptr_t)63);
   ((void **)aligned)[-1] = raw;
   advise_huge(aligned, size); /* before the first touch, which faults the pages in */
-  memset(aligned, 0, size);
   return aligned;
+}
+
+void *vfl_alloc_aligned(size_t size) {
+  void *p = vfl_alloc_aligned_uninit(size);
+  if (p) memset(p, 0, size);
+  return p;
 }
 
 void vfl_free_aligned(void *ptr) {

@@ -14,6 +14,9 @@ void vfl_free(void *ptr);
 
 /* 64-byte aligned, zeroed; released with vfl_free_aligned. */
 void *vfl_alloc_aligned(size_t size);
+/* The same, not zeroed: for a caller that writes every byte itself, in
+** pieces it can interrupt (the first touch of a large block is slow). */
+void *vfl_alloc_aligned_uninit(size_t size);
 void vfl_free_aligned(void *ptr);
 
 char *vfl_strdup(const char *s);

@@ -102,7 +102,11 @@ int loss_check_one(int kind, const float *labels, uint32_t n_labels, uint32_t n_
 }
 
 int loss_check_labels(int kind, const vfl_dataset *ds, uint32_t n_out) {
-  for (size_t i = 0; i < ds->rows; i++) {
+  return loss_check_rows(kind, ds, n_out, 0, ds->rows);
+}
+
+int loss_check_rows(int kind, const vfl_dataset *ds, uint32_t n_out, size_t from, size_t to) {
+  for (size_t i = from; i < to; i++) {
     int rc = loss_check_one(kind, ds->labels + i * ds->n_labels, ds->n_labels, n_out, i);
     if (rc) return rc;
   }

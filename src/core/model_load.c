@@ -234,7 +234,7 @@ static int read_block(reader *r, vfl_layer *l, uint32_t b) {
     return vfl_fail(VFL_EFORMAT, "\"%s\": layer '%s': block %u is %ux%u, the layer needs %ux%u", r->path, l->name, b + 1,
                     rows, cols, p->rows, p->cols);
   if ((uint64_t)rows * cols * (1 + n_state) > (uint64_t)(r->end - r->p) / sizeof(float)) return truncated(r);
-  int rc = param_set_state(p, n_state, kind);
+  int rc = param_set_state(p, n_state, kind, NULL);
   if (rc) return rc;
   get(r, p->data, (size_t)rows * p->stride * sizeof(float));
   return r->bad ? VFL_EFORMAT : VFL_OK;

@@ -18,6 +18,15 @@ vfl_net *vfl_net_new(void) {
 
 void vfl_net_stop(vfl_net *net) { atomic_store(&net->stop_requested, 1); }
 
+int net_stop_asked(const vfl_net *net) {
+  return atomic_load(&((vfl_net *)net)->stop_requested) || (net->stop_flag && *net->stop_flag);
+}
+
+size_t net_rows_per_stop_check(uint32_t stride) {
+  size_t rows = (4u << 20) / ((size_t)(stride ? stride : 1) * sizeof(float));
+  return rows ? rows : 1;
+}
+
 static void layer_release(vfl_layer *l) {
   vfl_free(l->name);
   vfl_free(l->crosses);

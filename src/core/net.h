@@ -58,6 +58,8 @@ struct vfl_net {
   int link;
   struct vfl_work *work;  /* for forward/predict on the caller's thread */
   atomic_int stop_requested; /* vfl_net_stop, from any thread */
+  volatile int *stop_flag;   /* while learn runs: the caller's signal-handler
+                             ** flag (vfl_train_options.stop), or NULL */
 };
 
 /* The layer called name, or NULL (error set, naming it). */
@@ -69,8 +71,19 @@ int net_compile(vfl_net *net);
 /* Allocates the parameter blocks of every Linear layer (zeroed). */
 int net_alloc_params(vfl_net *net);
 
+/* Whether a stop was asked for, by vfl_net_stop or through the caller's
+** flag. Only for the caller's thread (the flag is a plain volatile int);
+** workers read stop_requested alone. */
+int net_stop_asked(const vfl_net *net);
+
+/* Rows of a block of `stride` floats to process between two looks at the
+** stop flag during set-up: about 4 MiB, a millisecond or two of copying. */
+size_t net_rows_per_stop_check(uint32_t stride);
+
 /* Makes every parameter block hold n_state optimizer slots of kind, keeping
-** the weights (and the state when the kind is unchanged). */
-int param_set_state(vfl_param *p, uint32_t n_state, int kind);
+** the weights (and the state when the kind is unchanged). With stop_from,
+** a stop asked for on that net while the block is rebuilt returns
+** VFL_ESTOPPED and leaves the block as it was. */
+int param_set_state(vfl_param *p, uint32_t n_state, int kind, const vfl_net *stop_from);
 
 #endif

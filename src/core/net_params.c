@@ -71,12 +71,21 @@ int vfl_net_init(vfl_net *net, float scale, uint64_t seed) {
   return VFL_OK;
 }
 
-int param_set_state(vfl_param *p, uint32_t n_state, int kind) {
+int param_set_state(vfl_param *p, uint32_t n_state, int kind, const vfl_net *stop_from) {
   if (p->n_state == n_state && p->state_kind == kind) return VFL_OK;
   uint32_t stride = p->cols * (1 + n_state);
-  float *data = vfl_alloc_aligned((size_t)p->rows * stride * sizeof(float));
+  float *data = vfl_alloc_aligned_uninit((size_t)p->rows * stride * sizeof(float));
   if (!data) return VFL_ENOMEM;
-  for (uint32_t r = 0; r < p->rows; r++) memcpy(data + (size_t)r * stride, param_row(p, r), p->cols * sizeof(float));
+  size_t check_every = net_rows_per_stop_check(stride);
+  for (uint32_t r = 0; r < p->rows; r++) {
+    if (stop_from && r % check_every == 0 && net_stop_asked(stop_from)) {
+      vfl_free_aligned(data);
+      return vfl_fail(VFL_ESTOPPED, "stopped while preparing the optimizer state");
+    }
+    float *row = data + (size_t)r * stride;
+    memcpy(row, param_row(p, r), p->cols * sizeof(float));
+    memset(row + p->cols, 0, (size_t)(stride - p->cols) * sizeof(float));
+  }
   vfl_free_aligned(p->data);
   p->data = data;
   p->stride = stride;

@@ -65,6 +65,13 @@ int trainer_map_inputs(trainer *t) {
   return VFL_OK;
 }
 
+int trainer_stopped(trainer *t) {
+  if (atomic_load(&t->stop)) return 1;
+  if (!net_stop_asked(t->net)) return 0;
+  atomic_store(&t->stop, 1);
+  return 1;
+}
+
 int trainer_check(trainer *t) {
   const vfl_net *net = t->net;
   if (!net->ready) return vfl_fail(VFL_EINVAL, "learn: the net is not initialised: call init first");
@@ -78,7 +85,13 @@ int trainer_check(trainer *t) {
     if (!t->loss.fn) return vfl_fail(VFL_EINVAL, "learn: a custom loss needs a function");
     return VFL_OK;
   }
-  return loss_check_labels(t->loss.kind, t->ds, net->layers[net->output].dim);
+  /* in pieces: a stop asked for while a large dataset is checked is honoured */
+  for (size_t from = 0; from < t->ds->rows; from += STOP_CHECK_ROWS) {
+    if (trainer_stopped(t)) return VFL_ESTOPPED;
+    size_t to = from + STOP_CHECK_ROWS < t->ds->rows ? from + STOP_CHECK_ROWS : t->ds->rows;
+    if ((rc = loss_check_rows(t->loss.kind, t->ds, net->layers[net->output].dim, from, to))) return rc;
+  }
+  return VFL_OK;
 }
 
 uint32_t trainer_worker_count(const vfl_train_options *o, size_t rows) {
@@ -100,6 +113,7 @@ int trainer_setup_workers(trainer *t) {
   t->workers = vfl_calloc(t->n_workers, sizeof *t->workers);
   if (!t->workers) return VFL_ENOMEM;
   for (uint32_t i = 0; i < t->n_workers; i++) {
+    if (trainer_stopped(t)) return VFL_ESTOPPED;
     worker *w = &t->workers[i];
     w->t = t;
     w->id = i;
@@ -108,6 +122,7 @@ int trainer_setup_workers(trainer *t) {
     if (!w->work || !w->feats) return VFL_ENOMEM;
     w->work->training = 1;
     int rc = work_prepare_training(w->work, t->opt.batch, &t->opt.optim, t->opt.seed * 7919 + i, most);
+    if (rc == VFL_ESTOPPED) atomic_store(&t->stop, 1);
     if (rc) return rc;
   }
   return VFL_OK;
@@ -125,14 +140,22 @@ void trainer_release(trainer *t) {
   pthread_cond_destroy(&t->finished);
 }
 
-void trainer_split_order(trainer *t) {
-  size_t n = t->ds->rows;
-  for (size_t i = 0; i < n; i++) t->order[i] = i;
-  if (t->opt.shuffle) {
-    vfl_rng rng;
-    vfl_rng_seed(&rng, t->opt.seed + 0x5DEECE66Dull * t->epoch);
-    vfl_rng_shuffle(&rng, t->order, n);
+/* Fisher-Yates over the epoch's order, in pieces with a look at the stop
+** flag between them (shuffling 10^8 rows takes seconds). */
+static int shuffle_order(trainer *t, vfl_rng *rng) {
+  size_t *a = t->order;
+  for (size_t i = t->ds->rows; i > 1; i--) {
+    if (i % STOP_CHECK_ROWS == 0 && trainer_stopped(t)) return VFL_ESTOPPED;
+    size_t j = (size_t)vfl_rng_below(rng, i);
+    size_t tmp = a[i - 1];
+    a[i - 1] = a[j];
+    a[j] = tmp;
   }
+  return VFL_OK;
+}
+
+int trainer_split_order(trainer *t) {
+  size_t n = t->ds->rows;
   for (uint32_t i = 0; i < t->n_workers; i++) {
     worker *w = &t->workers[i];
     w->begin = n * i / t->n_workers;
@@ -142,6 +165,11 @@ void trainer_split_order(trainer *t) {
     atomic_store(&w->loss_sum, 0.0);
     atomic_store(&w->weight_sum, 0.0);
   }
+  for (size_t i = 0; i < n; i++) t->order[i] = i;
+  if (!t->opt.shuffle) return VFL_OK;
+  vfl_rng rng;
+  vfl_rng_seed(&rng, t->opt.seed + 0x5DEECE66Dull * t->epoch);
+  return shuffle_order(t, &rng);
 }
 
 /* Sums the workers' counters into a progress report. */
@@ -198,7 +226,7 @@ void trainer_supervise(trainer *t, double started, uint64_t before, uint64_t nnz
       until.tv_nsec -= 1000000000;
     }
     pthread_cond_timedwait(&t->finished, &t->lock, &until);
-    if ((t->opt.stop && *t->opt.stop) || atomic_load(&t->net->stop_requested)) atomic_store(&t->stop, 1);
+    trainer_stopped(t); /* relays the caller's flag to the workers */
     if (t->running && (t->opt.on_progress || t->opt.on_rows)) {
       pthread_mutex_unlock(&t->lock);
       periodic(t, started, before, nnz_before);
@@ -206,12 +234,13 @@ void trainer_supervise(trainer *t, double started, uint64_t before, uint64_t nnz
     }
   }
   pthread_mutex_unlock(&t->lock);
+  trainer_stopped(t); /* workers that ended on vfl_net_stop end the run */
   /* Epochs shorter than the 20 ms wait report here, between epochs. */
   if ((t->opt.on_progress || t->opt.on_rows) && !atomic_load(&t->stop)) periodic(t, started, before, nnz_before);
 }
 
 int trainer_start_workers(trainer *t) {
-  trainer_split_order(t);
+  if (trainer_split_order(t)) return VFL_ESTOPPED;
   t->running = t->n_workers;
   for (uint32_t i = 0; i < t->n_workers; i++) {
     if (pthread_create(&t->workers[i].thread, NULL, worker_run, &t->workers[i]) != 0) {
@@ -226,13 +255,21 @@ int trainer_start_workers(trainer *t) {
   return VFL_OK;
 }
 
+int stopped_in_setup(void) {
+  return vfl_fail(VFL_ESTOPPED, "training stopped during set-up, before any row was trained; the weights are unchanged");
+}
+
 static int train_epochs(trainer *t, train_guard *g) {
   double started = trainer_now();
   uint64_t examples = 0, nnz = 0;
   vfl_progress p = {0};
   int guard_rc = VFL_OK;
   for (t->epoch = 1; t->epoch <= t->opt.epochs; t->epoch++) {
-    if ((guard_rc = guard_epoch_start(g, t, t->epoch))) break;
+    if (trainer_stopped(t)) break;
+    if ((guard_rc = guard_epoch_start(g, t, t->epoch))) {
+      if (guard_rc == VFL_ESTOPPED) guard_rc = VFL_OK; /* reported as a stop below */
+      break;
+    }
     if (trainer_start_workers(t)) break;
     trainer_supervise(t, started, examples, nnz);
     for (uint32_t i = 0; i < t->n_workers; i++) pthread_join(t->workers[i].thread, NULL);
@@ -256,10 +293,10 @@ static int train_epochs(trainer *t, train_guard *g) {
     return t->error_code == VFL_ENUMERIC ? guard_diverged(g, t) : vfl_fail(t->error_code, "%s", t->error);
   int rc = guard_run_end(g, t, p.epoch);
   if (rc) return rc;
-  if (atomic_load(&t->stop))
-    return vfl_fail(VFL_ESTOPPED, "training stopped in epoch %u after %llu of %zu rows", p.epoch,
-                    (unsigned long long)p.done, t->ds->rows);
-  return VFL_OK;
+  if (!atomic_load(&t->stop)) return VFL_OK;
+  if (!examples) return stopped_in_setup();
+  return vfl_fail(VFL_ESTOPPED, "training stopped in epoch %u after %llu of %zu rows", p.epoch,
+                  (unsigned long long)p.done, t->ds->rows);
 }
 
 int vfl_net_learn(vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss, const vfl_train_options *opt) {
@@ -273,6 +310,7 @@ int vfl_net_learn(vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss
   t.loss = *loss;
   if (opt) t.opt = *opt;
   else vfl_train_defaults(&t.opt);
+  net->stop_flag = t.opt.stop;
   if (!t.opt.epochs) t.opt.epochs = 1;
   t.next_rows = t.opt.every_rows;
   t.next_report = trainer_now() + progress_interval(&t);
@@ -295,5 +333,6 @@ int vfl_net_learn(vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss
     guard_free(&guard);
   }
   trainer_release(&t);
-  return rc;
+  net->stop_flag = NULL;
+  return rc == VFL_ESTOPPED && atomic_load(&t.stop) && !t.epoch ? stopped_in_setup() : rc;
 }

@@ -56,12 +56,23 @@ struct trainer {
 /* The steps of a training run, shared by vfl_net_learn (train.c) and
 ** vfl_net_learn_stream (train_stream.c). */
 double trainer_now(void);
+/* Rows of the data to go through between two looks at the stop flag in
+** set-up work that grows with the data (label checks, the shuffle). */
+#define STOP_CHECK_ROWS ((size_t)1 << 16)
+/* Whether the run must stop: a worker failed, or the caller asked (through
+** vfl_net_stop or its flag; then t->stop is set, which the workers read).
+** The caller's thread only. */
+int trainer_stopped(trainer *t);
+/* The error for a stop that came before any row was trained. */
+int stopped_in_setup(void);
 int trainer_check(trainer *t);                 /* the net, loss, labels and options */
 int trainer_map_inputs(trainer *t);            /* net inputs -> t->ds inputs, by name */
 uint32_t trainer_worker_count(const vfl_train_options *o, size_t rows);
 int trainer_setup_workers(trainer *t);         /* work buffers sized for t->ds */
 void trainer_release(trainer *t);
-void trainer_split_order(trainer *t);          /* t->order over t->ds, shuffled, split per worker */
+/* t->order over t->ds, shuffled, split per worker; VFL_ESTOPPED when a stop
+** came while shuffling. */
+int trainer_split_order(trainer *t);
 int trainer_start_workers(trainer *t);
 /* Seconds between progress reports (progress_every, or 1). */
 double progress_interval(const trainer *t);

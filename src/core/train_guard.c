@@ -9,14 +9,16 @@
 #include "error.h"
 #include "train_guard.h"
 
-static int rows_finite(const vfl_param *p) {
-  for (uint32_t r = 0; r < p->rows; r++) {
+static int finite_rows(const vfl_param *p, uint32_t from, uint32_t to) {
+  for (uint32_t r = from; r < to; r++) {
     const float *w = param_row(p, r);
     for (uint32_t c = 0; c < p->cols; c++)
       if (!isfinite(w[c])) return 0;
   }
   return 1;
 }
+
+static int rows_finite(const vfl_param *p) { return finite_rows(p, 0, p->rows); }
 
 static int weights_finite(const vfl_layer *l) {
   for (uint32_t b = 0; b < l->n_blocks; b++)
@@ -99,6 +101,45 @@ static int allocate(train_guard *g, const vfl_net *net) {
   return VFL_OK;
 }
 
+/* The next piece of rows of p from row r: about 4 MiB, so that a stop is
+** honoured within milliseconds while a large model is checked or copied. */
+static uint32_t piece_end(const vfl_param *p, uint32_t r) {
+  size_t end = r + net_rows_per_stop_check(p->stride);
+  return end < p->rows ? (uint32_t)end : p->rows;
+}
+
+/* all_finite in pieces: VFL_OK, VFL_ENUMERIC (some weight is not finite)
+** or VFL_ESTOPPED (t->stop set). */
+static int check_finite(trainer *t) {
+  const vfl_net *net = t->net;
+  for (uint32_t i = 0; i < net->n_layers; i++)
+    for (uint32_t k = 0; net_is_linear(&net->layers[i]) && k < net->layers[i].n_blocks; k++) {
+      const vfl_param *p = &net->layers[i].blocks[k];
+      for (uint32_t r = 0; r < p->rows; r = piece_end(p, r)) {
+        if (trainer_stopped(t)) return VFL_ESTOPPED;
+        if (!finite_rows(p, r, piece_end(p, r))) return VFL_ENUMERIC;
+      }
+    }
+  return VFL_OK;
+}
+
+/* Copies every block into g, in pieces; VFL_ESTOPPED leaves g unusable
+** (g->epoch is then not advanced, and the run ends). */
+static int take_copy(train_guard *g, trainer *t) {
+  const vfl_net *net = t->net;
+  uint32_t b = 0;
+  for (uint32_t i = 0; i < net->n_layers; i++)
+    for (uint32_t k = 0; k < net->layers[i].n_blocks; k++, b++) {
+      const vfl_param *p = &net->layers[i].blocks[k];
+      for (uint32_t r = 0; r < p->rows; r = piece_end(p, r)) {
+        if (trainer_stopped(t)) return VFL_ESTOPPED;
+        size_t at = (size_t)r * p->stride, n = (size_t)(piece_end(p, r) - r) * p->stride;
+        memcpy(g->copy[b] + at, p->data + at, n * sizeof(float));
+      }
+    }
+  return VFL_OK;
+}
+
 int guard_epoch_start(train_guard *g, trainer *t, uint32_t epoch) {
   if (!t->opt.keep_last_good) return VFL_OK;
   const vfl_net *net = t->net;
@@ -106,19 +147,16 @@ int guard_epoch_start(train_guard *g, trainer *t, uint32_t epoch) {
     int rc = allocate(g, net);
     if (rc) return rc;
   }
-  if (g->epoch && !all_finite(net)) return broken_between(g, t, epoch - 1);
-  if (!g->epoch && !all_finite(net)) { /* nothing good to keep */
+  int rc = check_finite(t);
+  if (rc == VFL_ESTOPPED) return rc;
+  if (g->epoch && rc) return broken_between(g, t, epoch - 1);
+  if (!g->epoch && rc) { /* nothing good to keep */
     char at[320];
     where(t, 0, at, sizeof at);
     return vfl_fail(VFL_ENUMERIC, "learn: the net's weights are not finite before training%s; "
                                   "initialise it again (init) or load a good model", at);
   }
-  uint32_t b = 0;
-  for (uint32_t i = 0; i < net->n_layers; i++)
-    for (uint32_t k = 0; k < net->layers[i].n_blocks; k++, b++) {
-      const vfl_param *p = &net->layers[i].blocks[k];
-      memcpy(g->copy[b], p->data, (size_t)p->rows * p->stride * sizeof(float));
-    }
+  if ((rc = take_copy(g, t))) return rc;
   g->epoch = epoch;
   return VFL_OK;
 }

@@ -29,7 +29,8 @@ typedef struct train_guard {
 /* At the start of epoch `epoch`: checks that the weights are finite and
 ** takes the copy (allocated at the first call). Returns VFL_OK,
 ** VFL_ENUMERIC when the previous epoch left non-finite weights (the copy is
-** restored and the message says so), or VFL_ENOMEM. */
+** restored and the message says so), VFL_ENOMEM, or VFL_ESTOPPED (a stop
+** came while the weights were checked or copied; t->stop is set). */
 int guard_epoch_start(train_guard *g, trainer *t, uint32_t epoch);
 /* At the end of a run that no error ended: the updates of the last epoch
 ** (`last`) must have left finite weights. Same returns as

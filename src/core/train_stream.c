@@ -93,7 +93,7 @@ static int run(trainer *t, vfl_source_fn source, void *ud, vfl_dataset *first) {
   if (rc) {
     vfl_dataset_free(first);
     t->ds = NULL;
-    return rc;
+    return rc == VFL_ESTOPPED ? stopped_in_setup() : rc;
   }
   /* keep_last_good: one copy, of the weights before the stream (a copy per
   ** chunk would cost a pass over the model every few thousand rows) */
@@ -102,7 +102,7 @@ static int run(trainer *t, vfl_source_fn source, void *ud, vfl_dataset *first) {
     guard_free(&guard);
     vfl_dataset_free(first);
     t->ds = NULL;
-    return rc;
+    return rc == VFL_ESTOPPED ? stopped_in_setup() : rc;
   }
   if (t->loss.kind != VFL_LOSS_CUSTOM) t->net->link = loss_link(t->loss.kind);
   double started = trainer_now(), loss_sum = 0, weight_sum = 0;
@@ -111,6 +111,7 @@ static int run(trainer *t, vfl_source_fn source, void *ud, vfl_dataset *first) {
   while (current) {
     vfl_dataset *next = NULL;
     rc = train_chunk(t, source, ud, started, &sum, &next);
+    if (rc == VFL_ESTOPPED) rc = VFL_OK; /* t->stop is set: finish reports it */
     for (uint32_t i = 0; i < t->n_workers; i++) {
       loss_sum += atomic_load(&t->workers[i].loss_sum);
       weight_sum += atomic_load(&t->workers[i].weight_sum);
@@ -150,8 +151,10 @@ int vfl_net_learn_stream(vfl_net *net, vfl_source_fn source, void *ud, const vfl
   }
   pthread_mutex_init(&t.lock, NULL);
   pthread_cond_init(&t.finished, NULL);
+  net->stop_flag = t.opt.stop;
   t.input_map = vfl_calloc(net->n_inputs, sizeof *t.input_map);
   rc = t.input_map ? run(&t, source, ud, first) : (vfl_dataset_free(first), VFL_ENOMEM);
   trainer_release(&t);
+  net->stop_flag = NULL;
   return rc;
 }

@@ -165,7 +165,7 @@ static int prepare_layer(vfl_work *w, uint32_t i, const vfl_optim_spec *def, con
   if (w->batch > 1 && !(w->acc[i] = vfl_calloc(l->n_blocks, sizeof *w->acc[i]))) return VFL_ENOMEM;
   for (uint32_t b = 0; b < l->n_blocks; b++) {
     rule_resolve(&w->rule[i][b], opt, l, b);
-    int rc = param_set_state(&l->blocks[b], optim_state_slots(opt->kind), opt->kind);
+    int rc = param_set_state(&l->blocks[b], optim_state_slots(opt->kind), opt->kind, w->net);
     if (rc == VFL_OK && w->batch > 1)
       rc = accum_init(&w->acc[i][b], rows_per_example(w, l, b, max_nnz) * w->batch, l->blocks[b].rows, l->dim);
     if (rc) return rc;

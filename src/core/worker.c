@@ -118,6 +118,13 @@ static int train_row(worker *w, size_t r, double *weighted) {
   return VFL_OK;
 }
 
+/* Between mini-batches: a failure or a relayed flag (t->stop), or
+** vfl_net_stop read directly, so that a request from another thread ends the
+** run within one mini-batch per worker instead of one supervisor tick. */
+static int stop_seen(trainer *t) {
+  return atomic_load_explicit(&t->stop, memory_order_relaxed) || atomic_load(&t->net->stop_requested);
+}
+
 /* Progress counters are published every few rows: relaxed atomics are
 ** enough, the main thread only needs a recent figure. */
 #define PUBLISH_EVERY 256
@@ -129,7 +136,7 @@ void *worker_run(void *arg) {
   uint64_t done = 0, nnz = 0;
   uint32_t batch = w->work->batch;
   for (size_t pos = w->begin; pos < w->end; pos++) {
-    if (w->work->in_batch == 0 && atomic_load_explicit(&t->stop, memory_order_relaxed)) break;
+    if (w->work->in_batch == 0 && stop_seen(t)) break;
     size_t r = t->order[pos];
     if (pos + 2 < w->end) prefetch_offsets(w, t->order[pos + 2]);
     if (pos + 1 < w->end) prefetch_features(w, t->order[pos + 1]);

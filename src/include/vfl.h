@@ -448,8 +448,11 @@ int vfl_net_learn_stream(vfl_net *net, vfl_source_fn source, void *ud, const vfl
 /* Asks a running vfl_net_learn on net to stop; safe from any thread. Every
 ** worker ends within one mini-batch and learn returns VFL_ESTOPPED with the
 ** weights as trained so far. A request made before the call to learn
-** is forgotten when it starts; one made while it sets up stops it as soon
-** as training begins. */
+** is forgotten when it starts. One made while it sets up (building the
+** optimizer state, copying for keep_last_good, checking labels, shuffling:
+** work that grows with the model or the data) is seen within a few MiB of
+** that work, and learn returns VFL_ESTOPPED with the weights unchanged. The
+** caller's flag (vfl_train_options.stop) is honoured the same way. */
 void vfl_net_stop(vfl_net *net);
 
 /* --------------------------------------------------------------- metrics */

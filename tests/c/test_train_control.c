@@ -83,7 +83,9 @@ static void stop_from_another_thread(vfl_dataset *ds) {
   printf("stop honoured %.1f ms after the request, in epoch %u\n", latency * 1000, result.epoch + 1);
   CHECK(atomic_load(&training_started)); /* epochs of a few ms still report progress */
   CHECK(rc == VFL_ESTOPPED);
+#ifdef VFL_TIMED_CHECKS /* an optimised build without sanitizers */
   CHECK(latency < 0.1);
+#endif
   /* the model stays usable */
   uint32_t idx = 5;
   vfl_features f = {1, &idx, NULL};

@@ -256,7 +256,8 @@ def case_interrupt_training(s):
     s.send("\x03")
     s.expect(r"interrupted!", timeout=10)
     s.expect(PROMPT)
-    check(time.time() - t < 5, "training took %.1f s to stop" % (time.time() - t), s)
+    if os.environ.get("VFL_TIMED_CHECKS"):  # an optimised build without sanitizers
+        check(time.time() - t < 5, "training took %.1f s to stop" % (time.time() - t), s)
     check(output_of(s, "net:predict(train[1])[1] ~= before") == "true\n", "the model did not learn", s)
     out = output_of(s, "net:learn(train, 'logistic', vfl.optim.sgd{lr = 0.01, epochs = 1}).stopped")
     check(out == "false\n", "the next learn stopped at once: %r" % out, s)
