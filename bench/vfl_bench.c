@@ -79,6 +79,8 @@ static uint64_t xs_next(void) {
 
 /* ------------------------------------------------------------- options */
 
+#define MAX_MINIBATCHES 3
+
 typedef struct config {
   gen_options gen;
   size_t test_rows;
@@ -86,7 +88,8 @@ typedef struct config {
   uint32_t reps;        /* repetitions of every run; the fastest epoch counts */
   uint32_t threads;     /* "every core" */
   uint32_t batch;
-  uint32_t minibatch;   /* job 1 again with this batch size (0: not) */
+  uint32_t minibatch[MAX_MINIBATCHES]; /* every job again with these batch sizes (0: end) */
+  double settle;        /* seconds to idle after generating data (<0: auto) */
   uint32_t hidden;      /* job 2 width */
   uint32_t classes;     /* job 3 classes */
   float lr;
@@ -108,7 +111,9 @@ static void usage(void) {
       "  --reps R        repetitions of every run; the fastest epoch counts (default 1)\n"
       "  --threads N     \"every core\" (default: online CPUs)\n"
       "  --batch B       mini-batch size for the engine (default 1: per example)\n"
-      "  --minibatch B   job 1 also with mini-batches of B rows (default 32; 0: not)\n"
+      "  --minibatch L   every job also with mini-batches of these sizes (default 32,1000; 0: none)\n"
+      "  --settle S      seconds to idle after generating each data set, before any timing (default: 25 when\n"
+      "                  the kernel's DAMON runs a pageout scheme, else 0)\n"
       "  --hidden H      job 2 hidden width (default 64)\n"
       "  --jobs LIST     e.g. 1,3 (default 1,2,3)\n"
       "  --lr X          AdaGrad learning rate (default 0.1)\n"
@@ -122,6 +127,15 @@ static void usage(void) {
       "  --csv PATH      CSV output (default bench/results.csv)\n");
 }
 
+static void parse_minibatches(config *c, const char *list) {
+  memset(c->minibatch, 0, sizeof c->minibatch);
+  char *end;
+  for (int k = 0; k < MAX_MINIBATCHES && *list; k++, list = *end ? end + 1 : end) {
+    c->minibatch[k] = (uint32_t)strtoul(list, &end, 10);
+    if (end == list) break;
+  }
+}
+
 static void parse_args(config *c, int argc, char **argv) {
   gen_defaults(&c->gen);
   c->test_rows = 100000;
@@ -130,7 +144,9 @@ static void parse_args(config *c, int argc, char **argv) {
   long n = sysconf(_SC_NPROCESSORS_ONLN);
   c->threads = n > 0 ? (uint32_t)n : 1;
   c->batch = 1;
-  c->minibatch = 32;
+  c->minibatch[0] = 32;
+  c->minibatch[1] = 1000;
+  c->settle = -1;
   c->hidden = 64;
   c->classes = 10;
   c->lr = 0.1f;
@@ -152,7 +168,8 @@ static void parse_args(config *c, int argc, char **argv) {
     else if (ARG("--reps")) c->reps = (uint32_t)atoi(argv[i]);
     else if (ARG("--threads")) c->threads = (uint32_t)atoi(argv[i]);
     else if (ARG("--batch")) c->batch = (uint32_t)atoi(argv[i]);
-    else if (ARG("--minibatch")) c->minibatch = (uint32_t)atoi(argv[i]);
+    else if (ARG("--minibatch")) parse_minibatches(c, argv[i]);
+    else if (ARG("--settle")) c->settle = atof(argv[i]);
     else if (ARG("--hidden")) c->hidden = (uint32_t)atoi(argv[i]);
     else if (ARG("--lr")) c->lr = (float)atof(argv[i]);
     else if (ARG("--zipf")) c->gen.zipf = atof(argv[i]);
@@ -637,19 +654,20 @@ static const char *job_title(int job, const config *c, char *buf, size_t n) {
 
 
 /* Job `job` on 1 thread and on every core with the engine's batch size,
-** and for job 1 also with the mini-batch size (--minibatch). */
+** then again with each mini-batch size (--minibatch). */
+#define MAX_VARIANTS (2 * (1 + MAX_MINIBATCHES))
 static void run_job(int job, const config *c, const vfl_dataset *train, const vfl_dataset *test) {
   data dtrain = data_of(train);
-  uint32_t thr[4], bat[4];
+  uint32_t thr[MAX_VARIANTS], bat[MAX_VARIANTS];
   int nvar = 0;
-  uint32_t batches[2] = {c->batch, job == 1 ? c->minibatch : 0};
-  for (int b = 0; b < 2; b++) {
-    if (!batches[b] || (b == 1 && batches[1] == batches[0])) continue;
-    thr[nvar] = 1, bat[nvar++] = batches[b];
-    if (c->threads > 1) thr[nvar] = c->threads, bat[nvar++] = batches[b];
+  for (int b = -1; b < MAX_MINIBATCHES; b++) {
+    uint32_t size = b < 0 ? c->batch : c->minibatch[b];
+    if (!size || (b >= 0 && size == c->batch)) continue;
+    thr[nvar] = 1, bat[nvar++] = size;
+    if (c->threads > 1) thr[nvar] = c->threads, bat[nvar++] = size;
   }
-  double best[4], metric[4], rss[4], cores[4];
-  for (int v = 0; v < 4; v++) best[v] = INFINITY, metric[v] = cores[v] = NAN, rss[v] = 0;
+  double best[MAX_VARIANTS], metric[MAX_VARIANTS], rss[MAX_VARIANTS], cores[MAX_VARIANTS];
+  for (int v = 0; v < MAX_VARIANTS; v++) best[v] = INFINITY, metric[v] = cores[v] = NAN, rss[v] = 0;
   double ref_best = INFINITY, ref_metric_v = NAN, ref_rss = 0;
   for (uint32_t rep = 0; rep < c->reps; rep++) {
     for (int v = 0; v < nvar; v++) {
@@ -783,6 +801,26 @@ static void write_csv(const char *path) {
   fclose(f);
 }
 
+/* Whether the kernel's DAMON runs a pageout scheme (as on this project's
+** VMs): for tens of seconds after a large dataset is written, it pages
+** memory out and slows every epoch in user time (docs/performance.md). */
+static int damon_pageout_active(void) {
+  char state[16] = "", action[16] = "";
+  FILE *f = fopen("/sys/kernel/mm/damon/admin/kdamonds/0/state", "r");
+  if (f) {
+    if (!fgets(state, sizeof state, f)) state[0] = 0;
+    fclose(f);
+  }
+  f = fopen("/sys/kernel/mm/damon/admin/kdamonds/0/contexts/0/schemes/0/action", "r");
+  if (f) {
+    if (!fgets(action, sizeof action, f)) action[0] = 0;
+    fclose(f);
+  }
+  return !strncmp(state, "on", 2) && !strncmp(action, "pageout", 7);
+}
+
+static double settle_seconds(const config *c) { return c->settle >= 0 ? c->settle : damon_pageout_active() ? 25 : 0; }
+
 static void generate(const config *c, uint32_t classes, vfl_dataset **train, vfl_dataset **test) {
   double t0 = now();
   gen_options g = c->gen, gt = c->gen;
@@ -790,6 +828,12 @@ static void generate(const config *c, uint32_t classes, vfl_dataset **train, vfl
   g.classes = gt.classes = classes;
   if (gen_dataset(&g, 0, train) || gen_dataset(&gt, 1, test)) die("generate");
   fprintf(stderr, "generated %u-class data in %.1f s\n", classes ? classes : 2, now() - t0);
+  double settle = settle_seconds(c);
+  if (settle > 0) {
+    fprintf(stderr, "letting the data settle for %.0f s before any timing (--settle)\n", settle);
+    struct timespec d = {(time_t)settle, (long)((settle - (double)(time_t)settle) * 1e9)};
+    nanosleep(&d, NULL);
+  }
   base_rss = rss_now_mib();
 }
 
@@ -805,6 +849,11 @@ int main(int argc, char **argv) {
   printf("Each run: a fresh model, 1 warm-up epoch + %u timed epochs (job 1: %u), a reference epoch between two engine "
          "epochs; the fastest epoch counts (%u repetition%s); AdaGrad lr %g; shuffled every epoch; %u core%s online.\n",
          c.epochs, job_epochs(1, &c), c.reps, c.reps > 1 ? "s" : "", (double)c.lr, c.threads, c.threads > 1 ? "s" : "");
+  if (damon_pageout_active())
+    printf("The kernel's DAMON runs a pageout scheme here (/sys/kernel/mm/damon/admin/kdamonds/0): it slows work on "
+           "freshly written memory, so each data set idles %.0f s before timing (--settle), every run has a warm-up "
+           "epoch, and engine and reference epochs alternate.\n",
+           settle_seconds(&c));
   fflush(stdout);
 
   /* Binary data for jobs 1, 2 and parsing, then 10-class data for job 3:
