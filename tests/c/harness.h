@@ -53,6 +53,11 @@ extern int t_failures, t_checks;
     }                                                                                          \
   } while (0)
 
+/* Whether a wall-clock limit means something now: the 1-minute load
+** average is at most the core count. Says so when it is not. Use it with
+** VFL_TIMED_CHECKS (an optimised build without sanitizers). */
+int t_quiet_machine(void);
+
 /* Prints the summary and returns the process exit code. */
 int t_done(const char *name);
 /* Path of a file in ../shared/data (VFL_DATA); exits 77 (skipped) with a

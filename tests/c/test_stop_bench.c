@@ -9,8 +9,9 @@
 ** (the built-in logistic one, through a counting wrapper) asks for the stop
 ** at a known row, from a worker thread, and the rows trained after that are
 ** counted. Wall-clock latency is checked only in an optimised build without
-** sanitizers (VFL_TIMED_CHECKS), where a stop from another thread must end
-** the run within 100 ms; the latencies print as benchmark lines.
+** sanitizers (VFL_TIMED_CHECKS) on a machine that is not overloaded (load
+** average at most the core count), where a stop from another thread must
+** end the run within 100 ms; the latencies always print as benchmark lines.
 */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -117,7 +118,7 @@ static void stop_within_100ms(const vfl_dataset *ds, uint32_t hidden, uint32_t b
          batch, latency * 1000);
   CHECK(atomic_load(&running));
   CHECK(rc == VFL_ESTOPPED);
-  CHECK(latency < 0.1);
+  if (t_quiet_machine()) CHECK(latency < 0.1);
   vfl_net_free(net);
 }
 #endif

@@ -84,7 +84,7 @@ static void stop_from_another_thread(vfl_dataset *ds) {
   CHECK(atomic_load(&training_started)); /* epochs of a few ms still report progress */
   CHECK(rc == VFL_ESTOPPED);
 #ifdef VFL_TIMED_CHECKS /* an optimised build without sanitizers */
-  CHECK(latency < 0.1);
+  if (t_quiet_machine()) CHECK(latency < 0.1);
 #endif
   /* the model stays usable */
   uint32_t idx = 5;

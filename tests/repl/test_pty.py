@@ -256,7 +256,8 @@ def case_interrupt_training(s):
     s.send("\x03")
     s.expect(r"interrupted!", timeout=10)
     s.expect(PROMPT)
-    if os.environ.get("VFL_TIMED_CHECKS"):  # an optimised build without sanitizers
+    # a limit only in an optimised build without sanitizers, on a machine that is not overloaded
+    if os.environ.get("VFL_TIMED_CHECKS") and os.getloadavg()[0] <= os.cpu_count():
         check(time.time() - t < 5, "training took %.1f s to stop" % (time.time() - t), s)
     check(output_of(s, "net:predict(train[1])[1] ~= before") == "true\n", "the model did not learn", s)
     out = output_of(s, "net:learn(train, 'logistic', vfl.optim.sgd{lr = 0.01, epochs = 1}).stopped")
