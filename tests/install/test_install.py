@@ -13,7 +13,7 @@ Cases (each one ctest test, install.<case>):
   c           cc prog.c $(pkg-config --cflags --libs vfl): trains a9a, predicts
   luarocks    luarocks make --tree T (vfl-scm-1.rockspec), require "vfl" from T
   deb         scripts/package-deb, dpkg-deb --contents, apt-get install ./vfl_*.deb,
-              vfl --version, apt-get remove: only with VFL_TEST_DEB=1 (.ci/run
+              vfl --version, apt-get purge: only with VFL_TEST_DEB=1 (.ci/run
               sets it; it needs root and changes the system), else skipped
 """
 import os
@@ -204,8 +204,10 @@ def case_deb():
         if shutil.which("luajit"):
             check_require("luajit", env(), "/usr/")
     finally:
-        ok(["apt-get", "remove", "-y", "vfl"], "apt-get remove", environ=apt)
-    check(not os.path.exists("/usr/bin/vfl"), "/usr/bin/vfl is still there after apt-get remove")
+        ok(["apt-get", "purge", "-y", "vfl"], "apt-get purge", environ=apt)
+    check(not os.path.exists("/usr/bin/vfl"), "/usr/bin/vfl is still there after apt-get purge")
+    r = run(["dpkg-query", "-W", "-f", "${db:Status-Status}", "vfl"])
+    check(r[0] != 0 or r[1] == "not-installed", "dpkg still knows vfl after purging it", r)
 
 
 def main():
