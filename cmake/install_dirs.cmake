@@ -15,11 +15,13 @@ set(VFL_INSTALL_LUAJIT_DIR "${CMAKE_INSTALL_DATADIR}/lua/5.1" CACHE STRING
   "Install directory of the Lua files (vfl/*.lua) for LuaJIT (empty: not installed)")
 
 # The relative path from directory `from` to `to`, both relative to the prefix
-# (or absolute): the installed vfl program finds its Lua files this way.
+# (or absolute): the installed vfl program finds its Lua files this way. Two
+# directories under the prefix stay relative to each other wherever the tree
+# is installed or moved.
 function(vfl_install_relative out from to)
   foreach(v from to)
     if(NOT IS_ABSOLUTE "${${v}}")
-      set(${v} "/PREFIX/${${v}}")
+      set(${v} "${CMAKE_INSTALL_PREFIX}/${${v}}")
     endif()
   endforeach()
   file(RELATIVE_PATH rel "${from}" "${to}")
