@@ -241,6 +241,7 @@ The vfl REPL (run vfl with no script, or vfl -i):
   Ctrl-D, os.exit()    leave
   ~/.vflrc ($VFL_RC)   Lua run when the REPL starts
   _PROMPT, _PROMPT2    change the prompts; NO_COLOR turns colours off
-The command line is the one of lua: vfl script.lua args, -e, -l, -i, -v, -E, -W, -]])
+The command line is the one of lua: vfl script.lua args, -e, -l, -i, -v, -E, -W, -;
+vfl --help and man vfl list them.]])
 
 return help

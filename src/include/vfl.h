@@ -17,13 +17,25 @@
 **     valid until that owner changes or is freed.
 **
 ** The block between VFL_FFI_BEGIN and VFL_FFI_END holds no preprocessor line,
-** so LuaJIT's ffi.cdef can read it as it is.
+** so LuaJIT's ffi.cdef can read it once the word VFL_API is removed.
+**
+** VFL_API marks what libvfl.so exports: the library is compiled with
+** -fvisibility=hidden, so every function declared here carries it and no
+** other does (tests/install/check_exports.py holds the two lists equal).
 */
 #ifndef VFL_H
 #define VFL_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#ifndef VFL_API
+#if defined(__GNUC__) || defined(__clang__)
+#define VFL_API __attribute__((visibility("default")))
+#else
+#define VFL_API
+#endif
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,11 +58,11 @@ enum {
 };
 
 /* The message of the last failure on this thread ("" if none). */
-const char *vfl_last_error(void);
+VFL_API const char *vfl_last_error(void);
 /* Sets this thread's message; for callbacks that want to report an error. */
-void vfl_set_error(const char *message);
+VFL_API void vfl_set_error(const char *message);
 /* Version string, "MAJOR.MINOR.PATCH". */
-const char *vfl_version(void);
+VFL_API const char *vfl_version(void);
 
 /* ------------------------------------------------------------- allocator */
 
@@ -58,7 +70,7 @@ const char *vfl_version(void);
 ** included). realloc_fn(ud, NULL, n) allocates, realloc_fn(ud, p, 0) frees.
 ** Set it before creating any object; NULL restores the default. */
 typedef void *(*vfl_realloc_fn)(void *ud, void *ptr, size_t size);
-void vfl_set_allocator(vfl_realloc_fn fn, void *ud);
+VFL_API void vfl_set_allocator(vfl_realloc_fn fn, void *ud);
 
 /* ------------------------------------------------------------- features */
 
@@ -73,11 +85,11 @@ typedef struct vfl_features {
 /* Grouped sparse features (for feature crosses) are ordinary sparse features
 ** whose index packs a group id in its top 8 bits and a hashed id in the low
 ** 24 bits: vfl_group_index(group, hash). */
-uint32_t vfl_group_index(uint32_t group, uint32_t hash);
+VFL_API uint32_t vfl_group_index(uint32_t group, uint32_t hash);
 
 /* MurmurHash3 (x86_32) of len bytes with seed: the stable hash behind every
 ** hashed feature in vfl, on every platform. */
-uint32_t vfl_hash_bytes(const void *data, size_t len, uint32_t seed);
+VFL_API uint32_t vfl_hash_bytes(const void *data, size_t len, uint32_t seed);
 
 /* ------------------------------------------------------------- datasets */
 
@@ -95,37 +107,37 @@ typedef struct vfl_row {
 } vfl_row;
 
 /* An empty dataset with n_labels labels per row and no inputs yet. */
-vfl_dataset *vfl_dataset_new(uint32_t n_labels);
-void vfl_dataset_free(vfl_dataset *ds);
+VFL_API vfl_dataset *vfl_dataset_new(uint32_t n_labels);
+VFL_API void vfl_dataset_free(vfl_dataset *ds);
 /* Declares an input block. dim 0 (sparse only) means "grow to fit": the
 ** dimension becomes the largest index seen + 1. Returns the input's
 ** position (>= 0) or a negative status. Inputs are declared before rows. */
-int vfl_dataset_add_input(vfl_dataset *ds, const char *name, int kind, uint32_t dim);
+VFL_API int vfl_dataset_add_input(vfl_dataset *ds, const char *name, int kind, uint32_t dim);
 /* Appends a copy of row. Errors name the input and the offending index. */
-int vfl_dataset_append(vfl_dataset *ds, const vfl_row *row);
+VFL_API int vfl_dataset_append(vfl_dataset *ds, const vfl_row *row);
 /* Fills *row with a view of row i; feats must have room for one entry per
 ** input. The view is valid until the dataset is changed or freed. */
-int vfl_dataset_row(const vfl_dataset *ds, size_t i, vfl_row *row, vfl_features *feats);
+VFL_API int vfl_dataset_row(const vfl_dataset *ds, size_t i, vfl_row *row, vfl_features *feats);
 
-size_t vfl_dataset_rows(const vfl_dataset *ds);
-size_t vfl_dataset_nnz(const vfl_dataset *ds);          /* sparse non-zeros, all inputs */
-uint32_t vfl_dataset_labels(const vfl_dataset *ds);     /* labels per row */
-uint32_t vfl_dataset_inputs(const vfl_dataset *ds);     /* number of inputs */
-const char *vfl_dataset_input_name(const vfl_dataset *ds, uint32_t k);
-int vfl_dataset_input_kind(const vfl_dataset *ds, uint32_t k);
-uint32_t vfl_dataset_input_dim(const vfl_dataset *ds, uint32_t k);
+VFL_API size_t vfl_dataset_rows(const vfl_dataset *ds);
+VFL_API size_t vfl_dataset_nnz(const vfl_dataset *ds);          /* sparse non-zeros, all inputs */
+VFL_API uint32_t vfl_dataset_labels(const vfl_dataset *ds);     /* labels per row */
+VFL_API uint32_t vfl_dataset_inputs(const vfl_dataset *ds);     /* number of inputs */
+VFL_API const char *vfl_dataset_input_name(const vfl_dataset *ds, uint32_t k);
+VFL_API int vfl_dataset_input_kind(const vfl_dataset *ds, uint32_t k);
+VFL_API uint32_t vfl_dataset_input_dim(const vfl_dataset *ds, uint32_t k);
 /* Position of the input called name, or -1. */
-int vfl_dataset_input_find(const vfl_dataset *ds, const char *name);
+VFL_API int vfl_dataset_input_find(const vfl_dataset *ds, const char *name);
 /* Bytes held by the dataset's arrays (for memory reports). */
-size_t vfl_dataset_bytes(const vfl_dataset *ds);
+VFL_API size_t vfl_dataset_bytes(const vfl_dataset *ds);
 
 /* Reorders the rows by a permutation drawn from seed (deterministic). */
-int vfl_dataset_shuffle(vfl_dataset *ds, uint64_t seed);
+VFL_API int vfl_dataset_shuffle(vfl_dataset *ds, uint64_t seed);
 /* New datasets with rows [0, k) and [k, rows), k = floor(fraction * rows). */
-int vfl_dataset_split(const vfl_dataset *ds, double fraction,
+VFL_API int vfl_dataset_split(const vfl_dataset *ds, double fraction,
                       vfl_dataset **first, vfl_dataset **second);
 /* A new dataset with the rows whose positions are listed in order. */
-int vfl_dataset_subset(const vfl_dataset *ds, const size_t *order, size_t n,
+VFL_API int vfl_dataset_subset(const vfl_dataset *ds, const size_t *order, size_t n,
                        vfl_dataset **out);
 
 /* Extras: named values per row (an id, a timestamp, a string) that a
@@ -143,16 +155,16 @@ typedef struct vfl_value {
 /* Declares an extra; rows already stored hold nil in it. Returns its
 ** position (>= 0) or a negative status; the name must differ from every
 ** input's and extra's. */
-int vfl_dataset_add_extra(vfl_dataset *ds, const char *name);
-uint32_t vfl_dataset_extras(const vfl_dataset *ds);
-const char *vfl_dataset_extra_name(const vfl_dataset *ds, uint32_t k);
+VFL_API int vfl_dataset_add_extra(vfl_dataset *ds, const char *name);
+VFL_API uint32_t vfl_dataset_extras(const vfl_dataset *ds);
+VFL_API const char *vfl_dataset_extra_name(const vfl_dataset *ds, uint32_t k);
 /* Position of the extra called name, or -1. */
-int vfl_dataset_extra_find(const vfl_dataset *ds, const char *name);
+VFL_API int vfl_dataset_extra_find(const vfl_dataset *ds, const char *name);
 /* Stores a copy of v (strings included) in extra k of row i. */
-int vfl_dataset_set_extra(vfl_dataset *ds, size_t i, uint32_t k, const vfl_value *v);
+VFL_API int vfl_dataset_set_extra(vfl_dataset *ds, size_t i, uint32_t k, const vfl_value *v);
 /* Reads extra k of row i; a string stays valid until the dataset changes.
 ** Safe from several threads at once (the trainer's workers). */
-int vfl_dataset_extra(const vfl_dataset *ds, size_t i, uint32_t k, vfl_value *v);
+VFL_API int vfl_dataset_extra(const vfl_dataset *ds, size_t i, uint32_t k, vfl_value *v);
 
 /* --------------------------------------------------------------- readers */
 
@@ -166,9 +178,9 @@ typedef struct vfl_libsvm_options {
 
 /* Reads a libsvm/svmlight file, plain or gzip (detected by content). Errors
 ** name "path:line:column" and what was expected there. */
-int vfl_read_libsvm(const char *path, const vfl_libsvm_options *opt, vfl_dataset **out);
+VFL_API int vfl_read_libsvm(const char *path, const vfl_libsvm_options *opt, vfl_dataset **out);
 /* Same, from a buffer in memory; name is used in error messages. */
-int vfl_read_libsvm_buffer(const char *data, size_t len, const char *name,
+VFL_API int vfl_read_libsvm_buffer(const char *data, size_t len, const char *name,
                            const vfl_libsvm_options *opt, vfl_dataset **out);
 /* libsvm details: opt may be NULL (all defaults); a "qid:N" after the labels
 ** is ignored; blank and comment-only lines are skipped; an empty file is a
@@ -206,8 +218,8 @@ typedef struct vfl_csv_options {
   uint32_t n_extras;               /* header, or "column<N>" without one; empty fields are nil */
 } vfl_csv_options;
 
-int vfl_read_csv(const char *path, const vfl_csv_options *opt, vfl_dataset **out);
-int vfl_read_csv_buffer(const char *data, size_t len, const char *name,
+VFL_API int vfl_read_csv(const char *path, const vfl_csv_options *opt, vfl_dataset **out);
+VFL_API int vfl_read_csv_buffer(const char *data, size_t len, const char *name,
                         const vfl_csv_options *opt, vfl_dataset **out);
 
 /* Vowpal Wabbit text: "label [importance] [tag]|ns[:w] feat[:value] ...
@@ -229,8 +241,8 @@ typedef struct vfl_vw_options {
   const char *input;   /* name of the single input; NULL: "features" */
 } vfl_vw_options;
 
-int vfl_read_vw(const char *path, const vfl_vw_options *opt, vfl_dataset **out);
-int vfl_read_vw_buffer(const char *data, size_t len, const char *name,
+VFL_API int vfl_read_vw(const char *path, const vfl_vw_options *opt, vfl_dataset **out);
+VFL_API int vfl_read_vw_buffer(const char *data, size_t len, const char *name,
                        const vfl_vw_options *opt, vfl_dataset **out);
 
 /* ------------------------------------------------------------------ nets */
@@ -261,50 +273,50 @@ typedef struct vfl_layer_spec {
   const uint32_t *crosses; /* CROSS: 2 * n_crosses group ids, pairs (a, b) */
 } vfl_layer_spec;
 
-vfl_net *vfl_net_new(void);
-void vfl_net_free(vfl_net *net);
+VFL_API vfl_net *vfl_net_new(void);
+VFL_API void vfl_net_free(vfl_net *net);
 /* Adds a layer called name (unique, non-empty). */
-int vfl_net_add(vfl_net *net, const char *name, const vfl_layer_spec *spec);
+VFL_API int vfl_net_add(vfl_net *net, const char *name, const vfl_layer_spec *spec);
 /* Makes layer `from` a parent of layer `to`. */
-int vfl_net_wire(vfl_net *net, const char *from, const char *to);
+VFL_API int vfl_net_wire(vfl_net *net, const char *from, const char *to);
 /* Adds a layer and wires the previously added layer into it. */
-int vfl_net_stack(vfl_net *net, const char *name, const vfl_layer_spec *spec);
+VFL_API int vfl_net_stack(vfl_net *net, const char *name, const vfl_layer_spec *spec);
 /* Checks the graph (one output, no cycles, fitting shapes), allocates every
 ** parameter and buffer, and initialises weights: uniform in [-scale, scale]
 ** scaled by 1/sqrt(fan_in) when scale < 0 (the default "auto"), from seed. */
-int vfl_net_init(vfl_net *net, float scale, uint64_t seed);
+VFL_API int vfl_net_init(vfl_net *net, float scale, uint64_t seed);
 
-uint32_t vfl_net_layers(const vfl_net *net);
-const char *vfl_net_layer_name(const vfl_net *net, uint32_t i);
-int vfl_net_layer_find(const vfl_net *net, const char *name);
-int vfl_net_layer_spec(const vfl_net *net, uint32_t i, vfl_layer_spec *spec);
-uint32_t vfl_net_layer_parents(const vfl_net *net, uint32_t i, uint32_t *parents, uint32_t cap);
-uint32_t vfl_net_layer_dim(const vfl_net *net, uint32_t i);
-uint32_t vfl_net_outputs(const vfl_net *net);      /* width of the output layer */
-uint64_t vfl_net_params(const vfl_net *net);       /* number of trainable floats */
-int vfl_net_ready(const vfl_net *net);             /* 1 once vfl_net_init succeeded */
+VFL_API uint32_t vfl_net_layers(const vfl_net *net);
+VFL_API const char *vfl_net_layer_name(const vfl_net *net, uint32_t i);
+VFL_API int vfl_net_layer_find(const vfl_net *net, const char *name);
+VFL_API int vfl_net_layer_spec(const vfl_net *net, uint32_t i, vfl_layer_spec *spec);
+VFL_API uint32_t vfl_net_layer_parents(const vfl_net *net, uint32_t i, uint32_t *parents, uint32_t cap);
+VFL_API uint32_t vfl_net_layer_dim(const vfl_net *net, uint32_t i);
+VFL_API uint32_t vfl_net_outputs(const vfl_net *net);      /* width of the output layer */
+VFL_API uint64_t vfl_net_params(const vfl_net *net);       /* number of trainable floats */
+VFL_API int vfl_net_ready(const vfl_net *net);             /* 1 once vfl_net_init succeeded */
 
 /* Parameters of a Linear layer: block 0..parents-1 is the weight matrix for
 ** that parent, laid out feature-major (rows = parent dim, cols = outputs);
 ** block `parents` is the bias (1 row) when the layer has an intercept.
 ** get/set copy rows*cols floats. */
-int vfl_net_param_shape(const vfl_net *net, const char *layer, uint32_t block,
+VFL_API int vfl_net_param_shape(const vfl_net *net, const char *layer, uint32_t block,
                         uint32_t *rows, uint32_t *cols);
-int vfl_net_param_get(const vfl_net *net, const char *layer, uint32_t block, float *out);
-int vfl_net_param_set(vfl_net *net, const char *layer, uint32_t block, const float *in);
+VFL_API int vfl_net_param_get(const vfl_net *net, const char *layer, uint32_t block, float *out);
+VFL_API int vfl_net_param_set(vfl_net *net, const char *layer, uint32_t block, const float *in);
 
 /* How outputs turn into predictions; set by training with a built-in loss. */
 enum { VFL_LINK_IDENTITY = 0, VFL_LINK_SIGMOID = 1, VFL_LINK_SOFTMAX = 2 };
-int vfl_net_link(const vfl_net *net);
-void vfl_net_set_link(vfl_net *net, int link);
+VFL_API int vfl_net_link(const vfl_net *net);
+VFL_API void vfl_net_set_link(vfl_net *net, int link);
 
 /* Raw outputs for one example: inputs are given by the net's input layers in
 ** the order they were added (vfl_net_inputs lists them). out has
 ** vfl_net_outputs() floats. */
-uint32_t vfl_net_inputs(const vfl_net *net, uint32_t *layers, uint32_t cap);
-int vfl_net_forward(vfl_net *net, const vfl_features *inputs, uint32_t n_inputs, float *out);
+VFL_API uint32_t vfl_net_inputs(const vfl_net *net, uint32_t *layers, uint32_t cap);
+VFL_API int vfl_net_forward(vfl_net *net, const vfl_features *inputs, uint32_t n_inputs, float *out);
 /* Like forward, then applies the link (probabilities for sigmoid/softmax). */
-int vfl_net_predict(vfl_net *net, const vfl_features *inputs, uint32_t n_inputs, float *out);
+VFL_API int vfl_net_predict(vfl_net *net, const vfl_features *inputs, uint32_t n_inputs, float *out);
 
 /* ---------------------------------------------------------------- priors */
 
@@ -320,7 +332,7 @@ typedef struct vfl_prior_spec {
 
 /* Attaches a prior to the weights (not the bias) of Linear layer `layer`.
 ** per_row and center are copied. Needs vfl_net_init first. */
-int vfl_net_add_prior(vfl_net *net, const char *layer, const vfl_prior_spec *prior);
+VFL_API int vfl_net_add_prior(vfl_net *net, const char *layer, const vfl_prior_spec *prior);
 
 /* ------------------------------------------------------------ optimizers */
 
@@ -335,7 +347,7 @@ typedef struct vfl_optim_spec {
 
 /* Sets the optimizer of one Linear layer (name) or of all (NULL). Training
 ** uses the per-layer choice; layers with none use the trainer's default. */
-int vfl_net_set_optim(vfl_net *net, const char *layer, const vfl_optim_spec *opt);
+VFL_API int vfl_net_set_optim(vfl_net *net, const char *layer, const vfl_optim_spec *opt);
 
 /* ---------------------------------------------------------------- losses */
 
@@ -377,7 +389,7 @@ typedef struct vfl_loss_spec {
 
 /* The built-in loss value and gradient for one output vector (used by tests
 ** and by Lua code that wants to wrap a built-in loss). */
-int vfl_loss_eval(int kind, const float *out, uint32_t n_out, const float *labels,
+VFL_API int vfl_loss_eval(int kind, const float *out, uint32_t n_out, const float *labels,
                   uint32_t n_labels, float *grad, double *loss);
 
 /* -------------------------------------------------------------- training */
@@ -424,13 +436,13 @@ typedef struct vfl_train_options {
 
 /* Fills opt with defaults: 1 epoch, per-example updates, 1 thread, seed 1,
 ** shuffle on, AdaGrad with lr 0.1. */
-void vfl_train_defaults(vfl_train_options *opt);
+VFL_API void vfl_train_defaults(vfl_train_options *opt);
 
 /* Trains net on ds. Dataset inputs are matched to the net's input layers by
 ** name (a single input matches a single input layer whatever the names).
 ** Returns VFL_OK, VFL_ESTOPPED (stop requested: the weights so far are
 ** kept), or an error; the first worker error is reported once. */
-int vfl_net_learn(vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss,
+VFL_API int vfl_net_learn(vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss,
                   const vfl_train_options *opt);
 
 /* Streaming training, for data larger than memory. The source is called on
@@ -442,7 +454,7 @@ int vfl_net_learn(vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss
 ** pass); rows are shuffled within each chunk when opt->shuffle is set.
 ** A source that fails returns a status (and may call vfl_set_error). */
 typedef int (*vfl_source_fn)(void *ud, vfl_dataset **chunk);
-int vfl_net_learn_stream(vfl_net *net, vfl_source_fn source, void *ud, const vfl_loss_spec *loss,
+VFL_API int vfl_net_learn_stream(vfl_net *net, vfl_source_fn source, void *ud, const vfl_loss_spec *loss,
                          const vfl_train_options *opt);
 
 /* Asks a running vfl_net_learn on net to stop; safe from any thread. Every
@@ -453,7 +465,7 @@ int vfl_net_learn_stream(vfl_net *net, vfl_source_fn source, void *ud, const vfl
 ** work that grows with the model or the data) is seen within a few MiB of
 ** that work, and learn returns VFL_ESTOPPED with the weights unchanged. The
 ** caller's flag (vfl_train_options.stop) is honoured the same way. */
-void vfl_net_stop(vfl_net *net);
+VFL_API void vfl_net_stop(vfl_net *net);
 
 /* --------------------------------------------------------------- metrics */
 
@@ -467,18 +479,18 @@ typedef struct vfl_metrics {
 
 /* Evaluates net on every row of ds, reading outputs through the net's link
 ** (logistic/hinge: 1 output, label > 0 positive; multinomial: argmax). */
-int vfl_metrics_eval(vfl_net *net, const vfl_dataset *ds, vfl_metrics *out);
+VFL_API int vfl_metrics_eval(vfl_net *net, const vfl_dataset *ds, vfl_metrics *out);
 /* Area under the ROC curve of n scores against binary labels (label > 0). */
-double vfl_metrics_auc(const float *score, const float *label, size_t n);
+VFL_API double vfl_metrics_auc(const float *score, const float *label, size_t n);
 
 /* ---------------------------------------------------------------- models */
 
 /* Writes net to path atomically: a temporary file in the same folder,
 ** flushed, then renamed over path. */
-int vfl_model_save(const vfl_net *net, const char *path);
+VFL_API int vfl_model_save(const vfl_net *net, const char *path);
 /* Reads a model; a truncated, damaged or foreign file is VFL_EFORMAT with a
 ** message naming the problem. */
-int vfl_model_load(const char *path, vfl_net **out);
+VFL_API int vfl_model_load(const char *path, vfl_net **out);
 
 /* VFL_FFI_END */
 

@@ -11,6 +11,7 @@
 ** so opening the module costs no Lua file lookups.
 */
 #include "lvfl.h"
+#include "vfl_lua.h"
 
 /* From Lua (a loss, a callback, another coroutine): stops the trainings
 ** running now, through the engine's thread-safe vfl_net_stop. */

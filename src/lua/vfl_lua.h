@@ -12,8 +12,16 @@
 
 #include "lua.h"
 
+/* The modules are compiled with -fvisibility=hidden: their entry point is the
+** one name they export besides vfl.h's functions (install.exports.vfl_module, .vfl_jit). */
+#if defined(__GNUC__) || defined(__clang__)
+#define VFL_LUA_EXPORT __attribute__((visibility("default")))
+#else
+#define VFL_LUA_EXPORT
+#endif
+
 /* Opens the vfl module and returns 1 (the module table). */
-int luaopen_vfl(lua_State *L);
+VFL_LUA_EXPORT int luaopen_vfl(lua_State *L);
 
 /* Asks the running (or next-started, until it resets the flag) net:learn to
 ** stop after the current mini-batch. Async-signal-safe: it only stores to a

@@ -1,4 +1,5 @@
-/* Options, after Lua 5.4's lua.c: -e stat, -l mod, -l g=mod, -i, -v, -E, -W, --, -. */
+/* Options, after Lua 5.4's lua.c: -e stat, -l mod, -l g=mod, -i, -v, -E, -W, --, -;
+ * and, before any of them, --help and --version as GNU programs have. */
 #include "args.h"
 
 #include <stdio.h>
@@ -18,8 +19,12 @@ int args_collect(char **argv, int *first) {
     *first = i;
     if (argv[i][0] != '-') return args; /* the script */
     switch (argv[i][1]) {
-      case '-': /* "--" */
-        if (argv[i][2] != '\0') return ARGS_ERROR;
+      case '-': /* "--", or "--help" / "--version" alone */
+        if (argv[i][2] != '\0') {
+          if (i == 1 && strcmp(argv[i], "--help") == 0) return ARGS_HELP;
+          if (i == 1 && strcmp(argv[i], "--version") == 0) return ARGS_VERSION;
+          return ARGS_ERROR;
+        }
         *first = argv[i + 1] != NULL ? i + 1 : 0;
         return args;
       case '\0': /* "-": the script is stdin */
@@ -58,14 +63,9 @@ int args_collect(char **argv, int *first) {
   return args;
 }
 
-void args_usage(const char *badoption) {
-  const char *p = run_progname ? run_progname : "vfl";
-  fprintf(stderr, "%s: ", p);
-  if (badoption[1] == 'e' || badoption[1] == 'l')
-    fprintf(stderr, "'%s' needs argument\n", badoption);
-  else
-    fprintf(stderr, "unrecognized option '%s'\n", badoption);
-  fprintf(stderr,
+/* lua 5.4's usage text, word for word, so that scripts parsing it still work. */
+static void print_options(FILE *out, const char *p) {
+  fprintf(out,
           "usage: %s [options] [script [args]]\n"
           "Available options are:\n"
           "  -e stat   execute string 'stat'\n"
@@ -78,7 +78,31 @@ void args_usage(const char *badoption) {
           "  --        stop handling options\n"
           "  -         stop handling options and execute stdin\n",
           p);
+}
+
+void args_usage(const char *badoption) {
+  const char *p = run_progname ? run_progname : "vfl";
+  fprintf(stderr, "%s: ", p);
+  if (badoption[1] == 'e' || badoption[1] == 'l')
+    fprintf(stderr, "'%s' needs argument\n", badoption);
+  else
+    fprintf(stderr, "unrecognized option '%s'\n", badoption);
+  print_options(stderr, p);
   fflush(stderr);
+}
+
+void args_help(void) {
+  const char *p = run_progname ? run_progname : "vfl";
+  printf("%s: a Lua 5.4 interpreter with the vfl module preloaded and a REPL.\n"
+         "Without a script and on a terminal it starts the REPL (help() there).\n",
+         p);
+  print_options(stdout, p);
+  printf("  --help    show this text and exit\n"
+         "  --version show the version and exit\n"
+         "Environment: LUA_INIT_5_4, LUA_INIT, LUA_PATH, LUA_CPATH (as lua), VFL_LUA_PATH,\n"
+         "VFL_RC (instead of ~/.vflrc), VFL_HISTORY (instead of ~/.vfl_history), NO_COLOR.\n"
+         "Exit status: 0 on success, 1 on an error or a bad option. See man vfl.\n");
+  fflush(stdout);
 }
 
 void args_create_table(lua_State *L, char **argv, int argc, int script) {

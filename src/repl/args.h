@@ -9,7 +9,9 @@ enum {
   ARGS_I = 2,     /* -i */
   ARGS_V = 4,     /* -v */
   ARGS_EXEC = 8,  /* -e */
-  ARGS_NOENV = 16 /* -E */
+  ARGS_NOENV = 16, /* -E */
+  ARGS_HELP = 32,   /* --help, alone: print the help and exit */
+  ARGS_VERSION = 64 /* --version, alone: print the version and exit */
 };
 
 /* Scan the options. Returns ARGS_* flags; *first is the index of the script
@@ -19,6 +21,9 @@ int args_collect(char **argv, int *first);
 
 /* Usage message for a bad option, on stderr. */
 void args_usage(const char *badoption);
+
+/* The --help text, on stdout. */
+void args_help(void);
 
 /* The global 'arg': script at 0, its arguments at 1.., the interpreter's
  * options at negative indices. */

@@ -25,6 +25,14 @@ static int pmain(lua_State *L) {
     args_usage(argv[script]);
     return 0;
   }
+  if (args == ARGS_HELP || args == ARGS_VERSION) {
+    if (args == ARGS_HELP)
+      args_help();
+    else
+      run_print_version();
+    lua_pushboolean(L, 1);
+    return 1;
+  }
   if (args & ARGS_V) run_print_version();
   if (noenv) { /* tell the libraries to ignore LUA_PATH and friends */
     lua_pushboolean(L, 1);

@@ -1,7 +1,12 @@
 /* Module search paths; see paths.h. Compile-time locations come from CMake:
- * VFL_LUA_DIR_SRC, VFL_LUA_DIR_INSTALL, VFL_CPATH_INSTALL, VFL_BUILD_DIR. */
+ * VFL_LUA_DIR_SRC and VFL_BUILD_DIR (the checkout and build tree),
+ * VFL_LUA_DIR_INSTALL (absolute, for systems without /proc), and
+ * VFL_LUA_DIR_REL and VFL_CPATH_REL, the install directories relative to
+ * the installed program's own directory, so that a tree installed under any
+ * prefix (or moved after installing) finds its Lua files. */
 #include "paths.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,24 +16,37 @@
 #ifndef VFL_LUA_DIR_SRC
 #define VFL_LUA_DIR_SRC ""
 #endif
+#ifndef VFL_LUA_DIR_REL
+#define VFL_LUA_DIR_REL "../share/lua/5.4"
+#endif
+#ifndef VFL_CPATH_REL
+#define VFL_CPATH_REL "../lib/lua/5.4"
+#endif
 #ifndef VFL_LUA_DIR_INSTALL
 #define VFL_LUA_DIR_INSTALL "/usr/local/share/lua/5.4"
-#endif
-#ifndef VFL_CPATH_INSTALL
-#define VFL_CPATH_INSTALL "/usr/local/lib/lua/5.4"
 #endif
 #ifndef VFL_BUILD_DIR
 #define VFL_BUILD_DIR ""
 #endif
 
-/* 1: the executable lies under the build tree, 0: it does not, -1: unknown. */
-static int in_build_tree(void) {
-  char exe[4096];
+/* The directory of the running program (/proc/self/exe, links resolved),
+ * without a trailing '/'; 0 when unknown. */
+static int exe_dir(char *dir, size_t cap) {
+  char *slash;
+  ssize_t n = readlink("/proc/self/exe", dir, cap - 1);
+  if (n <= 0 || (size_t)n >= cap - 1) return 0;
+  dir[n] = '\0';
+  slash = strrchr(dir, '/');
+  if (slash == NULL) return 0;
+  *slash = '\0';
+  return 1;
+}
+
+/* 1: the program lies under the build tree, 0: it does not. */
+static int in_build_tree(const char *dir) {
   size_t blen = strlen(VFL_BUILD_DIR);
-  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n <= 0 || blen == 0) return -1;
-  exe[n] = '\0';
-  return strncmp(exe, VFL_BUILD_DIR, blen) == 0 && exe[blen] == '/';
+  return blen > 0 && strncmp(dir, VFL_BUILD_DIR, blen) == 0 &&
+         (dir[blen] == '/' || dir[blen] == '\0');
 }
 
 /* Push the templates for one entry: a directory, or templates with '?' as is. */
@@ -81,16 +99,17 @@ static void prepend(lua_State *L, const char *field, const char *entries, int as
 
 void paths_setup(lua_State *L, int noenv) {
   const char *env = noenv ? NULL : getenv("VFL_LUA_PATH");
-  const char *dir;
-  if (env != NULL && *env != '\0') {
-    dir = env;
-  } else {
-    switch (in_build_tree()) {
-      case 1: dir = VFL_LUA_DIR_SRC; break;
-      case 0: dir = VFL_LUA_DIR_INSTALL; break;
-      default: dir = VFL_LUA_DIR_INSTALL ";" VFL_LUA_DIR_SRC; break;
-    }
+  char dir[4096], lua_dir[4200], cpath[4200];
+  int known = exe_dir(dir, sizeof dir);
+  if (known && in_build_tree(dir)) {
+    prepend(L, "path", VFL_LUA_DIR_SRC, 1);
+  } else if (known) {
+    snprintf(lua_dir, sizeof lua_dir, "%s/" VFL_LUA_DIR_REL, dir);
+    snprintf(cpath, sizeof cpath, "%s/" VFL_CPATH_REL "/?.so;", dir);
+    prepend(L, "path", lua_dir, 1);
+    prepend(L, "cpath", cpath, 0);
+  } else { /* no /proc: where the build configured the install to go */
+    prepend(L, "path", VFL_LUA_DIR_INSTALL, 1);
   }
-  prepend(L, "path", dir, 1);
-  prepend(L, "cpath", VFL_CPATH_INSTALL "/?.so;", 0);
+  if (env != NULL && *env != '\0') prepend(L, "path", env, 1);
 }

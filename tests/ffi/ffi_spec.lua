@@ -1,6 +1,6 @@
 -- The engine from LuaJIT's FFI, without the Lua binding: the declarations
--- between VFL_FFI_BEGIN and VFL_FFI_END in vfl.h go to ffi.cdef as they
--- are, and libvfl.so (the vflshared target) is loaded directly.
+-- between VFL_FFI_BEGIN and VFL_FFI_END in vfl.h go to ffi.cdef without the
+-- export macro VFL_API, and libvfl.so (the vflshared target) is loaded directly.
 --   VFL_HEADER  path of src/include/vfl.h
 --   VFL_LIBVFL  path of libvfl.so
 local ffi = require "ffi"
@@ -14,7 +14,7 @@ local function ffi_block(path)
   f:close()
   local block = text:match("/%* VFL_FFI_BEGIN %*/(.-)/%* VFL_FFI_END %*/")
   assert(block, "no VFL_FFI_BEGIN/END block in " .. path)
-  return block
+  return (block:gsub("VFL_API ", ""))
 end
 
 describe("vfl through LuaJIT's FFI", function()

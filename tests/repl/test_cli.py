@@ -86,6 +86,22 @@ def case_dash_v():
     check(r[0] == 0 and r[1].startswith("vfl ") and "Lua 5.4" in r[1], "-v", r)
 
 
+def case_help_version():
+    r = run("--help")
+    check(r[0] == 0 and "usage: " in r[1] and "--version" in r[1] and "-e stat" in r[1]
+          and "~/.vflrc" in r[1] and r[2] == "", "--help", r)
+    r = run("--version")
+    check(r[0] == 0 and r[1].startswith("vfl ") and "Lua 5.4" in r[1] and r[1].count("\n") == 1,
+          "--version", r)
+    r = run("-e", "print(1)", "--help")   # only as the first argument, as lua has no such option
+    check(r[0] == 1 and "unrecognized option '--help'" in r[2], "--help after an option", r)
+    r = run("--versions")
+    check(r[0] == 1 and "unrecognized option '--versions'" in r[2], "--versions", r)
+    write("args.lua", "print(...)\n")
+    r = run("args.lua", "--help")         # after the script: the script's argument
+    check(r == (0, "--help\n", ""), "script --help", r)
+
+
 def case_dash_i():
     r = run("-i", stdin="1 + 1\nx = 3\nx * 2\n")
     check(r[0] == 0, "exit status", r)
