@@ -187,9 +187,10 @@ Trains with Hogwild SGD on `cores` threads (0: every core).
          Lua functions, library functions like math.exp; changes stay in
          each worker's copy), or required there by name.
   optim  vfl.optim.sgd/adagrad/adam{lr=, epochs=, batch=}; nil: AdaGrad 0.1
-  progress = true draws a progress bar on a terminal (plain lines in a
-         log); a function(p) receives {epoch, epochs, done, total, loss,
-         seconds, examples_per_s} instead
+  progress: a bar by default when stderr is a terminal (percent and ETA
+         of the run, epoch k/n, loss, examples/s); true forces it (plain
+         lines in a log), false turns it off; a function(p) receives
+         {epoch, epochs, done, total, loss, seconds, examples_per_s} instead
   on_epoch = function(epoch, stats) ... end: return "stop" to stop
   every = N, on_batches = function(batches, stats) ... end: called about
          every N mini-batches (checked every 20 ms); "stop" stops

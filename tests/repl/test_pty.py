@@ -5,6 +5,7 @@ usage: test_pty.py <path to vfl> <case>     (or "all")
 Exit status 0 when the case passes.
 """
 import os
+import re
 import sys
 import tempfile
 import time
@@ -260,6 +261,30 @@ def case_interrupt_training(s):
     check(output_of(s, "net:predict(train[1])[1] ~= before") == "true\n", "the model did not learn", s)
     out = output_of(s, "net:learn(train, 'logistic', vfl.optim.sgd{lr = 0.01, epochs = 1}).stopped")
     check(out == "false\n", "the next learn stopped at once: %r" % out, s)
+
+
+def a9a_net(s):
+    """Loads data/a9a and a linear net into the session, or skips."""
+    data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "a9a", "a9a")
+    if output_of(s, "type(vfl.net)") != '"function"\n' or not os.path.exists(data):
+        raise Skip("needs the binding and data/a9a")
+    line(s, "train = vfl.read.libsvm(%r)" % os.path.abspath(data))
+    line(s, "net = vfl.net():stack(vfl.layers.sparse(train.dim)):stack(vfl.layers.linear(1)); net:init{seed = 1}")
+
+
+def case_progress_default(s):
+    """On a terminal net:learn draws its bar without being asked: whole-run
+    percent, epoch k/n, loss, examples/s, ETA; never a line of zeros;
+    progress = false keeps it quiet."""
+    a9a_net(s)
+    out = output_of(s, "stats = net:learn(train, 'logistic', vfl.optim.sgd{lr = 0.01, epochs = 30})")
+    check(re.search(r"100% \[=+\]  epoch 30/30  loss 0\.3\d{3}  [\d.]+[kM]? ex/s  ETA 0s", out),
+          "no final progress line: %r" % out, s)
+    check(re.search(r"\b\d{1,2}% \[=*\s*\]  epoch \d+/30", out), "no line before the end: %r" % out, s)
+    check(" 0 ex/s" not in out and "loss 0.0000" not in out, "a line of zeros: %r" % out, s)
+    check(out.endswith("ETA 0s\n"), "the bar's line is not closed: %r" % out[-80:], s)
+    out = output_of(s, "stats = net:learn(train, 'logistic', vfl.optim.sgd{lr = 0.01, epochs = 3}, {progress = false})")
+    check(out == "", "progress = false still drew: %r" % out, s)
 
 
 def case_ctrl_c_prompt(s):
