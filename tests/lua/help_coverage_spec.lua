@@ -9,7 +9,7 @@ require "vfl.doc" -- registers the binding's entries with vfl.help
 describe("help", function()
   it("has an entry for every public function of vfl and of its Lua parts", function()
     local roots = {vfl = vfl}
-    for _, part in ipairs{"help", "pretty", "repl", "plot"} do
+    for _, part in ipairs{"help", "pretty", "repl", "plot", "tune"} do
       local ok, m = pcall(function() return vfl[part] end)
       assert.is_true(ok and m ~= nil, "vfl." .. part .. " does not load: " .. tostring(m))
     end
