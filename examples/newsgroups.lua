@@ -16,18 +16,11 @@
 -- about 1 s of CPU. About 10 s in all. fastText with the same settings:
 -- docs/comparison.md (scripts/compare runs this example).
 
-local args = arg or {}
-local folder = args[1] or "../shared/data/20newsgroups"
-local opt = {epochs = 5, cores = 2, bits = 21, dim = 50, lr = 0.2, lower = true, curve = nil}
-for i = 2, #args do
-  local k, v = args[i]:match("^(%w+)=(.*)$")
-  if k == nil or opt[k] == nil and k ~= "curve" then error("newsgroups.lua: unknown option " .. args[i]) end
-  opt[k] = (v == "true" and true) or (v == "false" and false) or tonumber(v) or v
-end
-
 -- The adapter (reading, hashing, class ids) is shared with newsgroups_tune.lua.
 local here = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./")
 local data = dofile(here .. "newsgroups_data.lua")
+local folder, opt = data.options(arg or {}, {epochs = 5, cores = 2, bits = 21, dim = 50, lr = 0.2, lower = true},
+                                 "newsgroups.lua", {curve = true})
 local train_file, test_file = data.files(folder, "newsgroups.lua")
 local read, names = data.reader(opt)
 

@@ -2,6 +2,7 @@
 -- newsgroups_tune.lua share (loaded with dofile).
 --
 --   local data = dofile("examples/newsgroups_data.lua")
+--   local folder, opt = data.options(arg, {epochs = 5, ...}, "script.lua")
 --   local train_file, test_file = data.files(folder, "script.lua")
 --   local read, names = data.reader{bits = 21, lower = true}
 --   local ds, words, cpu_seconds = read(train_file)
@@ -13,6 +14,20 @@
 -- vfl.hash.words into 2^bits buckets.
 local vfl = require "vfl"
 local data = {}
+
+--- The command line: args[1] the data folder, then key=value options that
+--- must be keys of defaults (or listed in extra). Returns folder, options.
+function data.options(args, defaults, who, extra)
+  local folder = args[1] or "../shared/data/20newsgroups"
+  local opt = {}
+  for k, v in pairs(defaults) do opt[k] = v end
+  for i = 2, #args do
+    local k, v = args[i]:match("^(%w+)=(.*)$")
+    if k == nil or opt[k] == nil and not (extra and extra[k]) then error(who .. ": unknown option " .. args[i]) end
+    opt[k] = (v == "true" and true) or (v == "false" and false) or tonumber(v) or v
+  end
+  return folder, opt
+end
 
 local function exists(path)
   local f = io.open(path, "rb")

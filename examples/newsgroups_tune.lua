@@ -12,17 +12,10 @@
 -- test set (docs/comparison.md); the tuned net should land within half a
 -- point of it.
 
-local args = arg or {}
-local folder = args[1] or "../shared/data/20newsgroups"
-local opt = {budget = 60, cores = 0, bits = 21, seed = 1, lower = true}
-for i = 2, #args do
-  local k, v = args[i]:match("^(%w+)=(.*)$")
-  if k == nil or opt[k] == nil then error("newsgroups_tune.lua: unknown option " .. args[i]) end
-  opt[k] = (v == "true" and true) or (v == "false" and false) or tonumber(v) or v
-end
-
 local here = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./")
 local data = dofile(here .. "newsgroups_data.lua")
+local folder, opt = data.options(arg or {}, {budget = 60, cores = 0, bits = 21, seed = 1, lower = true},
+                                 "newsgroups_tune.lua")
 local train_file, test_file = data.files(folder, "newsgroups_tune.lua")
 local read, names = data.reader(opt)
 local all = read(train_file)
