@@ -21,7 +21,7 @@ local fx, fy = read(ft_tsv)
 print(vfl.plot.lines{
   file = out, width = 800, height = 480,
   title = string.format("20 Newsgroups: test accuracy after each epoch (%s threads, %s epochs)", threads, epochs),
-  xlabel = "epochs", ylabel = "test accuracy", yrange = {0, 1},
+  xlabel = "epochs", ylabel = "test accuracy", yrange = {0, 1}, xrange = {0.5, tonumber(epochs) + 0.5},
   series = {
     {name = "vfl (one run, evaluated after each epoch)", x = vx, y = vy},
     {name = "fastText (one run per point: its learning rate decays to 0 over the run)", x = fx, y = fy, points = true},

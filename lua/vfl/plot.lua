@@ -104,7 +104,7 @@ end
 -- Any lines ------------------------------------------------------------------
 
 --- plot.lines{series = {{name=, x = {...}, y = {...}, points = bool}, ...},
----            title=, xlabel=, ylabel=, yrange = {lo, hi}, file=, width=, height=}
+---            title=, xlabel=, ylabel=, xrange = {lo, hi}, yrange = {lo, hi}, file=, width=, height=}
 --- Several series on one chart (points: markers only, no line).
 function plot.lines(o)
   local fname = "vfl.plot.lines"
@@ -129,12 +129,13 @@ function plot.lines(o)
     if o.xlabel then cmds[#cmds + 1] = "set xlabel " .. gnuplot.quote(o.xlabel) end
     if o.ylabel then cmds[#cmds + 1] = "set ylabel " .. gnuplot.quote(o.ylabel) end
     if o.yrange then cmds[#cmds + 1] = string.format("set yrange [%.17g:%.17g]", o.yrange[1], o.yrange[2]) end
+    if o.xrange then cmds[#cmds + 1] = string.format("set xrange [%.17g:%.17g]", o.xrange[1], o.xrange[2]) end
     cmds[#cmds + 1] = "plot " .. table.concat(parts, ", ")
     return gnuplot.draw(o.file, size(o), data, cmds, fname)
   end
   local names = {}
   for i, sr in ipairs(o.series) do names[i] = sr.name or ("series " .. i) end
-  return figure("lines", canvas.chart { series = o.series, yrange = o.yrange, width = o.width or 60, height = o.height or 12,
+  return figure("lines", canvas.chart { series = o.series, xrange = o.xrange, yrange = o.yrange, width = o.width or 60, height = o.height or 12,
     title = (o.title and (o.title .. ": ") or "") .. table.concat(names, ", "), xlabel = o.xlabel })
 end
 
@@ -338,7 +339,7 @@ figure in history[i].valid, other numbers of the per-epoch tables) against
 the epoch. In a file: loss on the left axis, validation on the right.]])
   help.register(plot.curves, "vfl.plot.curves(stats)",
     "The curves vfl.plot.learning draws: {epochs = {...}, names = {...}, values = {name = {...}}}.")
-  help.register(plot.lines, "vfl.plot.lines{series = {{name=, x=, y=, points=}, ...}, title=, xlabel=, ylabel=, yrange=, file=}", [[
+  help.register(plot.lines, "vfl.plot.lines{series = {{name=, x=, y=, points=}, ...}, title=, xlabel=, ylabel=, xrange=, yrange=, file=}", [[
 Any series on one chart (points = true: markers without a line), e.g. the
 accuracy of two tools per epoch. In the terminal the series share one style.]])
   help.register(plot.roc, "vfl.plot.roc(report [, opts])", "The ROC curve of a binary vfl.metrics.report, with the chance line.")
