@@ -16,53 +16,13 @@
 -- about 1 s of CPU. About 10 s in all. fastText with the same settings:
 -- docs/comparison.md (scripts/compare runs this example).
 
-local args = arg or {}
-local folder = args[1] or "../shared/data/20newsgroups"
-local opt = {epochs = 5, cores = 2, bits = 21, dim = 50, lr = 0.2, lower = true, curve = nil}
-for i = 2, #args do
-  local k, v = args[i]:match("^(%w+)=(.*)$")
-  if k == nil or opt[k] == nil and k ~= "curve" then error("newsgroups.lua: unknown option " .. args[i]) end
-  opt[k] = (v == "true" and true) or (v == "false" and false) or tonumber(v) or v
-end
-
-local function exists(path)
-  local f = io.open(path, "rb")
-  if f then f:close() end
-  return f ~= nil
-end
-local train_file = folder .. "/20news-bydate-train.tsv.gz"
-local test_file = folder .. "/20news-bydate-test.tsv.gz"
-if not exists(train_file) or not exists(test_file) then
-  error("newsgroups.lua: data absent: " .. folder .. " has no 20news-bydate-{train,test}.tsv.gz" ..
-        " (the shared data folder is ../shared/data; pass its 20newsgroups folder)")
-end
-
--- The adapter. Lua cannot read gzip itself, so gzip -dc streams the file
--- (the vfl.read.* readers read gzip, but have no free-text column). The
--- group names become class ids 0..19 in order of first appearance; the
--- test set reuses the training set's ids.
-local classes, names = {}, {}
-local function read(path)
-  local words = 0
-  local started = os.clock()
-  local pipe = assert(io.popen("gzip -dc '" .. path .. "'"))
-  local ds = vfl.dataset(function(emit)
-    for line in pipe:lines() do
-      local group, text = line:match("^([^\t]*)\t[^\t]*\t(.*)$")
-      local c = classes[group]
-      if c == nil then
-        names[#names + 1] = group
-        c = #names - 1
-        classes[group] = c
-      end
-      local _, n = text:gsub("%S+", "")  -- whitespace tokens, as vfl.hash.words and fastText split
-      words = words + n
-      emit{label = c, features = vfl.hash.words(text, {bits = opt.bits, ngrams = 2, lower = opt.lower})}
-    end
-  end)
-  pipe:close()
-  return ds, words, os.clock() - started
-end
+-- The adapter (reading, hashing, class ids) is shared with newsgroups_tune.lua.
+local here = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./")
+local data = dofile(here .. "newsgroups_data.lua")
+local folder, opt = data.options(arg or {}, {epochs = 5, cores = 2, bits = 21, dim = 50, lr = 0.2, lower = true},
+                                 "newsgroups.lua", {curve = true})
+local train_file, test_file = data.files(folder, "newsgroups.lua")
+local read, names = data.reader(opt)
 
 local train, train_words, read_s = read(train_file)
 local test = read(test_file)

@@ -187,9 +187,10 @@ Trains with Hogwild SGD on `cores` threads (0: every core).
          Lua functions, library functions like math.exp; changes stay in
          each worker's copy), or required there by name.
   optim  vfl.optim.sgd/adagrad/adam{lr=, epochs=, batch=}; nil: AdaGrad 0.1
-  progress = true draws a progress bar on a terminal (plain lines in a
-         log); a function(p) receives {epoch, epochs, done, total, loss,
-         seconds, examples_per_s} instead
+  progress: a bar by default when stderr is a terminal (percent and ETA
+         of the run, epoch k/n, loss, examples/s); true forces it (plain
+         lines in a log), false turns it off; a function(p) receives
+         {epoch, epochs, done, total, loss, seconds, examples_per_s} instead
   on_epoch = function(epoch, stats) ... end: return "stop" to stop
   every = N, on_batches = function(batches, stats) ... end: called about
          every N mini-batches (checked every 20 ms); "stop" stops
@@ -291,13 +292,38 @@ row.weight, row.id (the row's position in the dataset), row.features
 the adapter attached (row.user, row.text; nil where the row has none).]]},
 
   -- ------------------------------------------------------------- metrics
-  {"vfl.metrics", "vfl.metrics", "Figures of a net on a dataset, computed in C: evaluate, logloss, accuracy, auc, rmse."},
+  {"vfl.metrics", "vfl.metrics", "Figures of a net on a dataset, computed in C: report, evaluate, logloss, accuracy, auc, rmse."},
   {"vfl.metrics.evaluate", "vfl.metrics.evaluate(net, ds [, {\"logloss\", \"accuracy\", \"auc\", \"rmse\", \"rows\"}])", [[
-A table with the named metrics (all by default), read through the net's
-link. AUC is for one-output nets (NaN when a class is missing).]]},
+A table with the named metrics, read through the net's link. Without a
+list, the figures that fit the net's task:
+  binary (sigmoid)        logloss, accuracy, auc, rows
+  margin (hinge, -1/+1)   accuracy, auc, rows
+  multiclass (softmax)    logloss, accuracy, rows
+  regression              rmse, rows
+A figure the net cannot have (auc of a softmax net) is an error, not NaN.
+For everything else (F1, top-k, confusion, R^2): vfl.metrics.report.]]},
+  {"vfl.metrics.report", "vfl.metrics.report(net, ds [, {threshold=, k=5, bins=10, points=101, classes=, task=}])", [[
+The figures that fit the net's task, as a plain table that prints as a
+readable report (in the REPL, or print(r)). One pass of predictions; the
+counting runs in C. The task follows the net: a sigmoid is binary, a
+softmax multiclass, one identity output on -1/+1 labels binary margins
+(hinge), anything else regression; task = "binary" etc. overrides it.
+  binary      accuracy, auc, logloss, precision, recall, f1 and counts
+              {tp, fp, tn, fn} at threshold (0.5; 0 for margins),
+              calibration (bins rows: from, to, rows, mean_prediction,
+              positive), roc {fpr, tpr, threshold} and pr {recall,
+              precision, threshold}: up to `points` points each
+  multiclass  accuracy, top_k {top-1 .. top-k accuracy}, micro_f1,
+              macro_f1 (over classes present), logloss, per_class {id,
+              class, precision, recall, f1, support}, confusion[true][pred]
+              (1-based: class id + 1), classes: opts.classes[id + 1] or ids
+  regression  rmse, mae, r2
+Multilabel (P@k, R@k) is an error until vfl has a multilabel loss.
+  r = vfl.metrics.report(net, test, {classes = names})
+  r.per_class[3].f1; vfl.plot.roc(r)]]},
   {"vfl.metrics.logloss", "vfl.metrics.logloss(net, ds)", "Mean log-loss (binary with a sigmoid link, multinomial with softmax)."},
   {"vfl.metrics.accuracy", "vfl.metrics.accuracy(net, ds)", "Fraction right: threshold 0.5 (sigmoid) or 0 (identity), argmax for softmax."},
-  {"vfl.metrics.auc", "vfl.metrics.auc(net, ds) | vfl.metrics.auc(scores, labels)", "Area under the ROC curve, of a net on a dataset or of two Lua lists."},
+  {"vfl.metrics.auc", "vfl.metrics.auc(net, ds) | vfl.metrics.auc(scores, labels)", "Area under the ROC curve, of a one-output net on a dataset or of two Lua lists."},
   {"vfl.metrics.rmse", "vfl.metrics.rmse(net, ds)", "Root mean squared error of the predictions against the labels."},
 }
 

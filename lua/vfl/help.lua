@@ -225,6 +225,8 @@ help.register(help.text, "help.text(x)", "The text that help(x) prints, as a str
 help.register(help.entry, "help.entry(x)",
   "The registry entry {name, signature, text} of a value or name, or nil.")
 help.register(help.topics, "help.topics()", "Sorted list of every registered name.")
+help.register(help.resolve, "help.resolve(name)",
+  "The value a dotted or colon name (\"vfl.optim.adam\", \"net:learn\") names through the globals, or nil.")
 help.register("repl", "repl", [[
 The vfl REPL (run vfl with no script, or vfl -i):
   expressions print their values (no '=' needed), through vfl.pretty
@@ -240,6 +242,9 @@ The vfl REPL (run vfl with no script, or vfl -i):
                        in C) quit vfl.
   Ctrl-D, os.exit()    leave
   ~/.vflrc ($VFL_RC)   Lua run when the REPL starts
+  _                    the last result (the first value of the last line
+                       that printed one)
+  vfl.repl.precision   significant digits of floats shown (4; nil: all)
   _PROMPT, _PROMPT2    change the prompts; NO_COLOR turns colours off
 The command line is the one of lua: vfl script.lua args, -e, -l, -i, -v, -E, -W, -;
 vfl --help and man vfl list them.]])

@@ -16,6 +16,7 @@
 --   top_string = 2000   characters shown of a string at the top
 --   indent = "  "
 --   color  = false  ANSI colours
+--   precision = nil  significant digits of floats (nil: all; the REPL uses 4)
 local pretty = {}
 
 pretty.defaults = {
@@ -112,8 +113,19 @@ local function format_string(s, o, top)
   return body
 end
 
+-- Floats with o.precision significant digits (nil: all of them, as tostring).
+-- A float stays recognisable as one (2.0, not 2); integers print whole.
 local function format_number(n, o)
-  return paint(o, "number", tostring(n))
+  local p = o.precision
+  if not p or math_type(n) ~= "float" or n ~= n or n == math.huge or n == -math.huge then
+    return paint(o, "number", tostring(n))
+  end
+  local s = string.format("%." .. p .. "g", n)
+  if s:find("e", 1, true) and math.abs(n) >= 1 and math.abs(n) < 1e15 then
+    s = string.format("%.0f", n) -- 123457, not 1.235e+05
+  end
+  if not s:find("[%.e]") then s = s .. ".0" end
+  return paint(o, "number", s)
 end
 
 -- The registered help entry of a value, if vfl.help is loaded.
@@ -328,7 +340,8 @@ Render any value as a readable string, bounded in size:
   <cycle>                    a table that contains itself
 Nets and datasets print their own summaries (__tostring).
 opts: depth (3), items (20) per table, width (80), string (120) characters
-of nested strings, indent ("  "), color (false).
+of nested strings, indent ("  "), color (false), precision (nil: every
+digit of a float; the REPL passes vfl.repl.precision).
 The REPL prints every result through it; for more detail:
   print(vfl.pretty(t, {depth = 6, items = 100}))]])
   help.register(pretty.format, "vfl.pretty.format(value [, opts])",

@@ -9,9 +9,11 @@
 -- where p = {epoch=, epochs=, done=, total=, seconds=, examples_per_s=,
 --            features_per_s=, loss=}.
 --
--- On a terminal it redraws one line per epoch in place (a bar, percent,
--- examples/s, loss, ETA); elsewhere (a log file, a pipe) it writes a plain
--- line now and then, so logs stay readable.
+-- On a terminal it redraws one line in place (percent of the whole run and
+-- a bar, epoch k/n, loss, examples/s, ETA of the run); elsewhere (a log
+-- file, a pipe) it writes a plain line now and then, so logs stay readable.
+-- Nothing is drawn before the first report interval has figures.
+-- net:learn turns it on by default when stderr is a terminal.
 local progress = {}
 
 local Bar = {}
@@ -35,26 +37,46 @@ function progress.duration(s)
   return string.format("%d:%02d:%02d", floor(s / 3600), floor((s % 3600) / 60), s % 60)
 end
 
+--- Fraction of the whole run done (all epochs), or nil when the size of an
+--- epoch is unknown (a stream).
+function progress.fraction(p)
+  if not p.total or p.total <= 0 then return nil end
+  local f = ((p.epoch - 1) * p.total + p.done) / (p.epochs * p.total)
+  return f > 1 and 1 or f
+end
+
 --- Seconds left, from the overall rate: the rest of this epoch and the
 --- epochs after it.
 function progress.eta(p)
-  if not p.examples_per_s or p.examples_per_s <= 0 then return math.huge end
+  if not p.examples_per_s or p.examples_per_s <= 0 or not progress.fraction(p) then return math.huge end
   local left = (p.total - p.done) + (p.epochs - p.epoch) * p.total
   return left / p.examples_per_s
 end
 
---- The text of one report (without a bar when width is 0).
+--- Whether p has figures worth showing: some examples done at a known rate
+--- (the engine's first call of an epoch has none, and would read
+--- "0 ex/s loss 0.0000").
+function progress.ready(p)
+  return (p.done or 0) > 0 and (p.examples_per_s or 0) > 0
+end
+
+--- The text of one report: whole-run percent and bar (without a bar when
+--- width is 0), epoch k/n, loss, examples/s, ETA of the whole run.
 function progress.line(p, width)
-  local frac = p.total > 0 and p.done / p.total or 0
-  if frac > 1 then frac = 1 end
-  local bar = ""
-  if width and width > 0 then
-    local full = math.floor(frac * width + 0.5)
-    bar = " [" .. string.rep("=", full) .. string.rep(" ", width - full) .. "]"
+  local frac = progress.fraction(p)
+  local head
+  if frac then
+    local bar = ""
+    if width and width > 0 then
+      local full = math.floor(frac * width + 0.5)
+      bar = " [" .. string.rep("=", full) .. string.rep(" ", width - full) .. "]"
+    end
+    head = string.format("%3d%%%s  epoch %d/%d", math.floor(frac * 100 + 0.5), bar, p.epoch, p.epochs)
+  else
+    head = string.format("epoch %d/%d  %s rows", p.epoch, p.epochs, progress.rate(p.done or 0))
   end
-  return string.format("epoch %d/%d%s %3d%%  %s ex/s  loss %.4f  ETA %s", p.epoch, p.epochs, bar,
-    math.floor(frac * 100 + 0.5), progress.rate(p.examples_per_s or 0), p.loss or 0,
-    progress.duration(progress.eta(p)))
+  local tail = frac and ("  ETA " .. progress.duration(progress.eta(p))) or ""
+  return string.format("%s  loss %.4f  %s ex/s%s", head, p.loss or 0, progress.rate(p.examples_per_s or 0), tail)
 end
 
 --- progress.new{tty=, epochs=, rows=, stream=io.stderr, width=30, every=}
@@ -85,6 +107,7 @@ function Bar:write_line(text, final)
 end
 
 function Bar:update(p)
+  if not progress.ready(p) then return end
   self:write_line(progress.line(p, self.tty and self.width or 0), false)
 end
 

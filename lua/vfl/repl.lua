@@ -4,10 +4,13 @@
 --   repl.show(width, ...)        print results through vfl.pretty
 --   repl.complete(text)          Tab completion candidates for text
 --   repl.question(s)             a "?s" line: help(s)
+--   repl.precision = 4           significant digits of floats shown (nil: all)
+-- The REPL also keeps the last result in the global `_`.
 local pretty = require "vfl.pretty"
 
 local repl = {
   color = false,
+  precision = 4,       -- significant digits of floats in results (nil: all)
   pretty_options = {}, -- extra options for printing results, e.g. {depth = 5}
 }
 
@@ -31,6 +34,7 @@ function repl.show(width, ...)
   local o = {}
   for k, v in pairs(repl.pretty_options) do o[k] = v end
   if o.color == nil then o.color = repl.color end
+  if o.precision == nil then o.precision = repl.precision end
   if o.width == nil and type(width) == "number" and width > 20 then o.width = width end
   local parts = {}
   for i = 1, n do parts[i] = pretty.format((select(i, ...)), o) end
@@ -141,9 +145,17 @@ end
 local ok, help = pcall(require, "vfl.help")
 if ok then
   help.register(repl, "vfl.repl", [[
-The Lua side of the REPL. repl.pretty_options (a table) adds options to the
-printing of results, e.g. require("vfl.repl").pretty_options.depth = 6.
-See help "repl" for the keys.]])
+The Lua side of the REPL (src/repl/repl.c calls into it).
+  vfl.repl.precision = 4        significant digits of floats in results
+                                (nil: all of them)
+  vfl.repl.pretty_options       more options for printing results, e.g.
+                                vfl.repl.pretty_options.depth = 6
+The last result is kept in the global _. See help "repl" for the keys.]])
+  help.register(repl.setup, "vfl.repl.setup{color=, tty=}", "Called once by the REPL when it starts.")
+  help.register(repl.show, "vfl.repl.show(width, ...)",
+    "Prints results as the REPL does: through vfl.pretty, tab-separated, floats at vfl.repl.precision.")
+  help.register(repl.complete, "vfl.repl.complete(text)", "The Tab completions of text, sorted (globals, fields, methods, keywords).")
+  help.register(repl.question, "vfl.repl.question(s)", "What a \"?s\" line does: help(s), or help() for a bare \"?\".")
 end
 
 return repl

@@ -483,6 +483,52 @@ VFL_API int vfl_metrics_eval(vfl_net *net, const vfl_dataset *ds, vfl_metrics *o
 /* Area under the ROC curve of n scores against binary labels (label > 0). */
 VFL_API double vfl_metrics_auc(const float *score, const float *label, size_t n);
 
+/* The figures behind vfl.metrics.report, each from predictions already made
+** (through the link) so that one pass over the data serves them all. */
+
+/* Predictions of net on every row of ds, through its link: out gets
+** rows x vfl_net_outputs(net) floats, labels rows x vfl_dataset_labels(ds). */
+int vfl_metrics_predict(vfl_net *net, const vfl_dataset *ds, float *out, float *labels);
+
+/* Binary: label > 0 is positive, score > threshold predicts positive. */
+typedef struct vfl_binary_report {
+  uint64_t tp, fp, tn, fn;
+  double accuracy, precision, recall, f1; /* precision/recall/F1: NaN when undefined (0/0) */
+  double logloss;                          /* scores taken as probabilities; NaN unless asked */
+  double auc;
+} vfl_binary_report;
+int vfl_metrics_binary(const float *score, const float *label, size_t n, double threshold, int probabilities,
+                       vfl_binary_report *r);
+
+/* Calibration of probabilities in `bins` equal bins of [0, 1]: per bin the
+** rows, their mean prediction and the fraction of them that are positive
+** (NaN for an empty bin). */
+int vfl_metrics_calibration(const float *prob, const float *label, size_t n, uint32_t bins, uint64_t *count,
+                            double *mean_prob, double *positive);
+
+/* ROC and precision-recall points, from the highest threshold down: up to
+** cap points (cap >= 2), the first at threshold +inf (fpr = tpr = 0,
+** precision 1), the last with every row positive. recall = tpr. Returns the
+** number of points written (0 when the labels hold only one class). */
+size_t vfl_metrics_curves(const float *score, const float *label, size_t n, size_t cap, double *threshold,
+                          double *fpr, double *tpr, double *precision);
+
+/* Multiclass, from rows x k probabilities and class ids 0..k-1: confusion
+** (k x k, row = true class, column = argmax) and top[j] for j < topk: rows
+** whose class is among the j+1 highest scores (ties in the row's favour).
+** *logloss is the mean multinomial log-loss. A label that is not a class
+** id is an error naming the row. */
+int vfl_metrics_multiclass(const float *prob, const float *label, size_t n, uint32_t k, uint32_t topk,
+                           uint64_t *confusion, uint64_t *top, double *logloss);
+
+/* Regression over rows x n_out predictions and as many labels. r2 is
+** 1 - SSE / SST, SST around each output's mean (NaN when SST is 0). */
+typedef struct vfl_regression_report {
+  double rmse, mae, r2;
+} vfl_regression_report;
+int vfl_metrics_regression(const float *pred, const float *label, size_t n, uint32_t n_out,
+                           vfl_regression_report *r);
+
 /* ---------------------------------------------------------------- models */
 
 /* Writes net to path atomically: a temporary file in the same folder,

@@ -401,6 +401,10 @@ static int m_learn(lua_State *L) {
     o.rows_ud = c;
   }
   lua_getfield(L, 5, "progress");
+  if (lua_isnil(L, -1) && isatty(STDERR_FILENO)) { /* the default: a bar on a terminal, off in a log */
+    lua_pop(L, 1);
+    lua_pushboolean(L, 1);
+  }
   double every = 1.0;
   if (lua_isfunction(L, -1)) {
     c->progress_i = lua_gettop(L);

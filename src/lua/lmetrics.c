@@ -4,6 +4,10 @@
 **   vfl.metrics.evaluate(net, ds [, {"logloss", "accuracy", "auc", "rmse"}])
 **   vfl.metrics.logloss(net, ds), .accuracy, .auc, .rmse
 **   vfl.metrics.auc(scores, labels)   -- two Lua lists
+**   vfl.metrics.report(net, ds [, opts]) -- lreport.c
+**
+** evaluate's default list follows the task (lreport.c), and a figure that
+** cannot exist for the net (auc of a softmax net) is an error, not a NaN.
 */
 #include <math.h>
 #include <string.h>
@@ -38,12 +42,43 @@ static void compute(lua_State *L, vfl_metrics *m, const char *fname) {
   if (rc) lvfl_engine_error(L, fname, rc);
 }
 
+/* The figures evaluate gives by default for each task: logloss, accuracy,
+** auc, rmse, rows (the task's other figures: vfl.metrics.report). */
+static const int task_defaults[][5] = {
+    [LVFL_TASK_MARGIN] = {0, 1, 1, 0, 1},     [LVFL_TASK_BINARY] = {1, 1, 1, 0, 1},
+    [LVFL_TASK_MULTICLASS] = {1, 1, 0, 0, 1}, [LVFL_TASK_REGRESSION] = {0, 0, 0, 1, 1},
+    [LVFL_TASK_MULTILABEL] = {0, 0, 0, 1, 1},
+};
+
+/* Whether the engine's figure i exists for this net at all (asked for by
+** name, a custom loss may want accuracy on an identity link). */
+static int metric_exists(vfl_net *net, int i) {
+  int link = vfl_net_link(net);
+  uint32_t n_out = vfl_net_outputs(net);
+  switch (i) {
+  case 0: return link != VFL_LINK_IDENTITY;
+  case 1: return link == VFL_LINK_SOFTMAX || n_out == 1;
+  case 2: return n_out == 1;
+  case 3: return link != VFL_LINK_SOFTMAX;
+  default: return 1;
+  }
+}
+
+/* Raises for a figure the net cannot have, naming its task. */
+static void check_exists(lua_State *L, int i, const char *fname) {
+  vfl_net *net = lvfl_checknet(L, 1, fname)->net;
+  if (metric_exists(net, i)) return;
+  int task = lvfl_metrics_task(net, lvfl_checkdataset(L, 2, fname, 2)->ds);
+  lvfl_error(L, "%s: '%s' means nothing for a %s net (its figures: see vfl.metrics.report)", fname, metric_names[i],
+             lvfl_task_name(task));
+}
+
 static int l_evaluate(lua_State *L) {
   const char *fname = "vfl.metrics.evaluate";
-  int want[5] = {1, 1, 1, 1, 1};
-  if (!lua_isnoneornil(L, 3)) {
+  int want[5] = {0};
+  int listed = !lua_isnoneornil(L, 3);
+  if (listed) {
     if (!lua_istable(L, 3)) lvfl_argerror(L, 3, fname, "list of metric names expected, got %s", lvfl_typename(L, 3));
-    memset(want, 0, sizeof want);
     size_t k = lua_rawlen(L, 3);
     for (size_t i = 1; i <= k; i++) {
       lua_rawgeti(L, 3, (lua_Integer)i);
@@ -58,6 +93,11 @@ static int l_evaluate(lua_State *L) {
   }
   vfl_metrics m;
   compute(L, &m, fname);
+  int task = lvfl_metrics_task(lvfl_checknet(L, 1, fname)->net, lvfl_checkdataset(L, 2, fname, 2)->ds);
+  for (int i = 0; i < 5; i++) {
+    if (!listed) want[i] = task_defaults[task][i];
+    if (want[i]) check_exists(L, i, fname);
+  }
   lua_createtable(L, 0, 5);
   for (int i = 0; metric_names[i]; i++) {
     if (!want[i]) continue;
@@ -75,6 +115,7 @@ static int one_metric(lua_State *L) {
   const char *fname = lua_tostring(L, lua_upvalueindex(2));
   vfl_metrics m;
   compute(L, &m, fname);
+  check_exists(L, i, fname);
   lua_pushnumber(L, metric_value(&m, i));
   return 1;
 }
@@ -85,6 +126,7 @@ static int l_auc(lua_State *L) {
   if (!lua_istable(L, 1)) {
     vfl_metrics m;
     compute(L, &m, fname);
+    check_exists(L, 2, fname);
     lua_pushnumber(L, m.auc);
     return 1;
   }
@@ -118,5 +160,6 @@ void lvfl_open_metrics(lua_State *L) {
   }
   lua_pushcfunction(L, l_auc);
   lua_setfield(L, -2, "auc");
+  lvfl_open_report(L);
   lua_setfield(L, -2, "metrics");
 }

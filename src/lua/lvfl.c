@@ -6,10 +6,13 @@
 **   vfl.losses.*, vfl.metrics.*
 **   vfl.version, vfl.request_stop()
 **   vfl.methods.<type> -- each class's methods table (completion, help)
+**   vfl.plot, vfl.tune, vfl.pretty, vfl.help, vfl.repl -- Lua files, loaded on first use
 **
 ** Help texts live in lua/vfl/doc.lua, read by the REPL's help() when asked,
 ** so opening the module costs no Lua file lookups.
 */
+#include <string.h>
+
 #include "lvfl.h"
 #include "vfl_lua.h"
 
@@ -34,6 +37,32 @@ static void export_methods(lua_State *L) {
     lua_pop(L, 1);
   }
   lua_setfield(L, -2, "methods");
+}
+
+/* vfl.plot, vfl.tune, ...: parts written in Lua (lua/vfl/<name>.lua),
+** required on first use so that scripts under plain lua5.4 or LuaJIT get
+** them as the vfl program does. The list is the extension point. */
+static const char *const lua_parts[] = {"plot", "tune", "pretty", "help", "repl", NULL};
+
+static int lazy_part(lua_State *L) {
+  const char *k = lua_tostring(L, 2);
+  for (int i = 0; k && lua_type(L, 2) == LUA_TSTRING && lua_parts[i]; i++) {
+    if (strcmp(k, lua_parts[i])) continue;
+    lua_getglobal(L, "require");
+    lua_pushfstring(L, "vfl.%s", k);
+    lua_call(L, 1, 1);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, 1, k); /* once: the next lookup finds it without us */
+    return 1;
+  }
+  return 0;
+}
+
+static void set_lazy_parts(lua_State *L) {
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, lazy_part);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
 }
 
 /* Registers the help texts (lua/vfl/doc.lua) when that file is on
@@ -73,6 +102,7 @@ int luaopen_vfl(lua_State *L) {
   lua_setfield(L, -2, "version");
   lua_pushcfunction(L, l_request_stop);
   lua_setfield(L, -2, "request_stop");
+  set_lazy_parts(L);
   load_docs(L);
   return 1;
 }

@@ -232,6 +232,15 @@ void lvfl_open_learn(lua_State *L);
 void lvfl_open_losses(lua_State *L);
 void lvfl_open_predict(lua_State *L);
 void lvfl_open_metrics(lua_State *L);
+void lvfl_open_report(lua_State *L); /* into the vfl.metrics table at the top */
+
+/* What a net was trained for, as the metrics see it (lreport.c): binary
+** (probabilities), margin (one raw score, labels -1/0/1: hinge), multiclass
+** (softmax), regression, multilabel. */
+enum { LVFL_TASK_MARGIN = 0, LVFL_TASK_BINARY = 1, LVFL_TASK_MULTICLASS = 2, LVFL_TASK_REGRESSION = 3,
+       LVFL_TASK_MULTILABEL = 4 };
+int lvfl_metrics_task(vfl_net *net, const vfl_dataset *ds);
+const char *lvfl_task_name(int task);
 void lvfl_open_model(lua_State *L);
 
 /* Appends the Lua row table at idx to d (its first row declares an empty

@@ -81,6 +81,8 @@ static void print_results(lua_State *L) {
   int status;
   if (n == 0) return;
   luaL_checkstack(L, LUA_MINSTACK, "too many results to print");
+  lua_pushvalue(L, 1); /* `_` holds the (first) result, as in Python's REPL */
+  lua_setglobal(L, "_");
   if (push_module_fn(L, "show")) {
     lua_insert(L, 1);
     lua_pushinteger(L, input_columns());

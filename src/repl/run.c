@@ -38,6 +38,8 @@ static int msghandler(lua_State *L) {
     msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
   }
   luaL_traceback(L, L, msg, 1);
+  /* "[C]: in ?" frames (the REPL's own calls into Lua) say nothing */
+  luaL_gsub(L, lua_tostring(L, -1), "\n\t[C]: in ?", "");
   return 1;
 }
 

@@ -105,7 +105,7 @@ def session(vfl, tmp):
         check(line(s, 'doubling:params("linear1")[1] == 2^99') == "true\n", "the weights were not kept", s)
         line(s, "train = vfl.read.libsvm(%r)" % a9a)
         line(s, "good = vfl.net():stack(vfl.layers.sparse(train.dim)):stack(vfl.layers.linear(1)); good:init{seed = 42}")
-        out = line(s, 'good:learn(train, "logistic", vfl.optim.adagrad{lr = 0.1, epochs = 2}).stopped')
+        out = line(s, 'good:learn(train, "logistic", vfl.optim.adagrad{lr = 0.1, epochs = 2}, {progress = false}).stopped')
         check(out == "false\n", "training did not complete: %r" % out, s)
         out = line(s, 'vfl.metrics.evaluate(good, train, {"accuracy"}).accuracy > 0.83')
         check(out == "true\n", "the trained model is not accurate: %r" % out, s)

@@ -5,6 +5,7 @@ usage: test_pty.py <path to vfl> <case>     (or "all")
 Exit status 0 when the case passes.
 """
 import os
+import re
 import sys
 import tempfile
 import time
@@ -261,7 +262,64 @@ def case_interrupt_training(s):
         check(time.time() - t < 5, "training took %.1f s to stop" % (time.time() - t), s)
     check(output_of(s, "net:predict(train[1])[1] ~= before") == "true\n", "the model did not learn", s)
     out = output_of(s, "net:learn(train, 'logistic', vfl.optim.sgd{lr = 0.01, epochs = 1}).stopped")
-    check(out == "false\n", "the next learn stopped at once: %r" % out, s)
+    check(out.endswith("ETA 0s\nfalse\n"), "the next learn stopped at once: %r" % out, s)
+
+
+def a9a_net(s):
+    """Loads data/a9a and a linear net into the session, or skips."""
+    data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "a9a", "a9a")
+    if output_of(s, "type(vfl.net)") != '"function"\n' or not os.path.exists(data):
+        raise Skip("needs the binding and data/a9a")
+    line(s, "train = vfl.read.libsvm(%r)" % os.path.abspath(data))
+    line(s, "net = vfl.net():stack(vfl.layers.sparse(train.dim)):stack(vfl.layers.linear(1)); net:init{seed = 1}")
+
+
+def case_progress_default(s):
+    """On a terminal net:learn draws its bar without being asked: whole-run
+    percent, epoch k/n, loss, examples/s, ETA; never a line of zeros;
+    progress = false keeps it quiet."""
+    a9a_net(s)
+    out = output_of(s, "stats = net:learn(train, 'logistic', vfl.optim.sgd{lr = 0.01, epochs = 30})")
+    check(re.search(r"100% \[=+\]  epoch 30/30  loss 0\.3\d{3}  [\d.]+[kM]? ex/s  ETA 0s", out),
+          "no final progress line: %r" % out, s)
+    check(re.search(r"\b\d{1,2}% \[=*\s*\]  epoch \d+/30", out), "no line before the end: %r" % out, s)
+    check(" 0 ex/s" not in out and "loss 0.0000" not in out, "a line of zeros: %r" % out, s)
+    check(out.endswith("ETA 0s\n"), "the bar's line is not closed: %r" % out[-80:], s)
+    out = output_of(s, "stats = net:learn(train, 'logistic', vfl.optim.sgd{lr = 0.01, epochs = 3}, {progress = false})")
+    check(out == "", "progress = false still drew: %r" % out, s)
+
+
+def case_last_result(s):
+    """`_` holds the last result; floats read at vfl.repl.precision digits."""
+    check(output_of(s, "1 + 41") == "42\n", "1 + 41", s)
+    check(output_of(s, "_ * 2") == "84\n", "_ is not the last result", s)
+    line(s, "local unused = 1")          # a statement without results keeps _
+    check(output_of(s, "_") == "84\n", "_ changed without a result", s)
+    check(output_of(s, "for _, v in ipairs{7} do print(_, v) end") == "1\t7\n", "_ as a loop name", s)
+    check(output_of(s, "_") == "84\n", "a local _ leaked", s)
+    check(output_of(s, "{1/3, 2.0, 7}") == "{0.3333, 2.0, 7}\n", "default precision", s)
+    line(s, "vfl.repl.precision = 8")
+    check(output_of(s, "1/3") == "0.33333333\n", "precision 8", s)
+    line(s, "vfl.repl.precision = nil")
+    check(output_of(s, "1/3") == "0.33333333333333\n", "precision nil", s)
+
+
+def case_traceback(s):
+    """An error's traceback keeps the frames that say something."""
+    out = output_of(s, "error('boom')")
+    check("boom" in out and "stack traceback" in out and "in main chunk" in out, "traceback: %r" % out, s)
+    check("[C]: in ?" not in out, "a [C]: in ? frame: %r" % out, s)
+
+
+def case_report(s):
+    """vfl.metrics.report prints as a readable report."""
+    a9a_net(s)
+    line(s, "net:learn(train, 'logistic', vfl.optim.adagrad{lr = 0.1, epochs = 2}, {progress = false})")
+    out = output_of(s, "vfl.metrics.report(net, train)")
+    for want in ("binary report on 32561 rows", "accuracy   0.8", "auc        0.9", "at threshold 0.500: tp ",
+                 "calibration:", "0.90-1.00", "curves: roc and pr, 101 points each"):
+        check(want in out, "%r not in the report:\n%s" % (want, out), s)
+    check(output_of(s, "_.task") == '"binary"\n', "_ is not the report", s)
 
 
 def case_ctrl_c_prompt(s):
