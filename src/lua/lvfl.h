@@ -233,6 +233,7 @@ void lvfl_open_losses(lua_State *L);
 void lvfl_open_predict(lua_State *L);
 void lvfl_open_metrics(lua_State *L);
 void lvfl_open_model(lua_State *L);
+void lvfl_open_dist(lua_State *L);
 
 /* Appends the Lua row table at idx to d (its first row declares an empty
 ** d's labels and inputs); raises a Lua error naming the row and field. */
