@@ -235,6 +235,15 @@ void lvfl_open_metrics(lua_State *L);
 void lvfl_open_model(lua_State *L);
 void lvfl_open_dist(lua_State *L);
 
+/* Sharded reading (lshard.c): rank of size (0-based), size 1 = whole file. */
+typedef struct lvfl_shard {
+  uint32_t rank, size;
+} lvfl_shard;
+typedef int (*lvfl_text_reader)(const char *text, size_t len, const char *name, const void *opts, vfl_dataset **out);
+void lvfl_shard_options(lua_State *L, int idx, const char *fname, lvfl_shard *sh);
+int lvfl_shard_read(const char *path, const lvfl_shard *sh, int with_header, lvfl_text_reader read, const void *opts,
+                    vfl_dataset **out);
+
 /* Appends the Lua row table at idx to d (its first row declares an empty
 ** d's labels and inputs); raises a Lua error naming the row and field. */
 void lvfl_dataset_append_row(lua_State *L, lvfl_dataset *d, int idx, const char *fname);
