@@ -235,6 +235,13 @@ void lvfl_open_metrics(lua_State *L);
 void lvfl_open_model(lua_State *L);
 void lvfl_open_dist(lua_State *L);
 
+/* net:learn{dist = true} (ldist_learn.c): NULL without dist. */
+typedef struct lvfl_dist_plan lvfl_dist_plan;
+lvfl_dist_plan *lvfl_dist_learn_options(lua_State *L, int opts, int streaming, const char *fname);
+int lvfl_dist_learn(lvfl_dist_plan *plan, vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss,
+                    const vfl_train_options *o);
+void lvfl_dist_push_stats(lua_State *L, const lvfl_dist_plan *plan);
+
 /* Sharded reading (lshard.c): rank of size (0-based), size 1 = whole file. */
 typedef struct lvfl_shard {
   uint32_t rank, size;
