@@ -11,6 +11,7 @@
 ** it when the Lua state closes normally. A script that fails in the vfl
 ** program ends the whole job with its message (vfl_lua_dist_failed).
 */
+#include <stdio.h>
 #include <string.h>
 
 #include "dist.h"
@@ -191,6 +192,22 @@ static int l_timeout(lua_State *L) {
   }
   lua_pushnumber(L, vfl_dist_timeout());
   return 1;
+}
+
+int lvfl_dist_save(const vfl_net *net, const char *path) {
+  if (vfl_dist_size() < 2) return vfl_model_save(net, path);
+  struct {
+    int64_t rc;
+    char message[1016];
+  } status = {0, ""};
+  if (vfl_dist_rank() == 0) {
+    status.rc = vfl_model_save(net, path);
+    if (status.rc) snprintf(status.message, sizeof status.message, "%s", vfl_last_error());
+  }
+  int rc = vfl_dist_bcast(&status, sizeof status, 0, "net:save (rank 0 writes the file)");
+  if (rc) return rc;
+  if (status.rc) vfl_set_error(status.message);
+  return (int)status.rc;
 }
 
 /* Leaves the MPI job when the Lua state closes. */
