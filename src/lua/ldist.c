@@ -72,9 +72,30 @@ static int l_allreduce(lua_State *L) {
 
 /* ------------------------------------------------ broadcast's encoding */
 
-/* Plain data only: nil, booleans, numbers, strings and tables of them
-** (no cycles, depth <= 64). */
-static void encode(lua_State *L, int idx, luaL_Buffer *b, int depth, const char *fname) {
+/* What cannot be broadcast in the value at idx: NULL when it is plain data
+** (nil, booleans, numbers, strings and tables of them, depth <= 64). */
+static const char *not_plain(lua_State *L, int idx, int depth) {
+  idx = lua_absindex(L, idx);
+  int t = lua_type(L, idx);
+  if (t == LUA_TNIL || t == LUA_TBOOLEAN || t == LUA_TNUMBER || t == LUA_TSTRING) return NULL;
+  if (t != LUA_TTABLE) return lua_typename(L, t);
+  if (depth > 64) return "table nested deeper than 64 (a cycle?)";
+  luaL_checkstack(L, 4, "vfl.dist.broadcast");
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    const char *bad = not_plain(L, -2, depth + 1);
+    if (!bad) bad = not_plain(L, -1, depth + 1);
+    if (bad) {
+      lua_pop(L, 2);
+      return bad;
+    }
+    lua_pop(L, 1);
+  }
+  return NULL;
+}
+
+/* Encodes plain data (checked by not_plain first). */
+static void encode(lua_State *L, int idx, luaL_Buffer *b) {
   idx = lua_absindex(L, idx);
   switch (lua_type(L, idx)) {
   case LUA_TNIL: luaL_addchar(b, 'n'); break;
@@ -99,20 +120,15 @@ static void encode(lua_State *L, int idx, luaL_Buffer *b, int depth, const char 
     luaL_addlstring(b, s, len);
     break;
   }
-  case LUA_TTABLE:
-    if (depth > 64) lvfl_error(L, "%s: tables nested deeper than 64 (a cycle?) cannot be broadcast", fname);
+  default: /* a table */
     luaL_addchar(b, '{');
     lua_pushnil(L);
     while (lua_next(L, idx)) {
-      encode(L, -2, b, depth + 1, fname);
-      encode(L, -1, b, depth + 1, fname);
+      encode(L, -2, b);
+      encode(L, -1, b);
       lua_pop(L, 1);
     }
     luaL_addchar(b, '}');
-    break;
-  default:
-    lvfl_error(L, "%s: a %s cannot be broadcast (nil, booleans, numbers, strings and tables of them can)", fname,
-               lvfl_typename(L, idx));
   }
 }
 
@@ -164,18 +180,32 @@ static int l_broadcast(lua_State *L) {
   int root = lua_isnoneornil(L, 2) ? 0 : (int)lvfl_checkint(L, 2, fname, "root", 0, size - 1);
   lua_settop(L, 1);
   if (size == 1) return 1;
+  /* the root's value, or a length of UINT64_MAX when it cannot be sent, so
+  ** that every rank raises the same error instead of waiting */
   uint64_t len = 0;
-  const char *data = NULL;
+  const char *data = NULL, *bad = NULL;
+  char why[160] = "";
   if (vfl_dist_rank() == root) {
-    luaL_Buffer b;
-    luaL_buffinit(L, &b);
-    encode(L, 1, &b, 0, fname);
-    luaL_pushresult(&b);
-    size_t n;
-    data = lua_tolstring(L, -1, &n);
-    len = n;
+    bad = not_plain(L, 1, 0);
+    if (bad) {
+      snprintf(why, sizeof why, "%s", bad);
+      len = UINT64_MAX;
+    } else {
+      luaL_Buffer b;
+      luaL_buffinit(L, &b);
+      encode(L, 1, &b);
+      luaL_pushresult(&b);
+      size_t n;
+      data = lua_tolstring(L, -1, &n);
+      len = n;
+    }
   }
   vfl_dist_bcast(&len, sizeof len, root, fname);
+  if (len == UINT64_MAX) {
+    vfl_dist_bcast(why, sizeof why, root, fname);
+    lvfl_error(L, "%s: rank %d's value holds a %s, which cannot be broadcast (nil, booleans, numbers, strings and "
+               "tables of them can)", fname, root, why);
+  }
   char *buf = lua_newuserdata(L, len ? (size_t)len : 1);
   if (data) memcpy(buf, data, (size_t)len);
   vfl_dist_bcast(buf, (size_t)len, root, fname);
