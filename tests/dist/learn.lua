@@ -2,7 +2,8 @@
 -- Args: train file, test file, dim, epochs, sync, model path.
 -- Every rank trains the one-process reference on the whole file (same
 -- seed, so the same model everywhere), then the data-parallel model on its
--- shard; the test AUCs must agree within 0.005. Distributed evaluation must
+-- shard; the data-parallel test AUC must reach the one-process AUC less
+-- 0.005 (averaging may also do better: it regularises, see docs/distributed.md). Distributed evaluation must
 -- equal the single-process evaluation of the same net, and net:save writes
 -- one file that every rank can load.
 local d = vfl.dist
@@ -36,7 +37,7 @@ assert(stats.epochs == epochs and stats.dist and stats.dist.ranks == d.size)
 assert(stats.dist.syncs >= epochs, "syncs " .. stats.dist.syncs)
 -- every rank ends with the same model
 assert(d.allreduce(auc_dist, "max") == d.allreduce(auc_dist, "min"), "the ranks' models differ after learn")
-assert(math.abs(auc_dist - auc_one) <= 0.005, ("AUC %.5f on %d ranks against %.5f on one process"):format(auc_dist, d.size, auc_one))
+assert(auc_dist >= auc_one - 0.005, ("AUC %.5f on %d ranks against %.5f on one process"):format(auc_dist, d.size, auc_one))
 
 -- distributed evaluation = single-process evaluation of the same net
 local whole = vfl.metrics.evaluate(net, test)
