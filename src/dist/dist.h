@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { VFL_DIST_SUM, VFL_DIST_MIN, VFL_DIST_MAX };
+enum { VFL_DIST_SUM, VFL_DIST_MIN, VFL_DIST_MAX, VFL_DIST_BOR /* bitwise or: integers only */ };
 
 /* Joins the MPI job when the process was started by mpirun/mpiexec (their
 ** environment says so); otherwise, and without MPI, this is one rank of one.

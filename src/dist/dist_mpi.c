@@ -96,7 +96,9 @@ static int wait_bounded(MPI_Request *req, const char *what) {
   }
 }
 
-static MPI_Op mpi_op(int op) { return op == VFL_DIST_MIN ? MPI_MIN : op == VFL_DIST_MAX ? MPI_MAX : MPI_SUM; }
+static MPI_Op mpi_op(int op) {
+  return op == VFL_DIST_MIN ? MPI_MIN : op == VFL_DIST_MAX ? MPI_MAX : op == VFL_DIST_BOR ? MPI_BOR : MPI_SUM;
+}
 
 static int allreduce(void *buf, size_t n, size_t width, MPI_Datatype type, int op, const char *what) {
   if (n_ranks < 2) return VFL_OK;

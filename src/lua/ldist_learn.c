@@ -16,8 +16,9 @@
 ** Adam's moments) stays local: it is not what the ranks agree on, and
 ** averaging it would double-count the squared gradients.
 **
-** Costs per mix: two local passes over the parameters (copy out, compare),
-** 8 bytes per touched row id gathered, 4 * cols bytes per union row reduced.
+** Costs per mix: local passes over the parameters (copy out, compare, set
+** back), the touched ids (4 bytes each, or a bitmap of all rows when that
+** is smaller), 4 * cols bytes per union row reduced (docs/distributed.md).
 ** Progress and loss are reduced across ranks; only rank 0 draws progress.
 */
 #include <stdlib.h>
@@ -86,6 +87,8 @@ typedef struct mixer {
   float *cur, *synced, *pack;
   uint32_t *mine, *all, *counts;
   size_t all_cap;
+  uint64_t *bits; /* n_rows bits: the union as a bitmap, when that is smaller */
+  size_t n_words;
 } mixer;
 
 static void mixer_free(mixer *m) {
@@ -96,6 +99,7 @@ static void mixer_free(mixer *m) {
   free(m->mine);
   free(m->all);
   free(m->counts);
+  free(m->bits);
 }
 
 static int no_memory(void) {
@@ -130,7 +134,9 @@ static int mixer_open(mixer *m, vfl_net *net) {
   m->pack = malloc(nf * sizeof *m->pack);
   m->mine = malloc((m->n_rows ? m->n_rows : 1) * sizeof *m->mine);
   m->counts = malloc((size_t)vfl_dist_size() * sizeof *m->counts);
-  if (!m->cur || !m->synced || !m->pack || !m->mine || !m->counts) return no_memory();
+  m->n_words = ((size_t)m->n_rows + 63) / 64;
+  m->bits = malloc((m->n_words ? m->n_words : 1) * sizeof *m->bits);
+  if (!m->cur || !m->synced || !m->pack || !m->mine || !m->counts || !m->bits) return no_memory();
   return VFL_OK;
 }
 
@@ -214,6 +220,45 @@ static block *block_of(mixer *m, uint32_t id, uint32_t *hint) {
   return &m->blocks[*hint];
 }
 
+static int ensure_all(mixer *m, size_t n) {
+  if (n <= m->all_cap) return VFL_OK;
+  uint32_t *more = realloc(m->all, n * sizeof *more);
+  if (!more) return no_memory();
+  m->all = more;
+  m->all_cap = n;
+  return VFL_OK;
+}
+
+/* The ids of the rows changed on any rank, ascending, into m->all (*k of
+** them), from this rank's n_mine (n_all over all ranks). The ids travel as
+** a list (4 bytes each, gathered) or, when that would be larger, as a
+** bitmap of all rows OR-reduced: the cheaper of the two, so the cost is
+** min(4 * touched ids, 2 * rows / 8) bytes per rank. */
+static int union_of_touched(mixer *m, uint32_t n_mine, size_t n_all, size_t *k) {
+  const char *what = "net:learn{dist = true}: the touched rows' ids";
+  if (n_all * sizeof(uint32_t) > 2 * m->n_words * sizeof(uint64_t)) {
+    memset(m->bits, 0, m->n_words * sizeof *m->bits);
+    for (uint32_t i = 0; i < n_mine; i++) m->bits[m->mine[i] / 64] |= (uint64_t)1 << (m->mine[i] % 64);
+    int rc = vfl_dist_allreduce_u64(m->bits, m->n_words, VFL_DIST_BOR, what);
+    if (!rc) rc = ensure_all(m, m->n_rows);
+    if (rc) return rc;
+    size_t n = 0;
+    for (size_t w = 0; w < m->n_words; w++)
+      for (uint64_t b = m->bits[w]; b; b &= b - 1) m->all[n++] = (uint32_t)(w * 64 + (uint64_t)__builtin_ctzll(b));
+    *k = n;
+    return VFL_OK;
+  }
+  int rc = ensure_all(m, n_all);
+  if (!rc) rc = vfl_dist_allgather_u32(m->mine, n_mine, m->all, m->counts, what);
+  if (rc) return rc;
+  qsort(m->all, n_all, sizeof *m->all, by_id);
+  size_t n = 0;
+  for (size_t i = 0; i < n_all; i++)
+    if (i == 0 || m->all[i] != m->all[i - 1]) m->all[n++] = m->all[i];
+  *k = n;
+  return VFL_OK;
+}
+
 /* Averages the union of the rows changed on any rank; figures[] is summed
 ** across ranks in the same round (figures[0] must be this rank's count of
 ** changed rows; the caller's own figures follow). */
@@ -227,19 +272,10 @@ static int mix(mixer *m, lvfl_dist_plan *plan, double *figures, size_t n_figures
   figures[0] = n_mine;
   rc = vfl_dist_allreduce_f64(figures, n_figures, VFL_DIST_SUM, "net:learn{dist = true}: the mix's figures");
   if (rc) return rc;
-  size_t n_all = (size_t)figures[0];
-  if (n_all > m->all_cap) {
-    uint32_t *more = realloc(m->all, n_all * sizeof *more);
-    if (!more) return no_memory();
-    m->all = more;
-    m->all_cap = n_all;
-  }
-  rc = vfl_dist_allgather_u32(m->mine, n_mine, m->all, m->counts, "net:learn{dist = true}: the touched rows' ids");
+  size_t k;
+  rc = union_of_touched(m, n_mine, (size_t)figures[0], &k);
   if (rc) return rc;
-  qsort(m->all, n_all, sizeof *m->all, by_id);
-  size_t k = 0, n_floats = 0;
-  for (size_t i = 0; i < n_all; i++)
-    if (i == 0 || m->all[i] != m->all[i - 1]) m->all[k++] = m->all[i];
+  size_t n_floats = 0;
   uint32_t hint = 0;
   for (size_t i = 0; i < k; i++) {
     block *b = block_of(m, m->all[i], &hint);
