@@ -48,20 +48,8 @@ lvfl_dist_plan *lvfl_dist_learn_options(lua_State *L, int opts, int streaming, c
     lvfl_error(L, "%s: dist = true needs a dataset (each rank reads its shard: vfl.read.*(path, {shard = \"rank\"}))", fname);
   uint64_t sync = (uint64_t)lvfl_optint(L, opts, "sync", 10000, fname, 1, INT64_MAX);
   /* the engine's options without ours (and without progress off rank 0) */
-  int drop_progress = dist && vfl_dist_rank() != 0;
-  lua_newtable(L);
-  lua_pushnil(L);
-  while (lua_next(L, opts)) {
-    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
-    if (!strcmp(k, "dist") || !strcmp(k, "sync") || (drop_progress && !strcmp(k, "progress"))) {
-      lua_pop(L, 1);
-      continue;
-    }
-    lua_pushvalue(L, -2);
-    lua_insert(L, -2);
-    lua_settable(L, -4);
-  }
-  lua_replace(L, opts);
+  static const char *const ours[] = {"dist", "sync", NULL}, *const ours_off_root[] = {"dist", "sync", "progress", NULL};
+  lvfl_opts_without(L, opts, dist && vfl_dist_rank() != 0 ? ours_off_root : ours);
   if (!dist) return NULL;
   lvfl_dist_plan *plan = lua_newuserdata(L, sizeof *plan);
   memset(plan, 0, sizeof *plan);

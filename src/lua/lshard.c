@@ -47,18 +47,8 @@ void lvfl_shard_options(lua_State *L, int idx, const char *fname, lvfl_shard *sh
     lvfl_error(L, "%s: option 'shard' must be \"rank\" or {rank = r, size = n}, got %s", fname, lvfl_typename(L, t));
   }
   lua_pop(L, 1);
-  lua_newtable(L);
-  lua_pushnil(L);
-  while (lua_next(L, idx)) {
-    if (lua_type(L, -2) == LUA_TSTRING && !strcmp(lua_tostring(L, -2), "shard")) {
-      lua_pop(L, 1);
-      continue;
-    }
-    lua_pushvalue(L, -2);
-    lua_insert(L, -2);
-    lua_settable(L, -4);
-  }
-  lua_replace(L, idx);
+  static const char *const ours[] = {"shard", NULL};
+  lvfl_opts_without(L, idx, ours);
 }
 
 /* Where piece k of n starts: the first line that starts at or after byte

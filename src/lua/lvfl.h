@@ -136,6 +136,8 @@ double lvfl_checknum(lua_State *L, int idx, const char *fname, const char *what)
 ** the opt* readers return the default when the key (or the table) is
 ** absent and raise "fname: option 'key' must be ..." otherwise. */
 void lvfl_checkopts(lua_State *L, int idx, const char *fname, const char *const *known);
+/* Replaces the options table at idx by a copy without the keys in drop (NULL-ended). */
+void lvfl_opts_without(lua_State *L, int idx, const char *const *drop);
 lua_Integer lvfl_optint(lua_State *L, int idx, const char *key, lua_Integer def, const char *fname, lua_Integer lo,
                         lua_Integer hi);
 double lvfl_optnum(lua_State *L, int idx, const char *key, double def, const char *fname);
