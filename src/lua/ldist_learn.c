@@ -406,8 +406,8 @@ static int train(run *r, vfl_net *net, const vfl_dataset *ds, const vfl_loss_spe
       if (r->stop) break;
     }
     if (!rc && !r->stop) rc = epoch_end(r);
-    if (!rc && r->o->result) *r->o->result = r->p;
   }
+  if (r->o->result) *r->o->result = r->p; /* as far as it got, when stopped */
   return rc;
 }
 
