@@ -98,8 +98,8 @@ Frees the dataset's memory now rather than at garbage collection. Later
 use is an error. Also `local ds <close> = ...` in Lua 5.4.]]},
 
   -- ------------------------------------------------------------- readers
-  {"vfl.read", "vfl.read", "File readers that parse in C: vfl.read.libsvm, vfl.read.csv, vfl.read.vw (and *_text for strings)."},
-  {"vfl.read.libsvm", "vfl.read.libsvm(path [, {dim=, hash_bits=, labels=, input=, cores=1}])", [[
+  {"vfl.read", "vfl.read", "File readers that parse in C: vfl.read.libsvm, vfl.read.csv, vfl.read.vw (and *_text for strings). Each takes {shard = \"rank\"} to read one rank's share (see vfl.read.libsvm, vfl.dist)."},
+  {"vfl.read.libsvm", "vfl.read.libsvm(path [, {dim=, hash_bits=, labels=, input=, cores=1, shard=}])", [[
 Reads a libsvm / svmlight file, plain or gzip, into a dataset.
   dim        the feature dimension (default: the largest index seen);
              use the training set's for the test set: {dim = train.dim}
@@ -110,7 +110,11 @@ Reads a libsvm / svmlight file, plain or gzip, into a dataset.
              into memory, cut at line ends, and the pieces parsed at once;
              the same rows in the same order. Files under 2 MB, and gzip
              files, are parsed on one.
-Errors name path:line:column.]]},
+  shard      "rank" or {rank = r, size = n} (r 0-based): read only this
+             rank's share of a plain file, cut at line ends (every reader
+             takes it; under mpirun "rank" uses vfl.dist). Give dim so
+             that every rank's dataset has the same width.
+Errors name path:line:column (a shard's count from its first byte).]]},
   {"vfl.read.libsvm_text", "vfl.read.libsvm_text(text [, {..., name=}])", "vfl.read.libsvm on a string; name is used in error messages."},
   {"vfl.read.csv", "vfl.read.csv(path [, {sep=',', header=false, label=1, skip=, categorical=, extras=, hash_bits=20, input=, allow_short=}])", [[
 Reads CSV/TSV (plain or gzip). The label column is a number or a header
@@ -171,7 +175,7 @@ Checks the graph, allocates the weights and draws them uniformly in
 [-scale, scale]; without scale, a size-aware default. Attaches the priors
 given to the layers. net:learn initialises an uninitialised net itself.
 Calling it again redraws the weights. Returns net.]]},
-  {"vfl.net:learn", "net:learn(ds | iterator, loss, optim [, {cores=1, epochs=, batch=, seed=1, shuffle=true, progress=, progress_every=, on_epoch=, every=, on_batches=, chunk=8192, keep_last_good=true}])", [[
+  {"vfl.net:learn", "net:learn(ds | iterator, loss, optim [, {cores=1, epochs=, batch=, seed=1, shuffle=true, progress=, progress_every=, on_epoch=, every=, on_batches=, chunk=8192, keep_last_good=true, dist=false, sync=10000}])", [[
 Trains with Hogwild SGD on `cores` threads (0: every core).
   data   a vfl.dataset, or an iterator returning rows {label=, features=}
          then nil: the rows stream through in chunks of `chunk` rows while
@@ -198,6 +202,14 @@ Trains with Hogwild SGD on `cores` threads (0: every core).
          start of every epoch, doubling their memory while training: a
          run that diverges (NaN or Inf) fails naming the epoch and the
          layer, and leaves the weights of the last epoch that ended well
+  dist = true under mpirun: data-parallel training, each rank on its own
+         dataset (its shard) with its own threads. Rank 0's weights go to
+         every rank first; every `sync` examples per rank and at each
+         epoch end the rows changed on any rank are averaged. Loss and
+         progress cover all ranks (drawn by rank 0); on_batches is not
+         called. stats.dist = {syncs, bytes_per_sync, seconds_per_sync,
+         rows_touched_per_sync, rows_mixed_per_sync, ranks}. See
+         docs/distributed.md
 Returns stats {epochs, loss, seconds, examples_per_s, stopped, reason}
 (and rows, for an iterator).
 Ctrl-C (vfl.request_stop) stops within a mini-batch and keeps the model.]]},
@@ -216,7 +228,7 @@ Sets a block of parameters from a flat list or a list of rows; returns net.]]},
   {"vfl.net:link", "net:link()", "The output link: \"identity\", \"sigmoid\" or \"softmax\"."},
   {"vfl.net:set_link", "net:set_link(name)", "Sets the output link (\"identity\", \"sigmoid\", \"softmax\"); returns net."},
   {"vfl.net:layers", "net:layers()", "A list of {name=, kind=, dim=, parents={...}}, one per layer."},
-  {"vfl.net:save", "net:save(path)", "Writes the model to path atomically (a temporary file, then a rename); returns net."},
+  {"vfl.net:save", "net:save(path)", "Writes the model to path atomically (a temporary file, then a rename); returns net. Under mpirun only rank 0 writes, and every rank returns (or raises) its result."},
   {"vfl.net:close", "net:close()", "Frees the net now; later use is an error. Also `local net <close> = ...`."},
   {"vfl.load", "vfl.load(path)", "Reads a model written by net:save; a damaged or foreign file is an error naming the problem."},
 
@@ -293,7 +305,7 @@ the adapter attached (row.user, row.text; nil where the row has none).]]},
 
   -- ------------------------------------------------------------- metrics
   {"vfl.metrics", "vfl.metrics", "Figures of a net on a dataset, computed in C: report, evaluate, logloss, accuracy, auc, rmse."},
-  {"vfl.metrics.evaluate", "vfl.metrics.evaluate(net, ds [, {\"logloss\", \"accuracy\", \"auc\", \"rmse\", \"rows\"}])", [[
+  {"vfl.metrics.evaluate", "vfl.metrics.evaluate(net, ds [, {\"logloss\", \"accuracy\", \"auc\", \"rmse\", \"rows\", dist = false}])", [[
 A table with the named metrics, read through the net's link. Without a
 list, the figures that fit the net's task:
   binary (sigmoid)        logloss, accuracy, auc, rows
@@ -301,7 +313,10 @@ list, the figures that fit the net's task:
   multiclass (softmax)    logloss, accuracy, rows
   regression              rmse, rows
 A figure the net cannot have (auc of a softmax net) is an error, not NaN.
-For everything else (F1, top-k, confusion, R^2): vfl.metrics.report.]]},
+For everything else (F1, top-k, confusion, R^2): vfl.metrics.report.
+dist = true under mpirun: ds is this rank's shard and the figures are
+those of all ranks' rows, as one process on the whole data gives (AUC
+exactly, from score histograms; every rank must call it).]]},
   {"vfl.metrics.report", "vfl.metrics.report(net, ds [, {threshold=, k=5, bins=10, points=101, classes=, task=}])", [[
 The figures that fit the net's task, as a plain table that prints as a
 readable report (in the REPL, or print(r)). One pass of predictions; the
@@ -321,6 +336,26 @@ softmax multiclass, one identity output on -1/+1 labels binary margins
 Multilabel (P@k, R@k) is an error until vfl has a multilabel loss.
   r = vfl.metrics.report(net, test, {classes = names})
   r.per_class[3].f1; vfl.plot.roc(r)]]},
+
+  -- ---------------------------------------------------------- distributed
+  {"vfl.dist", "vfl.dist", [[
+The ranks of an mpirun job: `mpirun -np 4 vfl train.lua` runs one vfl per
+rank. Fields rank (0-based, as MPI's), size, is_root, mpi (built with MPI).
+Without mpirun, or built without MPI, size is 1 and all of it still works.
+Collectives wait at most vfl.dist.timeout() seconds, then end the job; a
+script that fails on one rank ends the job with its rank and message.
+See net:learn{dist = true}, vfl.read.*{shard = "rank"}, docs/distributed.md.]]},
+  {"vfl.dist.barrier", "vfl.dist.barrier()", "Waits until every rank has called it."},
+  {"vfl.dist.allreduce", "vfl.dist.allreduce(x [, \"sum\"|\"min\"|\"max\"])", [[
+The sum (or min, max) over the ranks of a number, or element by element of
+a list of numbers (the same length on every rank); every rank gets it.]]},
+  {"vfl.dist.broadcast", "vfl.dist.broadcast(value [, root=0])", [[
+Root's value on every rank: nil, booleans, numbers, strings, and tables of
+them (copied). Other ranks' arguments are ignored.]]},
+  {"vfl.dist.timeout", "vfl.dist.timeout([seconds])", [[
+The deadline of every collective wait (default 600 s, or VFL_DIST_TIMEOUT):
+a rank that waits longer ends the whole job with MPI_Abort, naming itself
+and the call. Sets it when given; returns it.]]},
   {"vfl.metrics.logloss", "vfl.metrics.logloss(net, ds)", "Mean log-loss (binary with a sigmoid link, multinomial with softmax)."},
   {"vfl.metrics.accuracy", "vfl.metrics.accuracy(net, ds)", "Fraction right: threshold 0.5 (sigmoid) or 0 (identity), argmax for softmax."},
   {"vfl.metrics.auc", "vfl.metrics.auc(net, ds) | vfl.metrics.auc(scores, labels)", "Area under the ROC curve, of a one-output net on a dataset or of two Lua lists."},

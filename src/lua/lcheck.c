@@ -196,3 +196,24 @@ void lvfl_pushuv(lua_State *L, int idx) {
   lua_pushvalue(L, -1);
   vfl_setuservalue(L, idx);
 }
+
+/* Replaces the options table at idx by a copy without the keys in drop
+** (options that one layer consumes before passing the rest on). */
+void lvfl_opts_without(lua_State *L, int idx, const char *const *drop) {
+  idx = lua_absindex(L, idx);
+  lua_newtable(L);
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    int dropped = 0;
+    if (lua_type(L, -2) == LUA_TSTRING)
+      for (int i = 0; drop[i] && !dropped; i++) dropped = !strcmp(lua_tostring(L, -2), drop[i]);
+    if (dropped) {
+      lua_pop(L, 1);
+      continue;
+    }
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_settable(L, -4);
+  }
+  lua_replace(L, idx);
+}

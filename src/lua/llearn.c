@@ -298,6 +298,7 @@ static int m_learn(lua_State *L) {
   int streaming = lua_isfunction(L, 2); /* an iterator of rows: trained in chunks */
   lvfl_dataset *d = streaming ? NULL : lvfl_checkdataset(L, 2, fname, 1);
   lua_settop(L, 5);
+  lvfl_dist_plan *dist = lvfl_dist_learn_options(L, 5, streaming, fname);
   int is_fn = lua_isfunction(L, 3);
   if (!is_fn && lua_type(L, 3) != LUA_TSTRING)
     lvfl_argerror(L, 2, fname, "loss name or function expected, got %s", lvfl_typename(L, 3));
@@ -445,7 +446,7 @@ static int m_learn(lua_State *L) {
   active_add(c);
   double started = now();
   int rc = streaming ? vfl_net_learn_stream(n->net, lvfl_stream_next, st, &loss, &o)
-                     : vfl_net_learn(n->net, d->ds, &loss, &o);
+                     : lvfl_dist_learn(dist, n->net, d->ds, &loss, &o);
   double seconds = now() - started;
   active_remove(c);
   n->busy--;
@@ -488,6 +489,7 @@ static int m_learn(lua_State *L) {
     lua_pushstring(L, by_request ? "interrupted" : c->stop_asked ? "callback" : "stopped");
     lua_setfield(L, -2, "reason");
   }
+  lvfl_dist_push_stats(L, dist);
   return 1;
 }
 

@@ -1,7 +1,7 @@
 /*
 ** lmetrics.c -- vfl.metrics: a net's figures on a dataset, computed in C.
 **
-**   vfl.metrics.evaluate(net, ds [, {"logloss", "accuracy", "auc", "rmse"}])
+**   vfl.metrics.evaluate(net, ds [, {"logloss", "accuracy", "auc", "rmse", dist = true}])
 **   vfl.metrics.logloss(net, ds), .accuracy, .auc, .rmse
 **   vfl.metrics.auc(scores, labels)   -- two Lua lists
 **   vfl.metrics.report(net, ds [, opts]) -- lreport.c
@@ -76,7 +76,8 @@ static void check_exists(lua_State *L, int i, const char *fname) {
 static int l_evaluate(lua_State *L) {
   const char *fname = "vfl.metrics.evaluate";
   int want[5] = {0};
-  int listed = !lua_isnoneornil(L, 3);
+  int dist = lua_istable(L, 3) && lvfl_optbool(L, 3, "dist", 0, fname);
+  int listed = !lua_isnoneornil(L, 3) && !(dist && lua_rawlen(L, 3) == 0);
   if (listed) {
     if (!lua_istable(L, 3)) lvfl_argerror(L, 3, fname, "list of metric names expected, got %s", lvfl_typename(L, 3));
     size_t k = lua_rawlen(L, 3);
@@ -98,6 +99,7 @@ static int l_evaluate(lua_State *L) {
     if (!listed) want[i] = task_defaults[task][i];
     if (want[i]) check_exists(L, i, fname);
   }
+  if (dist) lvfl_dist_metrics(L, 1, 2, &m, fname);
   lua_createtable(L, 0, 5);
   for (int i = 0; metric_names[i]; i++) {
     if (!want[i]) continue;

@@ -9,7 +9,7 @@ static int m_save(lua_State *L) {
   lvfl_net *n = lvfl_checknet(L, 1, fname);
   if (lua_type(L, 2) != LUA_TSTRING) lvfl_argerror(L, 1, fname, "file name expected, got %s", lvfl_typename(L, 2));
   if (!vfl_net_ready(n->net)) lvfl_error(L, "%s: the net is not initialised yet (call net:init{} or net:learn first)", fname);
-  int rc = vfl_model_save(n->net, lua_tostring(L, 2));
+  int rc = lvfl_dist_save(n->net, lua_tostring(L, 2)); /* under mpirun: rank 0 writes */
   if (rc) return lvfl_engine_error(L, fname, rc);
   lua_settop(L, 1);
   return 1;

@@ -166,6 +166,16 @@ static const reader readers[] = {{"libsvm", libsvm_opts, libsvm_file, libsvm_tex
                                  {"csv", csv_opts, csv_file, csv_text},
                                  {"vw", vw_opts, vw_file, vw_text}};
 
+/* A format's text reader behind lshard.c's one signature. */
+typedef struct text_call {
+  const reader *r;
+  const read_options *o;
+} text_call;
+static int read_text(const char *text, size_t len, const char *name, const void *ud, vfl_dataset **out) {
+  const text_call *t = ud;
+  return t->r->text(text, len, name, t->o, out);
+}
+
 /* vfl.read.<format>(path, opts) and vfl.read.<format>_text(text, opts); the
 ** reader is upvalue 1, and upvalue 2 is true for the _text form. */
 static int l_read(lua_State *L) {
@@ -179,9 +189,14 @@ static int l_read(lua_State *L) {
   const char *arg = lua_tolstring(L, 1, &len);
   read_options o;
   const char *name = NULL;
+  lvfl_shard sh;
+  lvfl_shard_options(L, 2, fname, &sh);
+  if (from_text && sh.size > 1) lvfl_error(L, "%s: option 'shard' is for files (cut the text yourself)", fname);
   r->options(L, 2, fname, &o, from_text ? &name : NULL);
   vfl_dataset *ds = NULL;
-  int rc = from_text ? r->text(arg, len, name, &o, &ds) : r->file(arg, &o, &ds);
+  int rc = from_text      ? r->text(arg, len, name, &o, &ds)
+           : sh.size > 1 ? lvfl_shard_read(arg, &sh, r->text == csv_text && o.csv.header, read_text, &(text_call){r, &o}, &ds)
+                         : r->file(arg, &o, &ds);
   if (rc) {
     vfl_dataset_free(ds);
     return lvfl_engine_error(L, fname, rc);

@@ -97,6 +97,7 @@ int luaopen_vfl(lua_State *L) {
   lvfl_open_predict(L);
   lvfl_open_metrics(L);
   lvfl_open_model(L);
+  lvfl_open_dist(L);
   export_methods(L);
   lua_pushstring(L, vfl_version());
   lua_setfield(L, -2, "version");

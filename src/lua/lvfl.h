@@ -136,6 +136,8 @@ double lvfl_checknum(lua_State *L, int idx, const char *fname, const char *what)
 ** the opt* readers return the default when the key (or the table) is
 ** absent and raise "fname: option 'key' must be ..." otherwise. */
 void lvfl_checkopts(lua_State *L, int idx, const char *fname, const char *const *known);
+/* Replaces the options table at idx by a copy without the keys in drop (NULL-ended). */
+void lvfl_opts_without(lua_State *L, int idx, const char *const *drop);
 lua_Integer lvfl_optint(lua_State *L, int idx, const char *key, lua_Integer def, const char *fname, lua_Integer lo,
                         lua_Integer hi);
 double lvfl_optnum(lua_State *L, int idx, const char *key, double def, const char *fname);
@@ -242,6 +244,29 @@ enum { LVFL_TASK_MARGIN = 0, LVFL_TASK_BINARY = 1, LVFL_TASK_MULTICLASS = 2, LVF
 int lvfl_metrics_task(vfl_net *net, const vfl_dataset *ds);
 const char *lvfl_task_name(int task);
 void lvfl_open_model(lua_State *L);
+void lvfl_open_dist(lua_State *L);
+
+/* net:learn{dist = true} (ldist_learn.c): NULL without dist. */
+typedef struct lvfl_dist_plan lvfl_dist_plan;
+lvfl_dist_plan *lvfl_dist_learn_options(lua_State *L, int opts, int streaming, const char *fname);
+int lvfl_dist_learn(lvfl_dist_plan *plan, vfl_net *net, const vfl_dataset *ds, const vfl_loss_spec *loss,
+                    const vfl_train_options *o);
+void lvfl_dist_push_stats(lua_State *L, const lvfl_dist_plan *plan);
+
+/* vfl.metrics.evaluate(net, ds, {dist = true}) (ldist_metrics.c): m, this
+** rank's figures, becomes those of all ranks' rows. */
+void lvfl_dist_metrics(lua_State *L, int net, int ds, vfl_metrics *m, const char *fname);
+/* net:save under mpirun (ldist.c): rank 0 writes, every rank gets its status. */
+int lvfl_dist_save(const vfl_net *net, const char *path);
+
+/* Sharded reading (lshard.c): rank of size (0-based), size 1 = whole file. */
+typedef struct lvfl_shard {
+  uint32_t rank, size;
+} lvfl_shard;
+typedef int (*lvfl_text_reader)(const char *text, size_t len, const char *name, const void *opts, vfl_dataset **out);
+void lvfl_shard_options(lua_State *L, int idx, const char *fname, lvfl_shard *sh);
+int lvfl_shard_read(const char *path, const lvfl_shard *sh, int with_header, lvfl_text_reader read, const void *opts,
+                    vfl_dataset **out);
 
 /* Appends the Lua row table at idx to d (its first row declares an empty
 ** d's labels and inputs); raises a Lua error naming the row and field. */

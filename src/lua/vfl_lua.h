@@ -28,4 +28,9 @@ VFL_LUA_EXPORT int luaopen_vfl(lua_State *L);
 ** volatile sig_atomic_t, so a SIGINT handler may call it. */
 void vfl_lua_request_stop(void);
 
+/* A script failed with message: under mpirun with several ranks this names
+** the rank, prints the message and ends the whole job (MPI_Abort), so no
+** other rank waits for it; otherwise it does nothing. */
+void vfl_lua_dist_failed(const char *message);
+
 #endif

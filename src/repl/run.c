@@ -9,6 +9,9 @@
 #include "signals.h"
 #include "term.h"
 #include "vfl.h"
+#ifdef VFL_HAVE_BINDING
+#include "vfl_lua.h"
+#endif
 
 const char *run_progname = "vfl";
 
@@ -24,6 +27,9 @@ int run_report(lua_State *L, int status) {
     const char *msg = lua_tostring(L, -1);
     if (msg == NULL) msg = "(error object is not a string)";
     run_message(run_progname, msg);
+#ifdef VFL_HAVE_BINDING
+    vfl_lua_dist_failed(msg); /* under mpirun: ends the whole job, naming this rank */
+#endif
     lua_pop(L, 1);
   }
   return status;
