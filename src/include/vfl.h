@@ -255,11 +255,18 @@ typedef struct vfl_layer_spec {
   uint32_t dim;          /* INPUT: feature dimension; LINEAR: outputs */
   int intercept;         /* LINEAR: 1 adds a bias vector (the default in Lua) */
   int mean;              /* LINEAR: 1 averages sparse parents' rows (embedding bag) */
-  float rate;            /* DROPOUT: probability of dropping a unit */
+  float rate;            /* DROPOUT: probability of dropping a unit (a feature, on a sparse parent) */
   uint32_t cross_bits;   /* CROSS: output ids hashed into 2^cross_bits */
-  uint32_t n_crosses;    /* CROSS: number of group pairs */
-  const uint32_t *crosses; /* CROSS: 2 * n_crosses group ids, pairs (a, b) */
+  uint32_t n_crosses;    /* CROSS: number of crosses */
+  const uint32_t *crosses; /* CROSS: cross_order * n_crosses group ids, one cross after the other */
+  uint32_t cross_order;  /* CROSS: groups per cross, 2 (pairs; 0 means 2) to 8 */
 } vfl_layer_spec;
+
+/* The kind's name as the Lua constructor spells it ("sparse", "linear", ..)
+** and a short description ("linear(8, no intercept)"); describe returns the
+** length it needed, like snprintf. */
+const char *vfl_layer_kind_name(const vfl_layer_spec *spec);
+int vfl_layer_describe(const vfl_layer_spec *spec, char *buf, size_t size);
 
 vfl_net *vfl_net_new(void);
 void vfl_net_free(vfl_net *net);
@@ -279,15 +286,20 @@ const char *vfl_net_layer_name(const vfl_net *net, uint32_t i);
 int vfl_net_layer_find(const vfl_net *net, const char *name);
 int vfl_net_layer_spec(const vfl_net *net, uint32_t i, vfl_layer_spec *spec);
 uint32_t vfl_net_layer_parents(const vfl_net *net, uint32_t i, uint32_t *parents, uint32_t cap);
+/* A layer's output width and its number of trainable floats, known as soon
+** as its parents are wired (before init); 0 while they cannot be derived yet
+** (a parent missing, or a shape the net will refuse at init). */
 uint32_t vfl_net_layer_dim(const vfl_net *net, uint32_t i);
+uint64_t vfl_net_layer_params(const vfl_net *net, uint32_t i);
 uint32_t vfl_net_outputs(const vfl_net *net);      /* width of the output layer */
 uint64_t vfl_net_params(const vfl_net *net);       /* number of trainable floats */
 int vfl_net_ready(const vfl_net *net);             /* 1 once vfl_net_init succeeded */
 
-/* Parameters of a Linear layer: block 0..parents-1 is the weight matrix for
-** that parent, laid out feature-major (rows = parent dim, cols = outputs);
-** block `parents` is the bias (1 row) when the layer has an intercept.
-** get/set copy rows*cols floats. */
+/* Parameter blocks of a layer (any kind may own some). Linear: block
+** 0..parents-1 is the weight matrix for that parent, laid out feature-major
+** (rows = parent dim, cols = outputs); block `parents` is the bias (1 row)
+** when the layer has an intercept. get/set copy rows*cols floats. */
+uint32_t vfl_net_layer_blocks(const vfl_net *net, uint32_t i);
 int vfl_net_param_shape(const vfl_net *net, const char *layer, uint32_t block,
                         uint32_t *rows, uint32_t *cols);
 int vfl_net_param_get(const vfl_net *net, const char *layer, uint32_t block, float *out);
@@ -313,13 +325,15 @@ enum { VFL_PRIOR_L2 = 1, VFL_PRIOR_L1 = 2, VFL_PRIOR_POSITIVE = 3 };
 typedef struct vfl_prior_spec {
   int kind;               /* VFL_PRIOR_* */
   float lambda;           /* strength (L2, L1) */
-  int parent;             /* -1: every parent's weights; else that parent only */
-  const float *per_row;   /* L2: optional lambda per input feature (rows of the block) */
-  const float *center;    /* L2: optional matrix (rows x cols) the weights are pulled to */
+  int parent;             /* -1: every weight block; else that block (Linear: that parent's) only */
+  const float *per_row;   /* L2: optional multiplier of lambda per input feature (rows of the block) */
+  const float *center;    /* L2, L1: optional matrix (rows x cols) the weights are pulled to */
+  float floor;            /* POSITIVE: the least value a weight keeps (w >= floor; 0 by default) */
 } vfl_prior_spec;
 
-/* Attaches a prior to the weights (not the bias) of Linear layer `layer`.
-** per_row and center are copied. Needs vfl_net_init first. */
+/* Attaches a prior to the weights (not the bias) of a layer with parameter
+** blocks. per_row and center are copied. The layer's parents must be wired
+** (the sizes of per_row and center follow from them); init may come later. */
 int vfl_net_add_prior(vfl_net *net, const char *layer, const vfl_prior_spec *prior);
 
 /* ------------------------------------------------------------ optimizers */
@@ -333,7 +347,7 @@ typedef struct vfl_optim_spec {
   float eps;            /* AdaGrad, ADAM; 0 picks 1e-8 */
 } vfl_optim_spec;
 
-/* Sets the optimizer of one Linear layer (name) or of all (NULL). Training
+/* Sets the optimizer of one layer with parameters (name) or of all (NULL). Training
 ** uses the per-layer choice; layers with none use the trainer's default. */
 int vfl_net_set_optim(vfl_net *net, const char *layer, const vfl_optim_spec *opt);
 

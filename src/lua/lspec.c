@@ -160,35 +160,10 @@ static int l_cross(lua_State *L) {
   return 1;
 }
 
-/* The kind's Lua name: the vfl.layers function that makes it. */
-const char *lvfl_layer_kind(const vfl_layer_spec *s) {
-  switch (s->kind) {
-  case VFL_LAYER_INPUT:
-    return s->input_kind == VFL_INPUT_DENSE ? "dense" : s->input_kind == VFL_INPUT_GROUPED ? "grouped" : "sparse";
-  case VFL_LAYER_LINEAR: return "linear";
-  case VFL_LAYER_RELU: return "relu";
-  case VFL_LAYER_TANH: return "tanh";
-  case VFL_LAYER_SELU: return "selu";
-  case VFL_LAYER_SIGMOID: return "sigmoid";
-  case VFL_LAYER_DROPOUT: return "dropout";
-  case VFL_LAYER_CROSS: return "cross";
-  default: return "?";
-  }
-}
+/* The kind's Lua name and description come from the engine's table of kinds. */
+const char *lvfl_layer_kind(const vfl_layer_spec *s) { return vfl_layer_kind_name(s); }
 
-/* A short description, also used by tostring(net). */
-void lvfl_layer_describe(const vfl_layer_spec *s, char *buf, size_t size) {
-  const char *kind = lvfl_layer_kind(s);
-  switch (s->kind) {
-  case VFL_LAYER_INPUT: snprintf(buf, size, "%s(%u)", kind, s->dim); break;
-  case VFL_LAYER_LINEAR:
-    snprintf(buf, size, "linear(%u%s%s)", s->dim, s->intercept ? "" : ", no intercept", s->mean ? ", mean" : "");
-    break;
-  case VFL_LAYER_DROPOUT: snprintf(buf, size, "dropout(%g)", (double)s->rate); break;
-  case VFL_LAYER_CROSS: snprintf(buf, size, "cross(%u pairs, %u bits)", s->n_crosses, s->cross_bits); break;
-  default: snprintf(buf, size, "%s", kind); break;
-  }
-}
+void lvfl_layer_describe(const vfl_layer_spec *s, char *buf, size_t size) { vfl_layer_describe(s, buf, size); }
 
 static int layer_tostring(lua_State *L) {
   lvfl_layer *l = lua_touserdata(L, 1);
