@@ -67,5 +67,15 @@ int layer_one_dense_parent(const vfl_net *net, const vfl_layer *l);
 int layer_shape_like_parent(const vfl_net *net, vfl_layer *l); /* one dense parent, same width */
 void layer_backward_none(struct vfl_work *w, uint32_t i);
 int layer_example_dense(uint32_t k, vfl_layer_spec *s, int *parent);
+int layer_describe_name(const vfl_layer_spec *s, char *buf, size_t size); /* just the kind's name */
+
+/* The record of an elementwise activation: one dense parent, its width, no
+** spec fields, no parameters. */
+#define LAYER_ACTIVATION(NAME, KIND, FORWARD, BACKWARD)                                               \
+  {                                                                                                  \
+    .kind = (KIND), .name = (NAME), .check = layer_check_none, .shape = layer_shape_like_parent,      \
+    .forward = (FORWARD), .backward = (BACKWARD), .describe = layer_describe_name,                   \
+    .example = layer_example_dense                                                                   \
+  }
 
 #endif

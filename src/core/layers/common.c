@@ -1,6 +1,8 @@
 /*
 ** common.c -- operations several layer kinds share.
 */
+#include <stdio.h>
+
 #include "error.h"
 #include "layer.h"
 #include "work.h"
@@ -38,4 +40,8 @@ int layer_example_dense(uint32_t k, vfl_layer_spec *s, int *parent) {
   (void)s;
   *parent = LAYER_PARENT_DENSE;
   return k == 0;
+}
+
+int layer_describe_name(const vfl_layer_spec *s, char *buf, size_t size) {
+  return snprintf(buf, size, "%s", vfl_layer_kind_name(s));
 }

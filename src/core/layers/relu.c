@@ -1,9 +1,6 @@
 /*
 ** relu.c -- max(x, 0).
 */
-#include <math.h>
-#include <stdio.h>
-
 #include "layer.h"
 #include "work.h"
 
@@ -20,18 +17,4 @@ static void backward(vfl_work *w, uint32_t i) {
   for (uint32_t j = 0; j < l->dim; j++) gx[j] += y[j] > 0 ? dy[j] : 0.0f;
 }
 
-static int describe(const vfl_layer_spec *s, char *buf, size_t size) {
-  (void)s;
-  return snprintf(buf, size, "relu");
-}
-
-const layer_ops layer_relu = {
-    .kind = VFL_LAYER_RELU,
-    .name = "relu",
-    .check = layer_check_none,
-    .shape = layer_shape_like_parent,
-    .forward = forward,
-    .backward = backward,
-    .describe = describe,
-    .example = layer_example_dense,
-};
+const layer_ops layer_relu = LAYER_ACTIVATION("relu", VFL_LAYER_RELU, forward, backward);

@@ -3,7 +3,6 @@
 ** 2017). Below 0, y = s*a*(e^x - 1), so dy/dx = y + s*a.
 */
 #include <math.h>
-#include <stdio.h>
 
 #include "layer.h"
 #include "work.h"
@@ -24,18 +23,4 @@ static void backward(vfl_work *w, uint32_t i) {
   for (uint32_t j = 0; j < l->dim; j++) gx[j] += dy[j] * (y[j] > 0 ? SELU_SCALE : y[j] + SELU_SCALE * SELU_ALPHA);
 }
 
-static int describe(const vfl_layer_spec *s, char *buf, size_t size) {
-  (void)s;
-  return snprintf(buf, size, "selu");
-}
-
-const layer_ops layer_selu = {
-    .kind = VFL_LAYER_SELU,
-    .name = "selu",
-    .check = layer_check_none,
-    .shape = layer_shape_like_parent,
-    .forward = forward,
-    .backward = backward,
-    .describe = describe,
-    .example = layer_example_dense,
-};
+const layer_ops layer_selu = LAYER_ACTIVATION("selu", VFL_LAYER_SELU, forward, backward);

@@ -2,7 +2,6 @@
 ** sigmoid.c -- the logistic function 1 / (1 + e^-x).
 */
 #include <math.h>
-#include <stdio.h>
 
 #include "layer.h"
 #include "work.h"
@@ -20,18 +19,4 @@ static void backward(vfl_work *w, uint32_t i) {
   for (uint32_t j = 0; j < l->dim; j++) gx[j] += dy[j] * y[j] * (1.0f - y[j]);
 }
 
-static int describe(const vfl_layer_spec *s, char *buf, size_t size) {
-  (void)s;
-  return snprintf(buf, size, "sigmoid");
-}
-
-const layer_ops layer_sigmoid = {
-    .kind = VFL_LAYER_SIGMOID,
-    .name = "sigmoid",
-    .check = layer_check_none,
-    .shape = layer_shape_like_parent,
-    .forward = forward,
-    .backward = backward,
-    .describe = describe,
-    .example = layer_example_dense,
-};
+const layer_ops layer_sigmoid = LAYER_ACTIVATION("sigmoid", VFL_LAYER_SIGMOID, forward, backward);

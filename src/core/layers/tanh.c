@@ -2,7 +2,6 @@
 ** tanh.c -- the hyperbolic tangent.
 */
 #include <math.h>
-#include <stdio.h>
 
 #include "layer.h"
 #include "work.h"
@@ -20,18 +19,4 @@ static void backward(vfl_work *w, uint32_t i) {
   for (uint32_t j = 0; j < l->dim; j++) gx[j] += dy[j] * (1.0f - y[j] * y[j]);
 }
 
-static int describe(const vfl_layer_spec *s, char *buf, size_t size) {
-  (void)s;
-  return snprintf(buf, size, "tanh");
-}
-
-const layer_ops layer_tanh = {
-    .kind = VFL_LAYER_TANH,
-    .name = "tanh",
-    .check = layer_check_none,
-    .shape = layer_shape_like_parent,
-    .forward = forward,
-    .backward = backward,
-    .describe = describe,
-    .example = layer_example_dense,
-};
+const layer_ops layer_tanh = LAYER_ACTIVATION("tanh", VFL_LAYER_TANH, forward, backward);
