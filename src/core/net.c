@@ -163,6 +163,24 @@ uint32_t vfl_net_layer_blocks(const vfl_net *net, uint32_t i) {
   return l->blocks ? l->n_blocks : l->ops->blocks ? l->ops->blocks(net, l, NULL) : 0;
 }
 
+int vfl_net_layer_bias(const vfl_net *net, uint32_t i) {
+  uint32_t n = vfl_net_layer_blocks(net, i);
+  if (!n) return -1;
+  const vfl_layer *l = &net->layers[i];
+  if (l->blocks) {
+    for (uint32_t b = 0; b < n; b++)
+      if (l->blocks[b].bias) return (int)b;
+    return -1;
+  }
+  layer_block *shapes = vfl_alloc(n * sizeof *shapes);
+  int bias = -1;
+  if (shapes) l->ops->blocks(net, l, shapes);
+  for (uint32_t b = 0; shapes && b < n && bias < 0; b++)
+    if (shapes[b].bias) bias = (int)b;
+  vfl_free(shapes);
+  return bias;
+}
+
 uint32_t net_weight_blocks(const vfl_layer *l) {
   uint32_t n = 0;
   for (uint32_t b = 0; b < l->n_blocks; b++) n += !l->blocks[b].bias;

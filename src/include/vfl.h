@@ -300,6 +300,8 @@ int vfl_net_ready(const vfl_net *net);             /* 1 once vfl_net_init succee
 ** (rows = parent dim, cols = outputs); block `parents` is the bias (1 row)
 ** when the layer has an intercept. get/set copy rows*cols floats. */
 uint32_t vfl_net_layer_blocks(const vfl_net *net, uint32_t i);
+/* The position of layer i's bias block, or -1 if it has none. */
+int vfl_net_layer_bias(const vfl_net *net, uint32_t i);
 int vfl_net_param_shape(const vfl_net *net, const char *layer, uint32_t block,
                         uint32_t *rows, uint32_t *cols);
 int vfl_net_param_get(const vfl_net *net, const char *layer, uint32_t block, float *out);

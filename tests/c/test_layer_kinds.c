@@ -62,6 +62,7 @@ static void shapes_before_init(void) {
   CHECK(vfl_net_layer_params(net, 3) == 8);
   CHECK(vfl_net_params(net) == 816);
   CHECK(vfl_net_layer_blocks(net, 1) == 2 && vfl_net_layer_blocks(net, 2) == 0);
+  CHECK(vfl_net_layer_bias(net, 1) == 1 && vfl_net_layer_bias(net, 3) == -1 && vfl_net_layer_bias(net, 2) == -1);
   CHECK_OK(vfl_net_init(net, -1, 1));
   CHECK(vfl_net_params(net) == 816);
   char buf[64];
