@@ -236,7 +236,9 @@ static int parse(model_reader *r, vfl_net *net) {
   if (link > VFL_LINK_SOFTMAX) return vfl_fail(VFL_EFORMAT, "\"%s\": unknown link %u", r->path, link);
   if (n_layers == 0 || n_layers > (size_t)(r->end - r->p) / 16)
     return vfl_fail(VFL_EFORMAT, "\"%s\": the model claims %u layers", r->path, n_layers);
+  net->bulk = 1; /* net_compile derives the shapes once every layer is wired */
   int rc = read_structure(r, net, n_layers);
+  net->bulk = 0;
   if (rc == VFL_OK && (rc = net_compile(net)) != VFL_OK) rc = vfl_fail_context(VFL_EFORMAT, r->path);
   if (rc == VFL_OK) rc = check_param_room(r, net);
   if (rc == VFL_OK) rc = net_alloc_params(net);

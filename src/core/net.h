@@ -59,6 +59,7 @@ struct vfl_net {
   uint32_t n_inputs;
   uint32_t output;
   int ready;
+  int bulk;            /* the loader adds and wires every layer first: no shape refresh per call */
   int link;
   struct vfl_work *work;  /* for forward/predict on the caller's thread */
   atomic_int stop_requested; /* vfl_net_stop, from any thread */

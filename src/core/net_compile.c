@@ -89,7 +89,7 @@ int net_compile(vfl_net *net) {
 }
 
 void net_refresh_shapes(vfl_net *net) {
-  if (net->ready) return;
+  if (net->ready || net->bulk) return; /* a pass per call: quadratic over a file's many layers */
   char saved[1024];
   snprintf(saved, sizeof saved, "%s", vfl_last_error());
   uint8_t *known = vfl_calloc(net->n_layers ? net->n_layers : 1, 1);
