@@ -2,10 +2,11 @@
 ** lnet.c -- vfl.net: building a net from layer specs, initialising it, and
 ** reading or writing its parameters.
 **
-** The engine attaches priors only to an initialised net, while Lua attaches
-** them to layer specs before that; the net's user value therefore keeps
-** `specs` (layer name -> vfl.layer) and applies their priors once, at the
-** first init. Per-layer optimizers go to the engine straight away.
+** The engine takes a prior once the layer's parents are wired (its
+** weights then have a shape), while Lua attaches priors to layer specs,
+** possibly before wiring (net:add, then net:wire); the net's user value
+** therefore keeps `specs` (layer name -> vfl.layer) and applies their priors
+** once, at the first init. Per-layer optimizers go to the engine straight away.
 */
 #include <stdio.h>
 #include <stdlib.h>
