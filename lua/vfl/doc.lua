@@ -251,22 +251,35 @@ feature (feature-major), so each non-zero costs one row update.
   {"vfl.layers.tanh", "vfl.layers.tanh([{name=}])", "tanh(x), element-wise."},
   {"vfl.layers.selu", "vfl.layers.selu([{name=}])", "The scaled exponential linear unit, element-wise."},
   {"vfl.layers.sigmoid", "vfl.layers.sigmoid([{name=}])", "1 / (1 + exp(-x)), element-wise."},
-  {"vfl.layers.dropout", "vfl.layers.dropout(rate [, {name=}])", "Drops each unit with probability rate while training (inverted dropout)."},
-  {"vfl.layers.cross", "vfl.layers.cross{bits=, pairs={{1, 2}, ...} [, name=]}", [[
-Feature crosses of a grouped input: for each pair of groups (1-based),
-every feature of one group times every feature of the other, hashed into
-2^bits outputs (sparse). Feed it to a linear layer.]]},
+  {"vfl.layers.dropout", "vfl.layers.dropout(rate [, {name=}])", [[
+Drops each unit with probability rate while training (inverted dropout:
+kept values are scaled by 1/(1 - rate), inference passes them through).
+On a sparse input (or a cross) it drops features instead:
+  net:stack(vfl.layers.sparse(2^20)):stack(vfl.layers.dropout(0.1))]]},
+  {"vfl.layers.cross", "vfl.layers.cross{bits=, crosses={{1, 2, 3}, ...} | pairs={{1, 2}, ...} [, name=]}", [[
+Feature crosses of any order on a grouped input: the input's features,
+then for each cross of groups (1-based) every product of one feature per
+group, hashed into 2^bits outputs (sparse). Within a run of equal groups
+the features are distinct ({1, 1} pairs a group with itself once per pair).
+All crosses of one layer have the same order (2 to 8); pairs= is crosses=
+with order 2. Feed it to a linear layer.
+  vfl.layers.cross{bits = 22, crosses = {{1, 2, 3}, {1, 1, 2}}}]]},
 
   -- -------------------------------------------------------------- priors
-  {"vfl.priors", "vfl.priors", "Priors (regularisers) for linear layers' weights: l2, l1, positive."},
+  {"vfl.priors", "vfl.priors", "Priors (regularisers) for the weights of layers that have some (linear): l2, l1, positive."},
   {"vfl.prior#", "prior", "A prior spec; see help(vfl.priors)."},
   {"vfl.priors.l2", "vfl.priors.l2(lambda [, {per_feature=, center=, parent=}])", [[
-Gaussian prior: lambda/2 * ||w - center||^2. per_feature: one strength
-multiplier per input feature (a list); center: the weights to pull
+Gaussian prior: lambda/2 * ||w - center||^2. per_feature: one multiplier
+of lambda per input feature (a list: feature i has strength lambda *
+per_feature[i]); center: the weights to pull
 towards (rows x outputs, flat or a list of rows); parent: which parent's
 weights (name or position) when the layer has several.]]},
-  {"vfl.priors.l1", "vfl.priors.l1(lambda [, {parent=}])", "Laplace prior lambda * |w|, applied as a proximal step (weights reach exact zeros)."},
-  {"vfl.priors.positive", "vfl.priors.positive([{parent=}])", "Keeps the weights >= 0."},
+  {"vfl.priors.l1", "vfl.priors.l1(lambda [, {center=, parent=}])", [[
+Laplace prior lambda * |w - center|, applied as a proximal step (a soft
+threshold: weights reach the centre exactly). center: the weights to
+shrink towards (rows x outputs, flat or a list of rows; 0 without it);
+parent: which parent's weights when the layer has several.]]},
+  {"vfl.priors.positive", "vfl.priors.positive([{floor=0, parent=}])", "Keeps the weights >= floor (a projection after every step)."},
 
   -- ---------------------------------------------------------- optimizers
   {"vfl.optim", "vfl.optim", [[

@@ -1,15 +1,14 @@
 /*
-** model.h -- the model file format (version 1), little-endian throughout:
+** model.h -- the model file format (version 2), little-endian throughout:
 **
 **   "VFLMODEL"  u32 version  u32 0x01020304 (byte order)  u64 body bytes
 **   body: u32 link, u32 layers,
 **   structure, per layer:
-**     str name, i32 kind, i32 input_kind, u32 dim, i32 intercept, i32 mean,
-**     f32 rate, u32 cross_bits, u32 n_crosses, u32[2n] crosses,
-**     u32 n_parents, u32[] parents,
+**     str name, i32 kind, the kind's own spec fields (its save/load in
+**     src/core/layers/<kind>.c), u32 n_parents, u32[] parents,
 **     i32 optim kind, f32 lr, f32 beta1, f32 beta2, f32 eps
 **   data, per layer (once the structure gives every shape):
-**     u32 n_priors, per prior: i32 kind, f32 lambda, i32 parent,
+**     u32 n_priors, per prior: i32 kind, f32 lambda, i32 parent, f32 floor,
 **       u8 has_per_row, u8 has_center, f32[rows] per_row, f32[rows*cols] center
 **     per parameter block: u32 rows, u32 cols, u32 n_state, i32 state kind,
 **       f32[rows * cols * (1 + n_state)] (weights then optimizer state, per row)
@@ -17,12 +16,20 @@
 **
 ** str = u32 length + bytes. The optimizer state is saved so that training
 ** resumes where it stopped.
+**
+** Version 1 (before layer kinds wrote their own fields) is still read: its
+** layers hold the fixed fields i32 input_kind, u32 dim, i32 intercept,
+** i32 mean, f32 rate, u32 cross_bits, u32 n_crosses, u32[2n] crosses after
+** the kind, and its priors have no floor. A change to what any kind writes
+** bumps VFL_MODEL_VERSION, and the loader keeps reading the older versions
+** (tests/data/models holds a file of each, tests/c/test_model_legacy.c).
 */
 #ifndef VFL_MODEL_H
 #define VFL_MODEL_H
 
 #define VFL_MODEL_MAGIC "VFLMODEL"
-#define VFL_MODEL_VERSION 1u
+#define VFL_MODEL_VERSION 2u
+#define VFL_MODEL_OLDEST 1u
 #define VFL_MODEL_BYTE_ORDER 0x01020304u
 
 #include <stddef.h>

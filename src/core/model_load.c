@@ -11,61 +11,10 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "layer.h"
 #include "model.h"
+#include "model_io.h"
 #include "net.h"
-
-typedef struct reader {
-  const uint8_t *p, *end;
-  const char *path;
-  int bad;
-} reader;
-
-/* Marks the reader as failed (once) and returns the status to pass up. */
-static int truncated(reader *r) {
-  if (!r->bad) vfl_fail(VFL_EFORMAT, "\"%s\": the model is damaged: a field runs past the end of the file", r->path);
-  r->bad = 1;
-  return VFL_EFORMAT;
-}
-
-/* Copies n bytes out; after any failure it copies nothing. */
-static void get(reader *r, void *out, size_t n) {
-  if (r->bad || (size_t)(r->end - r->p) < n) {
-    truncated(r);
-    return;
-  }
-  memcpy(out, r->p, n);
-  r->p += n;
-}
-
-static uint32_t get_u32(reader *r) {
-  uint32_t v = 0;
-  get(r, &v, 4);
-  return v;
-}
-
-static int32_t get_i32(reader *r) {
-  int32_t v = 0;
-  get(r, &v, 4);
-  return v;
-}
-
-static float get_f32(reader *r) {
-  float v = 0;
-  get(r, &v, 4);
-  return v;
-}
-
-/* n floats, checked to fit in what remains before anything is allocated. */
-static float *get_floats(reader *r, uint64_t n) {
-  if (r->bad || n > (uint64_t)(r->end - r->p) / sizeof(float)) {
-    truncated(r);
-    return NULL;
-  }
-  float *v = vfl_alloc((size_t)(n ? n : 1) * sizeof(float));
-  if (v) get(r, v, (size_t)n * sizeof(float));
-  else r->bad = 1;
-  return v;
-}
 
 static int read_file(const char *path, uint8_t **data, size_t *len) {
   FILE *f = fopen(path, "rb");
@@ -120,9 +69,9 @@ static int check_envelope(const char *path, const uint8_t *d, size_t len) {
   memcpy(&body, d + 16, 8);
   if (order != VFL_MODEL_BYTE_ORDER)
     return vfl_fail(VFL_EFORMAT, "\"%s\": the model was written on a machine of the other byte order", path);
-  if (version != VFL_MODEL_VERSION)
-    return vfl_fail(VFL_EFORMAT, "\"%s\": model format version %u, this vfl reads version %u", path, version,
-                    VFL_MODEL_VERSION);
+  if (version < VFL_MODEL_OLDEST || version > VFL_MODEL_VERSION)
+    return vfl_fail(VFL_EFORMAT, "\"%s\": model format version %u, this vfl reads versions %u to %u", path, version,
+                    VFL_MODEL_OLDEST, VFL_MODEL_VERSION);
   if (body > len - head - 4 || len != head + body + 4)
     return vfl_fail(VFL_EFORMAT, "\"%s\": the model is truncated or padded (%zu bytes, expected %llu)", path, len,
                     (unsigned long long)(head + body + 4));
@@ -133,38 +82,47 @@ static int check_envelope(const char *path, const uint8_t *d, size_t len) {
   return VFL_OK;
 }
 
-static int read_spec(reader *r, vfl_net *net) {
+/* Version 1: every kind's fields, fixed, whatever the kind. */
+static int read_fields_v1(model_reader *r, vfl_layer_spec *s) {
+  s->input_kind = get_i32(r);
+  s->dim = get_u32(r);
+  s->intercept = get_i32(r);
+  s->mean = get_i32(r);
+  s->rate = get_f32(r);
+  s->cross_bits = get_u32(r);
+  if (get_count(r, &s->n_crosses, 8)) return VFL_EFORMAT;
+  uint32_t *crosses = vfl_alloc((2 * (size_t)s->n_crosses + 1) * sizeof *crosses);
+  if (!crosses) return VFL_ENOMEM;
+  for (uint32_t i = 0; i < 2 * s->n_crosses; i++) crosses[i] = get_u32(r);
+  s->crosses = crosses;
+  s->cross_order = 2;
+  return r->bad ? VFL_EFORMAT : VFL_OK;
+}
+
+static int read_spec(model_reader *r, vfl_net *net) {
   vfl_layer_spec s;
   memset(&s, 0, sizeof s);
   uint32_t name_len = get_u32(r);
   if (!r->bad && (name_len == 0 || name_len > 4096))
     return vfl_fail(VFL_EFORMAT, "\"%s\": layer %u has a name of %u bytes", r->path, net->n_layers + 1, name_len);
   char name[4097] = "";
-  get(r, name, name_len);
+  get_bytes(r, name, name_len);
   name[r->bad ? 0 : name_len] = '\0';
   s.kind = get_i32(r);
-  s.input_kind = get_i32(r);
-  s.dim = get_u32(r);
-  s.intercept = get_i32(r);
-  s.mean = get_i32(r);
-  s.rate = get_f32(r);
-  s.cross_bits = get_u32(r);
-  s.n_crosses = get_u32(r);
-  if (r->bad || s.n_crosses > (size_t)(r->end - r->p) / 8) return truncated(r);
-  uint32_t *crosses = vfl_alloc((2 * (size_t)s.n_crosses + 1) * sizeof *crosses);
-  if (!crosses) return VFL_ENOMEM;
-  for (uint32_t i = 0; i < 2 * s.n_crosses; i++) crosses[i] = get_u32(r);
-  s.crosses = crosses;
-  int rc = r->bad ? VFL_EFORMAT : vfl_net_add(net, name, &s);
-  vfl_free(crosses);
-  if (rc && rc != VFL_EFORMAT) rc = vfl_fail_context(VFL_EFORMAT, r->path);
+  if (r->bad) return VFL_EFORMAT;
+  const layer_ops *ops = r->version == 1 ? NULL : layer_kind(s.kind);
+  if (r->version > 1 && !ops) return vfl_fail(VFL_EFORMAT, "\"%s\": layer '%s' has an unknown kind %d", r->path, name, (int)s.kind);
+  int rc = r->version == 1 ? read_fields_v1(r, &s) : ops->load ? ops->load(r, &s) : VFL_OK;
+  if (rc == VFL_OK) rc = r->bad ? VFL_EFORMAT : vfl_net_add(net, name, &s);
+  vfl_free((void *)s.crosses); /* the one array a spec points to; the layer keeps a copy */
+  if (rc && rc != VFL_EFORMAT && rc != VFL_ENOMEM) rc = vfl_fail_context(VFL_EFORMAT, r->path);
   return rc;
 }
 
 /* Parents are kept as positions; they are wired once every layer exists. */
-static int read_parents(reader *r, vfl_net *net, uint32_t i, uint32_t n_layers, uint32_t **parents, uint32_t *n) {
+static int read_parents(model_reader *r, vfl_net *net, uint32_t i, uint32_t n_layers, uint32_t **parents, uint32_t *n) {
   *n = get_u32(r);
-  if (r->bad || *n > (size_t)(r->end - r->p) / 4) return truncated(r);
+  if (r->bad || *n > (size_t)(r->end - r->p) / 4) return model_truncated(r);
   *parents = vfl_alloc((*n + 1) * sizeof **parents);
   if (!*parents) return VFL_ENOMEM;
   for (uint32_t p = 0; p < *n; p++) {
@@ -182,7 +140,7 @@ static int read_parents(reader *r, vfl_net *net, uint32_t i, uint32_t n_layers, 
   return r->bad ? VFL_EFORMAT : VFL_OK;
 }
 
-static int read_structure(reader *r, vfl_net *net, uint32_t n_layers) {
+static int read_structure(model_reader *r, vfl_net *net, uint32_t n_layers) {
   uint32_t **parents = vfl_calloc(n_layers, sizeof *parents);
   uint32_t *counts = vfl_calloc(n_layers, sizeof *counts);
   int rc = parents && counts ? VFL_OK : VFL_ENOMEM;
@@ -200,18 +158,19 @@ static int read_structure(reader *r, vfl_net *net, uint32_t n_layers) {
   return rc;
 }
 
-static int read_prior(reader *r, vfl_net *net, uint32_t i) {
+static int read_prior(model_reader *r, vfl_net *net, uint32_t i) {
   vfl_layer *l = &net->layers[i];
   vfl_prior_spec s = {0};
   s.kind = get_i32(r);
   s.lambda = get_f32(r);
   s.parent = get_i32(r);
+  s.floor = r->version > 1 ? get_f32(r) : 0.0f;
   uint8_t flags[2] = {0, 0};
-  get(r, flags, 2);
+  get_bytes(r, flags, 2);
   if (r->bad) return VFL_EFORMAT;
-  if (!net_is_linear(l)) /* only Linear layers have the blocks a prior reads */
+  if (!l->n_blocks) /* the blocks give the sizes a prior reads */
     return vfl_fail(VFL_EFORMAT, "\"%s\": layer '%s' has a prior but no weights", r->path, l->name);
-  if (s.parent < -1 || s.parent >= (int)l->n_parents)
+  if (s.parent < -1 || s.parent >= (int)net_weight_blocks(l))
     return vfl_fail(VFL_EFORMAT, "\"%s\": layer '%s': a prior names parent %lld", r->path, l->name, (long long)s.parent + 1);
   const vfl_param *blk = &l->blocks[s.parent < 0 ? 0 : s.parent];
   float *per_row = flags[0] ? get_floats(r, blk->rows) : NULL;
@@ -225,7 +184,7 @@ static int read_prior(reader *r, vfl_net *net, uint32_t i) {
   return rc;
 }
 
-static int read_block(reader *r, vfl_layer *l, uint32_t b) {
+static int read_block(model_reader *r, vfl_layer *l, uint32_t b) {
   vfl_param *p = &l->blocks[b];
   uint32_t rows = get_u32(r), cols = get_u32(r), n_state = get_u32(r);
   int32_t kind = get_i32(r);
@@ -233,14 +192,14 @@ static int read_block(reader *r, vfl_layer *l, uint32_t b) {
   if (rows != p->rows || cols != p->cols || n_state > 2)
     return vfl_fail(VFL_EFORMAT, "\"%s\": layer '%s': block %u is %ux%u, the layer needs %ux%u", r->path, l->name, b + 1,
                     rows, cols, p->rows, p->cols);
-  if ((uint64_t)rows * cols * (1 + n_state) > (uint64_t)(r->end - r->p) / sizeof(float)) return truncated(r);
+  if ((uint64_t)rows * cols * (1 + n_state) > (uint64_t)(r->end - r->p) / sizeof(float)) return model_truncated(r);
   int rc = param_set_state(p, n_state, kind, NULL);
   if (rc) return rc;
-  get(r, p->data, (size_t)rows * p->stride * sizeof(float));
+  get_bytes(r, p->data, (size_t)rows * p->stride * sizeof(float));
   return r->bad ? VFL_EFORMAT : VFL_OK;
 }
 
-static int read_data(reader *r, vfl_net *net) {
+static int read_data(model_reader *r, vfl_net *net) {
   for (uint32_t i = 0; i < net->n_layers; i++) {
     uint32_t n_priors = get_u32(r);
     if (r->bad) return VFL_EFORMAT;
@@ -258,31 +217,28 @@ static int read_data(reader *r, vfl_net *net) {
 /* The structure gives every block's shape before any is allocated: a
 ** damaged or crafted file must not make the loader allocate more weights
 ** than the file could hold (each takes 4 bytes in the data section). */
-static int check_param_room(reader *r, const vfl_net *net) {
+static int check_param_room(model_reader *r, const vfl_net *net) {
   const uint64_t room = (uint64_t)(r->end - r->p) / sizeof(float);
   uint64_t need = 0;
   for (uint32_t i = 0; i < net->n_layers; i++) {
-    const vfl_layer *l = &net->layers[i];
-    if (!net_is_linear(l)) continue;
-    for (uint32_t b = 0; b < l->n_parents + (l->spec.intercept ? 1 : 0); b++) {
-      uint64_t rows = b < l->n_parents ? net->layers[l->parents[b]].dim : 1;
-      uint64_t block = rows * l->dim; /* < 2^64: both factors < 2^32 */
-      if (block > room - need)
-        return vfl_fail(VFL_EFORMAT, "\"%s\": the model is damaged: layer '%s' needs more weights than the file holds",
-                        r->path, l->name);
-      need += block;
-    }
+    uint64_t layer = vfl_net_layer_params(net, i); /* from the shapes alone: nothing is allocated yet */
+    if (layer > room - need)
+      return vfl_fail(VFL_EFORMAT, "\"%s\": the model is damaged: layer '%s' needs more weights than the file holds",
+                      r->path, net->layers[i].name);
+    need += layer;
   }
   return VFL_OK;
 }
 
-static int parse(reader *r, vfl_net *net) {
+static int parse(model_reader *r, vfl_net *net) {
   uint32_t link = get_u32(r), n_layers = get_u32(r);
   if (r->bad) return VFL_EFORMAT;
   if (link > VFL_LINK_SOFTMAX) return vfl_fail(VFL_EFORMAT, "\"%s\": unknown link %u", r->path, link);
   if (n_layers == 0 || n_layers > (size_t)(r->end - r->p) / 16)
     return vfl_fail(VFL_EFORMAT, "\"%s\": the model claims %u layers", r->path, n_layers);
+  net->bulk = 1; /* net_compile derives the shapes once every layer is wired */
   int rc = read_structure(r, net, n_layers);
+  net->bulk = 0;
   if (rc == VFL_OK && (rc = net_compile(net)) != VFL_OK) rc = vfl_fail_context(VFL_EFORMAT, r->path);
   if (rc == VFL_OK) rc = check_param_room(r, net);
   if (rc == VFL_OK) rc = net_alloc_params(net);
@@ -298,7 +254,9 @@ int model_load_buffer(const uint8_t *data, size_t len, const char *name, vfl_net
   vfl_net *net = rc ? NULL : vfl_net_new();
   if (rc == VFL_OK && !net) rc = VFL_ENOMEM;
   if (rc == VFL_OK) {
-    reader r = {data + 24, data + len - 4, name, 0};
+    uint32_t version;
+    memcpy(&version, data + 8, 4);
+    model_reader r = {data + 24, data + len - 4, name, version, 0};
     rc = parse(&r, net);
   }
   if (rc) {

@@ -15,72 +15,27 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "layer.h"
 #include "model.h"
+#include "model_io.h"
 #include "model_tmp.h"
 #include "net.h"
 
-typedef struct writer {
-  FILE *f;
-  uLong crc;
-  uint64_t bytes;
-  int failed;
-} writer;
-
-/* A writer with no file only counts bytes: that is how the header learns
-** the body's size before the body is written. */
-static void put(writer *w, const void *p, size_t n) {
-  if (!w->f) {
-    w->bytes += n;
-    return;
-  }
-  if (w->failed || !n) return;
-  if (fwrite(p, 1, n, w->f) != n) w->failed = errno ? errno : EIO;
-  w->crc = crc32(w->crc, p, (uInt)n);
-  w->bytes += n;
-}
-
-static void put_u32(writer *w, uint32_t v) { put(w, &v, 4); }
-static void put_i32(writer *w, int32_t v) { put(w, &v, 4); }
-static void put_f32(writer *w, float v) { put(w, &v, 4); }
-static void put_u64(writer *w, uint64_t v) { put(w, &v, 8); }
-
-static void put_str(writer *w, const char *s) {
-  put_u32(w, (uint32_t)strlen(s));
-  put(w, s, strlen(s));
-}
-
-static void put_floats(writer *w, const float *p, size_t n) {
-  while (n) { /* crc32 takes at most 4 GiB at a time */
-    size_t chunk = n > (1u << 28) ? (1u << 28) : n;
-    put(w, p, chunk * sizeof(float));
-    p += chunk;
-    n -= chunk;
-  }
-}
-
-static void put_prior(writer *w, const vfl_layer *l, const vfl_prior *pr) {
-  const vfl_param *blk = &l->blocks[pr->spec.parent < 0 ? 0 : pr->spec.parent];
+static void put_prior(model_writer *w, const vfl_prior *pr) {
   put_i32(w, pr->spec.kind);
   put_f32(w, pr->spec.lambda);
   put_i32(w, pr->spec.parent);
+  put_f32(w, pr->spec.floor);
   uint8_t flags[2] = {pr->per_row != NULL, pr->center != NULL};
-  put(w, flags, 2);
-  if (pr->per_row) put_floats(w, pr->per_row, blk->rows);
-  if (pr->center) put_floats(w, pr->center, (size_t)blk->rows * blk->cols);
+  put_bytes(w, flags, 2);
+  if (pr->per_row) put_floats(w, pr->per_row, pr->rows);
+  if (pr->center) put_floats(w, pr->center, (size_t)pr->rows * pr->cols);
 }
 
-static void put_structure(writer *w, const vfl_layer *l) {
-  const vfl_layer_spec *s = &l->spec;
+static void put_structure(model_writer *w, const vfl_layer *l) {
   put_str(w, l->name);
-  put_i32(w, s->kind);
-  put_i32(w, s->input_kind);
-  put_u32(w, s->dim);
-  put_i32(w, s->intercept);
-  put_i32(w, s->mean);
-  put_f32(w, s->rate);
-  put_u32(w, s->cross_bits);
-  put_u32(w, s->n_crosses);
-  for (uint32_t i = 0; i < 2 * s->n_crosses; i++) put_u32(w, l->crosses[i]);
+  put_i32(w, l->spec.kind);
+  if (l->ops->save) l->ops->save(w, &l->spec);
   put_u32(w, l->n_parents);
   for (uint32_t p = 0; p < l->n_parents; p++) put_u32(w, l->parents[p]);
   put_i32(w, l->optim.kind);
@@ -90,9 +45,9 @@ static void put_structure(writer *w, const vfl_layer *l) {
   put_f32(w, l->optim.eps);
 }
 
-static void put_data(writer *w, const vfl_layer *l) {
+static void put_data(model_writer *w, const vfl_layer *l) {
   put_u32(w, l->n_priors);
-  for (uint32_t i = 0; i < l->n_priors; i++) put_prior(w, l, &l->priors[i]);
+  for (uint32_t i = 0; i < l->n_priors; i++) put_prior(w, &l->priors[i]);
   for (uint32_t b = 0; b < l->n_blocks; b++) {
     const vfl_param *p = &l->blocks[b];
     put_u32(w, p->rows);
@@ -103,7 +58,7 @@ static void put_data(writer *w, const vfl_layer *l) {
   }
 }
 
-static void put_body(writer *w, const vfl_net *net) {
+static void put_body(model_writer *w, const vfl_net *net) {
   put_u32(w, (uint32_t)net->link);
   put_u32(w, net->n_layers);
   for (uint32_t i = 0; i < net->n_layers; i++) put_structure(w, &net->layers[i]);
@@ -111,13 +66,13 @@ static void put_body(writer *w, const vfl_net *net) {
 }
 
 static uint64_t body_size(const vfl_net *net) {
-  writer probe = {0};
+  model_writer probe = {0};
   put_body(&probe, net);
   return probe.bytes;
 }
 
-static int write_all(writer *w, const vfl_net *net) {
-  put(w, VFL_MODEL_MAGIC, 8);
+static int write_all(model_writer *w, const vfl_net *net) {
+  put_bytes(w, VFL_MODEL_MAGIC, 8);
   put_u32(w, VFL_MODEL_VERSION);
   put_u32(w, VFL_MODEL_BYTE_ORDER);
   put_u64(w, body_size(net));
@@ -155,7 +110,7 @@ int vfl_model_save(const vfl_net *net, const char *path) {
   if (rc) return rc;
   int fd = tmp.fd;
   give_mode(fd, path);
-  writer w = {fdopen(fd, "wb"), crc32(0, NULL, 0), 0, 0};
+  model_writer w = {fdopen(fd, "wb"), crc32(0, NULL, 0), 0, 0};
   int err = w.f ? write_all(&w, net) : errno;
   if (w.f && fflush(w.f) != 0 && !err) err = errno;
   if (!err && fsync(fd) != 0) err = errno;

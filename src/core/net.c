@@ -3,10 +3,12 @@
 ** Compiling the graph (checks, order, shapes) is in net_compile.c; weights
 ** in net_params.c; running it in forward.c and backward.c.
 */
+#include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "error.h"
+#include "layer.h"
 #include "net.h"
 #include "work.h"
 
@@ -50,8 +52,6 @@ void vfl_net_free(vfl_net *net) {
   vfl_free(net);
 }
 
-int net_is_linear(const vfl_layer *l) { return l->spec.kind == VFL_LAYER_LINEAR; }
-
 vfl_layer *net_layer(const vfl_net *net, const char *name) {
   int i = vfl_net_layer_find(net, name);
   if (i < 0) {
@@ -68,41 +68,13 @@ int vfl_net_layer_find(const vfl_net *net, const char *name) {
   return -1;
 }
 
-static int check_spec(const char *name, const vfl_layer_spec *s) {
-  switch (s->kind) {
-    case VFL_LAYER_INPUT:
-      if (s->input_kind != VFL_INPUT_SPARSE && s->input_kind != VFL_INPUT_DENSE && s->input_kind != VFL_INPUT_GROUPED)
-        return vfl_fail(VFL_EINVAL, "layer '%s': unknown input kind %d", name, s->input_kind);
-      /* fall through */
-    case VFL_LAYER_LINEAR:
-      if (s->dim == 0) return vfl_fail(VFL_EINVAL, "layer '%s': the dimension must be at least 1", name);
-      return VFL_OK;
-    case VFL_LAYER_RELU:
-    case VFL_LAYER_TANH:
-    case VFL_LAYER_SELU:
-    case VFL_LAYER_SIGMOID:
-      return VFL_OK;
-    case VFL_LAYER_DROPOUT:
-      if (!(s->rate >= 0 && s->rate < 1))
-        return vfl_fail(VFL_EINVAL, "layer '%s': the dropout rate %g must be in [0, 1)", name, (double)s->rate);
-      return VFL_OK;
-    case VFL_LAYER_CROSS:
-      if (s->cross_bits < 1 || s->cross_bits > 31)
-        return vfl_fail(VFL_EINVAL, "layer '%s': cross bits %u must be between 1 and 31", name, s->cross_bits);
-      if (s->n_crosses && !s->crosses) return vfl_fail(VFL_EINVAL, "layer '%s': the cross pairs are missing", name);
-      for (uint32_t i = 0; i < 2 * s->n_crosses; i++)
-        if (s->crosses[i] > 255) return vfl_fail(VFL_EINVAL, "layer '%s': group %u is above 255", name, s->crosses[i]);
-      return VFL_OK;
-    default:
-      return vfl_fail(VFL_EINVAL, "layer '%s': unknown layer kind %d", name, s->kind);
-  }
-}
-
 int vfl_net_add(vfl_net *net, const char *name, const vfl_layer_spec *spec) {
   if (!name || !*name) return vfl_fail(VFL_EINVAL, "a layer needs a non-empty name");
   if (net->ready) return vfl_fail(VFL_EINVAL, "layer '%s': the net is initialised; layers cannot be added any more", name);
   if (vfl_net_layer_find(net, name) >= 0) return vfl_fail(VFL_EINVAL, "the net has a layer called '%s' already", name);
-  int rc = check_spec(name, spec);
+  const layer_ops *ops = layer_kind(spec->kind);
+  if (!ops) return vfl_fail(VFL_EINVAL, "layer '%s': unknown layer kind %d", name, spec->kind);
+  int rc = ops->check(name, spec);
   if (rc) return rc;
   vfl_layer *grown = vfl_realloc(net->layers, (net->n_layers + 1) * sizeof *grown);
   if (!grown) return VFL_ENOMEM;
@@ -110,18 +82,19 @@ int vfl_net_add(vfl_net *net, const char *name, const vfl_layer_spec *spec) {
   vfl_layer *l = &net->layers[net->n_layers];
   memset(l, 0, sizeof *l);
   l->spec = *spec;
+  l->spec.crosses = NULL; /* a kind that reads it adopts a copy */
+  l->ops = ops;
   l->name = vfl_strdup(name);
-  if (!l->name) return VFL_ENOMEM;
-  if (spec->kind == VFL_LAYER_CROSS && spec->n_crosses) {
-    l->crosses = vfl_alloc(2 * spec->n_crosses * sizeof *l->crosses);
-    if (!l->crosses) {
-      layer_release(l);
-      return VFL_ENOMEM;
-    }
-    memcpy(l->crosses, spec->crosses, 2 * spec->n_crosses * sizeof *l->crosses);
+  if (l->name && ops->adopt) {
+    l->spec.crosses = spec->crosses;
+    rc = ops->adopt(l);
   }
-  l->spec.crosses = l->crosses;
+  if (!l->name || rc) {
+    layer_release(l);
+    return VFL_ENOMEM;
+  }
   net->n_layers++;
+  net_refresh_shapes(net);
   return VFL_OK;
 }
 
@@ -139,6 +112,7 @@ int vfl_net_wire(vfl_net *net, const char *from, const char *to) {
   if (!grown) return VFL_ENOMEM;
   l->parents = grown;
   l->parents[l->n_parents++] = (uint32_t)a;
+  net_refresh_shapes(net);
   return VFL_OK;
 }
 
@@ -148,6 +122,7 @@ int vfl_net_stack(vfl_net *net, const char *name, const vfl_layer_spec *spec) {
   rc = vfl_net_wire(net, net->layers[net->n_layers - 2].name, name);
   if (rc) { /* keep the net as it was */
     layer_release(&net->layers[--net->n_layers]);
+    net_refresh_shapes(net);
   }
   return rc;
 }
@@ -171,15 +146,74 @@ uint32_t vfl_net_layer_parents(const vfl_net *net, uint32_t i, uint32_t *parents
 
 uint32_t vfl_net_layer_dim(const vfl_net *net, uint32_t i) { return i < net->n_layers ? net->layers[i].dim : 0; }
 
+uint64_t vfl_net_layer_params(const vfl_net *net, uint32_t i) {
+  if (i >= net->n_layers) return 0;
+  const vfl_layer *l = &net->layers[i];
+  uint64_t n = 0;
+  if (l->blocks) {
+    for (uint32_t b = 0; b < l->n_blocks; b++) n += (uint64_t)l->blocks[b].rows * l->blocks[b].cols;
+    return n;
+  }
+  if (!l->dim || !l->ops->blocks) return 0;
+  for (uint32_t p = 0; p < l->n_parents; p++)
+    if (!net->layers[l->parents[p]].dim) return 0;
+  uint32_t count = l->ops->blocks(net, l, NULL);
+  layer_block *shapes = vfl_alloc((count ? count : 1) * sizeof *shapes);
+  if (!shapes) return 0;
+  l->ops->blocks(net, l, shapes);
+  for (uint32_t b = 0; b < count; b++) n += (uint64_t)shapes[b].rows * shapes[b].cols;
+  vfl_free(shapes);
+  return n;
+}
+
+uint32_t vfl_net_layer_blocks(const vfl_net *net, uint32_t i) {
+  if (i >= net->n_layers) return 0;
+  const vfl_layer *l = &net->layers[i];
+  return l->blocks ? l->n_blocks : l->ops->blocks ? l->ops->blocks(net, l, NULL) : 0;
+}
+
+int vfl_net_layer_bias(const vfl_net *net, uint32_t i) {
+  uint32_t n = vfl_net_layer_blocks(net, i);
+  if (!n) return -1;
+  const vfl_layer *l = &net->layers[i];
+  if (l->blocks) {
+    for (uint32_t b = 0; b < n; b++)
+      if (l->blocks[b].bias) return (int)b;
+    return -1;
+  }
+  layer_block *shapes = vfl_alloc(n * sizeof *shapes);
+  int bias = -1;
+  if (shapes) l->ops->blocks(net, l, shapes);
+  for (uint32_t b = 0; shapes && b < n && bias < 0; b++)
+    if (shapes[b].bias) bias = (int)b;
+  vfl_free(shapes);
+  return bias;
+}
+
+uint32_t net_weight_blocks(const vfl_layer *l) {
+  uint32_t n = 0;
+  for (uint32_t b = 0; b < l->n_blocks; b++) n += !l->blocks[b].bias;
+  return n;
+}
+
+const char *vfl_layer_kind_name(const vfl_layer_spec *spec) {
+  const layer_ops *ops = layer_kind(spec->kind);
+  return !ops ? "?" : ops->kind_name ? ops->kind_name(spec) : ops->name;
+}
+
+int vfl_layer_describe(const vfl_layer_spec *spec, char *buf, size_t size) {
+  const layer_ops *ops = layer_kind(spec->kind);
+  if (!ops) return snprintf(buf, size, "?");
+  return ops->describe(spec, buf, size);
+}
+
 uint32_t vfl_net_outputs(const vfl_net *net) { return net->ready ? net->layers[net->output].dim : 0; }
 
 int vfl_net_ready(const vfl_net *net) { return net->ready; }
 
 uint64_t vfl_net_params(const vfl_net *net) {
   uint64_t n = 0;
-  for (uint32_t i = 0; i < net->n_layers; i++)
-    for (uint32_t b = 0; b < net->layers[i].n_blocks; b++)
-      n += (uint64_t)net->layers[i].blocks[b].rows * net->layers[i].blocks[b].cols;
+  for (uint32_t i = 0; i < net->n_layers; i++) n += vfl_net_layer_params(net, i);
   return n;
 }
 

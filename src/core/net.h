@@ -21,6 +21,8 @@ typedef struct vfl_param {
   uint32_t stride;     /* cols * (1 + n_state) */
   uint32_t n_state;    /* optimizer slots per weight, after the weights */
   int state_kind;      /* the VFL_OPTIM_* that the state belongs to (0: none) */
+  int bias;            /* priors leave it alone; init starts it at zero */
+  float auto_scale;    /* init's range when no scale is given */
 } vfl_param;
 
 static inline float *param_row(const vfl_param *p, uint32_t r) { return p->data + (size_t)r * p->stride; }
@@ -29,17 +31,19 @@ typedef struct vfl_prior {
   vfl_prior_spec spec;
   float *per_row;      /* owned copies */
   float *center;
+  uint32_t rows, cols; /* of the weight block when the prior was declared */
 } vfl_prior;
 
 typedef struct vfl_layer {
   char *name;
   vfl_layer_spec spec;
+  const struct layer_ops *ops; /* the kind's record (layer.h) */
   uint32_t *crosses;   /* owned copy of spec.crosses */
   uint32_t dim;        /* width of the layer's output */
   int sparse_out;      /* inputs (sparse, grouped) and crosses emit sparse features */
   uint32_t *parents;
   uint32_t n_parents;
-  vfl_param *blocks;   /* Linear: one block per parent, then the bias */
+  vfl_param *blocks;   /* as the kind declares them (Linear: one per parent, then the bias) */
   uint32_t n_blocks;
   vfl_optim_spec optim;  /* kind 0: use the trainer's default */
   vfl_prior *priors;
@@ -55,6 +59,7 @@ struct vfl_net {
   uint32_t n_inputs;
   uint32_t output;
   int ready;
+  int bulk;            /* the loader adds and wires every layer first: no shape refresh per call */
   int link;
   struct vfl_work *work;  /* for forward/predict on the caller's thread */
   atomic_int stop_requested; /* vfl_net_stop, from any thread */
@@ -64,11 +69,16 @@ struct vfl_net {
 
 /* The layer called name, or NULL (error set, naming it). */
 vfl_layer *net_layer(const vfl_net *net, const char *name);
-int net_is_linear(const vfl_layer *l);
+/* Derives the width of every layer whose parents allow it, as soon as it
+** is wired (for vfl_net_layer_dim before init); leaves the error message
+** as it was. */
+void net_refresh_shapes(vfl_net *net);
+/* Weight blocks (not bias) of l: what a prior's `parent` counts. */
+uint32_t net_weight_blocks(const vfl_layer *l);
 
 /* Checks the graph and derives shapes and order; used by init and load. */
 int net_compile(vfl_net *net);
-/* Allocates the parameter blocks of every Linear layer (zeroed). */
+/* Allocates the parameter blocks every kind declares (uninitialised). */
 int net_alloc_params(vfl_net *net);
 
 /* Whether a stop was asked for, by vfl_net_stop or through the caller's

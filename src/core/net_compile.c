@@ -3,10 +3,12 @@
 ** a topological order, each layer's width, which outputs are sparse, and
 ** which layers need a gradient.
 */
+#include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "error.h"
+#include "layer.h"
 #include "net.h"
 
 /* Kahn's algorithm; a layer left over sits on a cycle. */
@@ -52,49 +54,6 @@ static int find_output(vfl_net *net) {
   return VFL_OK;
 }
 
-static int one_dense_parent(const vfl_net *net, const vfl_layer *l) {
-  if (l->n_parents != 1) return vfl_fail(VFL_EINVAL, "layer '%s': needs exactly one parent, has %u", l->name, l->n_parents);
-  const vfl_layer *p = &net->layers[l->parents[0]];
-  if (p->sparse_out)
-    return vfl_fail(VFL_EINVAL, "layer '%s': its parent '%s' is sparse; put a linear layer between them", l->name, p->name);
-  return VFL_OK;
-}
-
-/* Width and sparsity of one layer, its parents being done already. */
-static int derive_shape(vfl_net *net, vfl_layer *l) {
-  switch (l->spec.kind) {
-    case VFL_LAYER_INPUT:
-      l->dim = l->spec.dim;
-      l->sparse_out = l->spec.input_kind != VFL_INPUT_DENSE;
-      return VFL_OK;
-    case VFL_LAYER_LINEAR:
-      if (!l->n_parents) return vfl_fail(VFL_EINVAL, "layer '%s': a linear layer needs at least one parent", l->name);
-      l->dim = l->spec.dim;
-      l->sparse_out = 0;
-      for (uint32_t p = 0; p < l->n_parents; p++) l->needs_grad |= net->layers[l->parents[p]].needs_grad;
-      l->needs_grad = 1;
-      return VFL_OK;
-    case VFL_LAYER_CROSS: {
-      if (l->n_parents != 1) return vfl_fail(VFL_EINVAL, "layer '%s': needs exactly one parent, has %u", l->name, l->n_parents);
-      const vfl_layer *p = &net->layers[l->parents[0]];
-      if (p->spec.kind != VFL_LAYER_INPUT || p->spec.input_kind != VFL_INPUT_GROUPED)
-        return vfl_fail(VFL_EINVAL, "layer '%s': a cross layer's parent must be a grouped input, '%s' is not", l->name, p->name);
-      l->dim = 1u << l->spec.cross_bits;
-      l->sparse_out = 1;
-      return VFL_OK;
-    }
-    default: {
-      int rc = one_dense_parent(net, l);
-      if (rc) return rc;
-      const vfl_layer *p = &net->layers[l->parents[0]];
-      l->dim = p->dim;
-      l->sparse_out = 0;
-      l->needs_grad = p->needs_grad;
-      return VFL_OK;
-    }
-  }
-}
-
 static int collect_inputs(vfl_net *net) {
   vfl_free(net->inputs);
   net->n_inputs = 0;
@@ -115,7 +74,7 @@ int net_compile(vfl_net *net) {
   for (uint32_t k = 0; rc == VFL_OK && k < net->n_layers; k++) {
     vfl_layer *l = &net->layers[order[k]];
     l->needs_grad = 0;
-    rc = derive_shape(net, l);
+    rc = l->ops->shape(net, l);
   }
   if (rc == VFL_OK && net->layers[net->output].sparse_out)
     rc = vfl_fail(VFL_EINVAL, "the output layer '%s' is sparse; end the net with a linear layer", net->layers[net->output].name);
@@ -127,4 +86,28 @@ int net_compile(vfl_net *net) {
   vfl_free(net->order);
   net->order = order;
   return VFL_OK;
+}
+
+void net_refresh_shapes(vfl_net *net) {
+  if (net->ready || net->bulk) return; /* a pass per call: quadratic over a file's many layers */
+  char saved[1024];
+  snprintf(saved, sizeof saved, "%s", vfl_last_error());
+  uint8_t *known = vfl_calloc(net->n_layers ? net->n_layers : 1, 1);
+  for (uint32_t i = 0; known && i < net->n_layers; i++) net->layers[i].dim = 0;
+  /* Parents first, pass after pass; a layer on a cycle or below an unknown
+  ** parent stays unknown (width 0), as does one whose shape is refused. */
+  for (int changed = known != NULL; changed;) {
+    changed = 0;
+    for (uint32_t i = 0; i < net->n_layers; i++) {
+      vfl_layer *l = &net->layers[i];
+      int ready = !known[i];
+      for (uint32_t p = 0; p < l->n_parents && ready; p++) ready = known[l->parents[p]] && net->layers[l->parents[p]].dim;
+      if (!ready) continue;
+      known[i] = changed = 1;
+      l->needs_grad = 0;
+      if (l->ops->shape(net, l)) l->dim = 0;
+    }
+  }
+  vfl_free(known);
+  vfl_set_error(saved);
 }

@@ -1,12 +1,14 @@
 /*
-** net_params.c -- the weights of Linear layers: allocation, initialisation,
-** optimizer state slots, copies in and out, priors and per-layer optimizers.
+** net_params.c -- the parameter blocks layer kinds declare: allocation,
+** initialisation, optimizer state slots, copies in and out, priors and
+** per-layer optimizers. Every kind's blocks are handled alike.
 */
 #include <math.h>
 #include <string.h>
 
 #include "alloc.h"
 #include "error.h"
+#include "layer.h"
 #include "net.h"
 #include "rng.h"
 #include "work.h"
@@ -21,27 +23,42 @@ static int param_alloc(vfl_param *p, uint32_t rows, uint32_t cols) {
   return p->data ? VFL_OK : VFL_ENOMEM;
 }
 
-int net_alloc_params(vfl_net *net) {
-  for (uint32_t i = 0; i < net->n_layers; i++) {
-    vfl_layer *l = &net->layers[i];
-    if (!net_is_linear(l) || l->blocks) continue;
-    l->n_blocks = l->n_parents + (l->spec.intercept ? 1 : 0);
-    l->blocks = vfl_calloc(l->n_blocks, sizeof *l->blocks);
-    if (!l->blocks) return VFL_ENOMEM;
-    for (uint32_t p = 0; p < l->n_parents; p++)
-      if (param_alloc(&l->blocks[p], net->layers[l->parents[p]].dim, l->dim)) return VFL_ENOMEM;
-    if (l->spec.intercept && param_alloc(&l->blocks[l->n_parents], 1, l->dim)) return VFL_ENOMEM;
+/* Priors are declared against the shapes the net had then; a net rewired
+** since must not hand them a block of another size. */
+static int check_prior_shapes(const vfl_layer *l) {
+  for (uint32_t k = 0; k < l->n_priors; k++) {
+    const vfl_prior *pr = &l->priors[k];
+    const vfl_param *blk = &l->blocks[pr->spec.parent < 0 ? 0 : pr->spec.parent];
+    if (pr->spec.parent >= (int)net_weight_blocks(l) || ((pr->per_row || pr->center) && (blk->rows != pr->rows || blk->cols != pr->cols)))
+      return vfl_fail(VFL_EINVAL, "layer '%s': a prior was declared for weights of %ux%u, the layer now has %ux%u", l->name,
+                      pr->rows, pr->cols, blk->rows, blk->cols);
   }
   return VFL_OK;
 }
 
-/* Sparse parents start small (most rows are seen rarely, and a row's scale
-** should not depend on the feature space); dense parents use Glorot's
-** uniform range; biases start at zero. */
-static float auto_scale(const vfl_net *net, const vfl_layer *l, uint32_t p) {
-  const vfl_layer *parent = &net->layers[l->parents[p]];
-  if (parent->sparse_out) return 0.01f;
-  return sqrtf(6.0f / (float)(parent->dim + l->dim));
+static int alloc_layer_blocks(const vfl_net *net, vfl_layer *l) {
+  l->n_blocks = l->ops->blocks(net, l, NULL);
+  l->blocks = vfl_calloc(l->n_blocks ? l->n_blocks : 1, sizeof *l->blocks);
+  layer_block *shapes = vfl_alloc((l->n_blocks ? l->n_blocks : 1) * sizeof *shapes);
+  int rc = l->blocks && shapes ? VFL_OK : VFL_ENOMEM;
+  if (rc == VFL_OK) l->ops->blocks(net, l, shapes);
+  for (uint32_t b = 0; b < l->n_blocks && rc == VFL_OK; b++) {
+    rc = param_alloc(&l->blocks[b], shapes[b].rows, shapes[b].cols);
+    l->blocks[b].bias = shapes[b].bias;
+    l->blocks[b].auto_scale = shapes[b].auto_scale;
+  }
+  vfl_free(shapes);
+  return rc ? rc : check_prior_shapes(l);
+}
+
+int net_alloc_params(vfl_net *net) {
+  for (uint32_t i = 0; i < net->n_layers; i++) {
+    vfl_layer *l = &net->layers[i];
+    if (!l->ops->blocks || l->blocks) continue;
+    int rc = alloc_layer_blocks(net, l);
+    if (rc) return rc;
+  }
+  return VFL_OK;
 }
 
 static void init_block(vfl_param *blk, float scale, vfl_rng *rng) {
@@ -63,9 +80,10 @@ int vfl_net_init(vfl_net *net, float scale, uint64_t seed) {
   vfl_rng_seed(&rng, seed);
   for (uint32_t i = 0; i < net->n_layers; i++) {
     vfl_layer *l = &net->layers[i];
-    for (uint32_t p = 0; p < l->n_parents && net_is_linear(l); p++)
-      init_block(&l->blocks[p], scale >= 0 ? scale : auto_scale(net, l, p), &rng);
-    if (net_is_linear(l) && l->spec.intercept) init_block(&l->blocks[l->n_parents], 0.0f, &rng);
+    for (uint32_t b = 0; b < l->n_blocks; b++) {
+      const vfl_param *p = &l->blocks[b];
+      init_block(&l->blocks[b], p->bias ? 0.0f : scale >= 0 ? scale : p->auto_scale, &rng);
+    }
   }
   net->ready = 1;
   return VFL_OK;
@@ -98,7 +116,7 @@ static int find_block(const vfl_net *net, const char *layer, uint32_t block, vfl
   if (!net->ready) return vfl_fail(VFL_EINVAL, "the net is not initialised: call init first");
   vfl_layer *l = net_layer(net, layer);
   if (!l) return VFL_EINVAL;
-  if (!net_is_linear(l)) return vfl_fail(VFL_EINVAL, "layer '%s' has no parameters", layer);
+  if (!l->n_blocks) return vfl_fail(VFL_EINVAL, "layer '%s' has no parameters", layer);
   if (block >= l->n_blocks)
     return vfl_fail(VFL_EINVAL, "layer '%s': block %u is out of range (it has %u)", layer, block + 1, l->n_blocks);
   *out = &l->blocks[block];
@@ -140,29 +158,50 @@ static int copy_floats(float **dst, const float *src, size_t n) {
   return VFL_OK;
 }
 
-static int check_prior(const vfl_layer *l, const vfl_prior_spec *s) {
+static int check_prior(const vfl_layer *l, uint32_t n_weights, const vfl_prior_spec *s) {
   if (s->kind != VFL_PRIOR_L2 && s->kind != VFL_PRIOR_L1 && s->kind != VFL_PRIOR_POSITIVE)
     return vfl_fail(VFL_EINVAL, "layer '%s': unknown prior kind %d", l->name, s->kind);
   if (!(s->lambda >= 0) || isinf(s->lambda))
     return vfl_fail(VFL_EINVAL, "layer '%s': prior strength %g must be a finite number >= 0", l->name, (double)s->lambda);
-  if (s->parent < -1 || s->parent >= (int)l->n_parents)
-    return vfl_fail(VFL_EINVAL, "layer '%s': prior parent %lld is out of range (it has %u)", l->name, (long long)s->parent + 1, l->n_parents);
-  if ((s->per_row || s->center) && s->parent < 0 && l->n_parents > 1)
+  if (!isfinite(s->floor)) return vfl_fail(VFL_EINVAL, "layer '%s': the prior's floor must be a finite number", l->name);
+  if (s->parent < -1 || s->parent >= (int)n_weights)
+    return vfl_fail(VFL_EINVAL, "layer '%s': prior parent %lld is out of range (it has %u)", l->name, (long long)s->parent + 1, n_weights);
+  if ((s->per_row || s->center) && s->parent < 0 && n_weights > 1)
     return vfl_fail(VFL_EINVAL, "layer '%s': a per-feature or centred prior must name one parent", l->name);
   return VFL_OK;
 }
 
+/* The shape of the weight block a prior acts on and the number of weight
+** blocks, from the allocated blocks or, before init, from the kind. */
+static int prior_target(const vfl_net *net, const vfl_layer *l, const vfl_prior_spec *s, uint32_t *n_weights,
+                        uint32_t *rows, uint32_t *cols) {
+  uint32_t count = l->blocks ? l->n_blocks : l->ops->blocks(net, l, NULL);
+  layer_block *shapes = vfl_alloc((count ? count : 1) * sizeof *shapes);
+  if (!shapes) return VFL_ENOMEM;
+  if (l->blocks)
+    for (uint32_t b = 0; b < count; b++) shapes[b] = (layer_block){l->blocks[b].rows, l->blocks[b].cols, 0, l->blocks[b].bias};
+  else l->ops->blocks(net, l, shapes);
+  *n_weights = 0;
+  for (uint32_t b = 0; b < count; b++) *n_weights += !shapes[b].bias;
+  int rc = check_prior(l, *n_weights, s);
+  uint32_t b = s->parent < 0 ? 0 : (uint32_t)s->parent;
+  *rows = rc == VFL_OK ? shapes[b].rows : 0;
+  *cols = rc == VFL_OK ? shapes[b].cols : 0;
+  vfl_free(shapes);
+  return rc;
+}
+
 int vfl_net_add_prior(vfl_net *net, const char *layer, const vfl_prior_spec *s) {
-  if (!net->ready) return vfl_fail(VFL_EINVAL, "prior on '%s': the net is not initialised: call init first", layer);
   vfl_layer *l = net_layer(net, layer);
   if (!l) return VFL_EINVAL;
-  if (!net_is_linear(l)) return vfl_fail(VFL_EINVAL, "layer '%s': priors go on linear layers", layer);
-  int rc = check_prior(l, s);
+  if (!l->ops->blocks) return vfl_fail(VFL_EINVAL, "layer '%s': priors go on layers with weights (linear)", layer);
+  if (!l->blocks && !vfl_net_layer_params(net, (uint32_t)(l - net->layers)))
+    return vfl_fail(VFL_EINVAL, "prior on '%s': the layer's parents are not all wired yet, so its weights have no shape", layer);
+  uint32_t n_weights, rows, cols;
+  int rc = prior_target(net, l, s, &n_weights, &rows, &cols);
   if (rc) return rc;
-  const vfl_param *blk = &l->blocks[s->parent < 0 ? 0 : s->parent];
-  vfl_prior prior = {*s, NULL, NULL};
-  if (copy_floats(&prior.per_row, s->per_row, blk->rows) ||
-      copy_floats(&prior.center, s->center, (size_t)blk->rows * blk->cols)) {
+  vfl_prior prior = {*s, NULL, NULL, rows, cols};
+  if (copy_floats(&prior.per_row, s->per_row, rows) || copy_floats(&prior.center, s->center, (size_t)rows * cols)) {
     vfl_free(prior.per_row);
     return VFL_ENOMEM;
   }
@@ -187,11 +226,11 @@ int vfl_net_set_optim(vfl_net *net, const char *layer, const vfl_optim_spec *opt
   if (layer) {
     vfl_layer *l = net_layer(net, layer);
     if (!l) return VFL_EINVAL;
-    if (!net_is_linear(l)) return vfl_fail(VFL_EINVAL, "layer '%s' has no parameters to optimise", layer);
+    if (!l->ops->blocks) return vfl_fail(VFL_EINVAL, "layer '%s' has no parameters to optimise", layer);
     l->optim = *opt;
     return VFL_OK;
   }
   for (uint32_t i = 0; i < net->n_layers; i++)
-    if (net_is_linear(&net->layers[i])) net->layers[i].optim = *opt;
+    if (net->layers[i].ops->blocks) net->layers[i].optim = *opt;
   return VFL_OK;
 }

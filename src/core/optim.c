@@ -30,20 +30,24 @@ void rule_resolve(vfl_rule *rule, const vfl_optim_spec *opt, const vfl_layer *l,
   rule->beta1 = opt->beta1 > 0 ? opt->beta1 : 0.9f;
   rule->beta2 = opt->beta2 > 0 ? opt->beta2 : 0.999f;
   rule->eps = opt->eps > 0 ? opt->eps : 1e-8f;
-  rule->l2 = rule->l1 = 0;
-  rule->l2_row = rule->center = NULL;
+  rule->l2 = rule->l1 = rule->l2_row_lambda = rule->floor = 0;
+  rule->l2_row = rule->center = rule->l1_center = NULL;
   rule->positive = 0;
-  int is_bias = block >= l->n_parents;
+  int is_bias = l->blocks[block].bias;
   for (uint32_t i = 0; i < l->n_priors && !is_bias; i++) {
     const vfl_prior_spec *p = &l->priors[i].spec;
     if (p->parent >= 0 && (uint32_t)p->parent != block) continue;
-    if (p->kind == VFL_PRIOR_L2) {
-      if (p->per_row) rule->l2_row = p->per_row;
-      else rule->l2 += p->lambda;
-      if (p->center) rule->center = p->center;
-    } else if (p->kind == VFL_PRIOR_L1) {
-      rule->l1 += p->lambda;
-    } else {
+    if (p->kind == VFL_PRIOR_L2 && p->per_row) {
+      rule->l2_row = p->per_row; /* the strength is lambda times the feature's multiplier */
+      rule->l2_row_lambda = p->lambda;
+    } else if (p->kind == VFL_PRIOR_L2) {
+      rule->l2 += p->lambda;
+    }
+    if (p->kind == VFL_PRIOR_L2 && p->center) rule->center = p->center;
+    if (p->kind == VFL_PRIOR_L1) rule->l1 += p->lambda;
+    if (p->kind == VFL_PRIOR_L1 && p->center) rule->l1_center = p->center;
+    if (p->kind == VFL_PRIOR_POSITIVE) {
+      rule->floor = rule->positive && rule->floor > p->floor ? rule->floor : p->floor;
       rule->positive = 1;
     }
   }
@@ -54,22 +58,24 @@ void rule_resolve(vfl_rule *rule, const vfl_optim_spec *opt, const vfl_layer *l,
 
 /* g += l2 * (w - center): the gradient of the L2 prior. */
 static void add_l2(const vfl_rule *rule, const float *w, float *g, uint32_t cols, uint32_t r) {
-  float l2 = rule->l2 + (rule->l2_row ? rule->l2_row[r] : 0.0f);
+  float l2 = rule->l2 + (rule->l2_row ? rule->l2_row_lambda * rule->l2_row[r] : 0.0f);
   if (l2 == 0.0f) return;
   const float *c = rule->center ? rule->center + (size_t)r * cols : NULL;
   for (uint32_t j = 0; j < cols; j++) g[j] += l2 * (w[j] - (c ? c[j] : 0.0f));
 }
 
-/* Proximal step for L1 (soft threshold by the step's own size), then the
-** projection onto w >= 0. AdaGrad's per-weight step size is in s1. */
-static void shrink(const vfl_rule *rule, float *w, const float *s1, uint32_t cols, float lr_t) {
+/* Proximal step for L1 (soft threshold towards the centre, 0 or the
+** prior's matrix, by the step's own size), then the projection onto
+** w >= floor. AdaGrad's per-weight step size is in s1. */
+static void shrink(const vfl_rule *rule, float *w, const float *s1, uint32_t cols, uint32_t r, float lr_t) {
+  const float *c = rule->l1_center ? rule->l1_center + (size_t)r * cols : NULL;
   for (uint32_t j = 0; j < cols; j++) {
     if (rule->l1 > 0) {
       float step = rule->kind == VFL_OPTIM_ADAGRAD ? lr_t / (sqrtf(s1[j]) + rule->eps) : lr_t;
-      float t = rule->l1 * step, a = fabsf(w[j]) - t;
-      w[j] = a > 0 ? copysignf(a, w[j]) : 0.0f;
+      float centre = c ? c[j] : 0.0f, d = w[j] - centre, a = fabsf(d) - rule->l1 * step;
+      w[j] = a > 0 ? centre + copysignf(a, d) : centre;
     }
-    if (rule->positive && w[j] < 0) w[j] = 0.0f;
+    if (rule->positive && w[j] < rule->floor) w[j] = rule->floor;
   }
 }
 
@@ -100,7 +106,7 @@ VFL_HOGWILD void rule_apply(const vfl_rule *rule, float *row, float *g, uint32_t
         w[j] -= lr_t * s1[j] / (sqrtf(s2[j]) + rule->eps);
       }
   }
-  if (!rule->plain) shrink(rule, w, s1, cols, lr_t);
+  if (!rule->plain) shrink(rule, w, s1, cols, r, lr_t);
 }
 
 VFL_HOGWILD void rule_step_sparse(const vfl_rule *rule, const vfl_param *p, const vfl_features *f, float scale, const float *dy,

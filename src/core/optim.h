@@ -13,10 +13,13 @@ typedef struct vfl_rule {
   int kind;              /* VFL_OPTIM_* */
   float lr, beta1, beta2, eps;
   float l2;              /* sum of global L2 strengths */
-  const float *l2_row;   /* per input feature L2 strength, or NULL */
-  const float *center;   /* rows x cols matrix the weights are pulled to, or NULL */
+  const float *l2_row;   /* per input feature multiplier of l2_row_lambda, or NULL */
+  float l2_row_lambda;
+  const float *center;   /* rows x cols matrix L2 pulls the weights to, or NULL */
   float l1;
-  int positive;
+  const float *l1_center; /* rows x cols matrix L1 shrinks the weights to, or NULL */
+  int positive;          /* weights are kept >= floor */
+  float floor;
   int plain;             /* no prior at all: the fast path */
   float lr_t;            /* this step's size (ADAM: with bias corrections) */
   double beta1_t, beta2_t; /* ADAM: beta^t */

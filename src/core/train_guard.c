@@ -28,7 +28,7 @@ static int weights_finite(const vfl_layer *l) {
 
 static int outputs_finite(const trainer *t, uint32_t i) {
   const vfl_layer *l = &t->net->layers[i];
-  if (l->sparse_out || l->spec.kind == VFL_LAYER_INPUT) return 1; /* data: checked when appended */
+  if (l->sparse_out || !l->n_parents) return 1; /* data: checked when appended */
   for (uint32_t w = 0; t->workers && w < t->n_workers; w++) {
     const float *a = t->workers[w].work ? t->workers[w].work->act[i] : NULL;
     for (uint32_t j = 0; a && j < l->dim; j++)
@@ -44,7 +44,7 @@ static void where(const trainer *t, int check_outputs, char *out, size_t n) {
   for (uint32_t k = 0; k < net->n_layers; k++) {
     uint32_t i = net->order[k];
     const vfl_layer *l = &net->layers[i];
-    const char *what = net_is_linear(l) && !weights_finite(l) ? "its weights"
+    const char *what = !weights_finite(l) ? "its weights"
                        : check_outputs && !outputs_finite(t, i) ? "its outputs"
                                                                 : NULL;
     if (what) {
@@ -82,7 +82,7 @@ static int broken_between(train_guard *g, trainer *t, uint32_t epoch) {
 
 static int all_finite(const vfl_net *net) {
   for (uint32_t i = 0; i < net->n_layers; i++)
-    if (net_is_linear(&net->layers[i]) && !weights_finite(&net->layers[i])) return 0;
+    if (!weights_finite(&net->layers[i])) return 0;
   return 1;
 }
 
@@ -113,7 +113,7 @@ static uint32_t piece_end(const vfl_param *p, uint32_t r) {
 static int check_finite(trainer *t) {
   const vfl_net *net = t->net;
   for (uint32_t i = 0; i < net->n_layers; i++)
-    for (uint32_t k = 0; net_is_linear(&net->layers[i]) && k < net->layers[i].n_blocks; k++) {
+    for (uint32_t k = 0; k < net->layers[i].n_blocks; k++) {
       const vfl_param *p = &net->layers[i].blocks[k];
       for (uint32_t r = 0; r < p->rows; r = piece_end(p, r)) {
         if (trainer_stopped(t)) return VFL_ESTOPPED;

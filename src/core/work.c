@@ -5,12 +5,16 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "layer.h"
 #include "work.h"
 
 static uint32_t widest(const vfl_net *net) {
   uint32_t m = 1;
-  for (uint32_t i = 0; i < net->n_layers; i++)
+  for (uint32_t i = 0; i < net->n_layers; i++) {
     if (net->layers[i].dim > m && !net->layers[i].sparse_out) m = net->layers[i].dim;
+    for (uint32_t b = 0; b < net->layers[i].n_blocks; b++)
+      if (net->layers[i].blocks[b].cols > m) m = net->layers[i].blocks[b].cols;
+  }
   return m;
 }
 
@@ -39,7 +43,7 @@ void work_free(vfl_work *w) {
   if (!w) return;
   free_per_block(w);
   for (uint32_t i = 0; i < w->net->n_layers; i++) {
-    if (w->act) vfl_free_aligned(w->net->layers[i].spec.kind == VFL_LAYER_INPUT ? NULL : w->act[i]);
+    if (w->act) vfl_free_aligned(w->net->layers[i].n_parents ? w->act[i] : NULL); /* an input's points at data */
     if (w->grad) vfl_free_aligned(w->grad[i]);
     if (w->xidx) vfl_free(w->xidx[i]);
     if (w->xval) vfl_free(w->xval[i]);
@@ -66,9 +70,9 @@ static int alloc_layer(vfl_work *w, uint32_t i) {
   const vfl_layer *l = &w->net->layers[i];
   size_t bytes = (size_t)l->dim * sizeof(float);
   if (l->sparse_out) return VFL_OK;
-  if (l->spec.kind != VFL_LAYER_INPUT && !(w->act[i] = vfl_alloc_aligned(bytes))) return VFL_ENOMEM;
+  if (l->n_parents && !(w->act[i] = vfl_alloc_aligned(bytes))) return VFL_ENOMEM;
   if (l->needs_grad && !(w->grad[i] = vfl_alloc_aligned(bytes))) return VFL_ENOMEM;
-  if (l->spec.kind == VFL_LAYER_DROPOUT && !(w->mask[i] = vfl_alloc_aligned(bytes))) return VFL_ENOMEM;
+  if (l->ops->uses_mask && !(w->mask[i] = vfl_alloc_aligned(bytes))) return VFL_ENOMEM;
   return VFL_OK;
 }
 
@@ -102,45 +106,55 @@ vfl_work *work_new(vfl_net *net) {
   return w;
 }
 
-/* The most features a cross layer can emit for a parent row of m features:
-** the m originals plus, per pair, at most m * m products. */
-static uint64_t cross_capacity(const vfl_layer *l, uint32_t m) {
-  return (uint64_t)m + (uint64_t)l->spec.n_crosses * m * m;
-}
-
 static uint32_t input_position(const vfl_net *net, uint32_t layer) {
   for (uint32_t k = 0; k < net->n_inputs; k++)
     if (net->inputs[k] == layer) return k;
   return 0;
 }
 
+static int grow_sparse_buffers(vfl_work *w, uint32_t i, uint64_t cap) {
+  if (cap > UINT32_MAX) return vfl_fail(VFL_EINVAL, "layer '%s': rows have too many features to cross", w->net->layers[i].name);
+  uint32_t *idx = vfl_realloc(w->xidx[i], (cap ? cap : 1) * sizeof *idx);
+  if (!idx) return VFL_ENOMEM;
+  w->xidx[i] = idx;
+  float *val = vfl_realloc(w->xval[i], (cap ? cap : 1) * sizeof *val);
+  if (!val) return VFL_ENOMEM;
+  w->xval[i] = val;
+  w->xcap[i] = (uint32_t)cap;
+  return VFL_OK;
+}
+
+/* xcap[i]: the most features sparse layer i emits for one example, from
+** the inputs' max_nnz down, in order; layers that emit their own features
+** (crosses, sparse dropout) get buffers that size. */
 int work_fit(vfl_work *w, const uint32_t *max_nnz) {
   if (!max_nnz) return VFL_OK;
-  for (uint32_t i = 0; i < w->net->n_layers; i++) {
-    const vfl_layer *l = &w->net->layers[i];
-    if (l->spec.kind != VFL_LAYER_CROSS) continue;
-    uint64_t cap = cross_capacity(l, max_nnz[input_position(w->net, l->parents[0])]);
-    if (cap <= w->xcap[i]) continue;
-    if (cap > UINT32_MAX) return vfl_fail(VFL_EINVAL, "layer '%s': rows have too many features to cross", l->name);
-    uint32_t *idx = vfl_realloc(w->xidx[i], cap * sizeof *idx);
-    if (!idx) return VFL_ENOMEM;
-    w->xidx[i] = idx;
-    float *val = vfl_realloc(w->xval[i], cap * sizeof *val);
-    if (!val) return VFL_ENOMEM;
-    w->xval[i] = val;
-    w->xcap[i] = (uint32_t)cap;
+  const vfl_net *net = w->net;
+  for (uint32_t k = 0; k < net->n_layers; k++) {
+    uint32_t i = net->order[k];
+    const vfl_layer *l = &net->layers[i];
+    if (!l->sparse_out) continue;
+    if (!l->n_parents) {
+      uint32_t m = max_nnz[input_position(net, i)];
+      if (m > w->xcap[i]) w->xcap[i] = m;
+      continue;
+    }
+    uint64_t cap = l->ops->sparse_nnz ? l->ops->sparse_nnz(l, w->xcap[l->parents[0]]) : 0;
+    if (cap > w->xcap[i] || !w->xidx[i]) {
+      int rc = grow_sparse_buffers(w, i, cap);
+      if (rc) return rc;
+    }
   }
   return VFL_OK;
 }
 
-/* Most distinct rows of a block one example can touch. */
-static uint64_t rows_per_example(const vfl_work *w, const vfl_layer *l, uint32_t b, const uint32_t *max_nnz) {
-  if (b >= l->n_parents) return 1;
+/* Most distinct rows of a block one example can touch: a block below the
+** layer's parent count is picked by that parent's features (layer.h). */
+static uint64_t rows_per_example(const vfl_work *w, const vfl_layer *l, uint32_t b) {
+  if (l->blocks[b].bias || b >= l->n_parents) return l->blocks[b].bias ? 1 : l->blocks[b].rows;
   uint32_t pi = l->parents[b];
   const vfl_layer *p = &w->net->layers[pi];
-  if (!p->sparse_out) return p->dim;
-  if (p->spec.kind == VFL_LAYER_CROSS) return w->xcap[pi];
-  return max_nnz[input_position(w->net, pi)];
+  return p->sparse_out ? w->xcap[pi] : p->dim;
 }
 
 static int accum_init(vfl_accum *a, uint64_t most, uint32_t rows, uint32_t cols) {
@@ -157,7 +171,7 @@ static int accum_init(vfl_accum *a, uint64_t most, uint32_t rows, uint32_t cols)
   return a->keys && a->vals && a->used ? VFL_OK : VFL_ENOMEM;
 }
 
-static int prepare_layer(vfl_work *w, uint32_t i, const vfl_optim_spec *def, const uint32_t *max_nnz) {
+static int prepare_layer(vfl_work *w, uint32_t i, const vfl_optim_spec *def) {
   vfl_layer *l = &w->net->layers[i];
   const vfl_optim_spec *opt = l->optim.kind ? &l->optim : def;
   w->rule[i] = vfl_calloc(l->n_blocks, sizeof *w->rule[i]);
@@ -167,7 +181,7 @@ static int prepare_layer(vfl_work *w, uint32_t i, const vfl_optim_spec *def, con
     rule_resolve(&w->rule[i][b], opt, l, b);
     int rc = param_set_state(&l->blocks[b], optim_state_slots(opt->kind), opt->kind, w->net);
     if (rc == VFL_OK && w->batch > 1)
-      rc = accum_init(&w->acc[i][b], rows_per_example(w, l, b, max_nnz) * w->batch, l->blocks[b].rows, l->dim);
+      rc = accum_init(&w->acc[i][b], rows_per_example(w, l, b) * w->batch, l->blocks[b].rows, l->blocks[b].cols);
     if (rc) return rc;
   }
   return VFL_OK;
@@ -185,7 +199,7 @@ int work_prepare_training(vfl_work *w, uint32_t batch, const vfl_optim_spec *def
   w->rule = vfl_calloc(w->net->n_layers, sizeof *w->rule);
   if (!w->acc || !w->rule) return VFL_ENOMEM;
   for (uint32_t i = 0; i < w->net->n_layers; i++)
-    if (net_is_linear(&w->net->layers[i]) && (rc = prepare_layer(w, i, def, max_nnz))) return rc;
+    if (w->net->layers[i].n_blocks && (rc = prepare_layer(w, i, def))) return rc;
   return VFL_OK;
 }
 
@@ -195,11 +209,11 @@ int work_fit_training(vfl_work *w, const uint32_t *max_nnz) {
     const vfl_layer *l = &w->net->layers[i];
     for (uint32_t b = 0; rc == VFL_OK && w->acc[i] && b < l->n_blocks; b++) {
       vfl_accum *a = &w->acc[i][b];
-      uint64_t need = rows_per_example(w, l, b, max_nnz) * w->batch;
+      uint64_t need = rows_per_example(w, l, b) * w->batch;
       if (need > l->blocks[b].rows) need = l->blocks[b].rows;
       if (2 * need <= (uint64_t)a->mask + 1) continue;
       accum_free(a);
-      rc = accum_init(a, need, l->blocks[b].rows, l->dim);
+      rc = accum_init(a, need, l->blocks[b].rows, l->blocks[b].cols);
     }
   }
   return rc;

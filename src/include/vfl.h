@@ -267,11 +267,18 @@ typedef struct vfl_layer_spec {
   uint32_t dim;          /* INPUT: feature dimension; LINEAR: outputs */
   int intercept;         /* LINEAR: 1 adds a bias vector (the default in Lua) */
   int mean;              /* LINEAR: 1 averages sparse parents' rows (embedding bag) */
-  float rate;            /* DROPOUT: probability of dropping a unit */
+  float rate;            /* DROPOUT: probability of dropping a unit (a feature, on a sparse parent) */
   uint32_t cross_bits;   /* CROSS: output ids hashed into 2^cross_bits */
-  uint32_t n_crosses;    /* CROSS: number of group pairs */
-  const uint32_t *crosses; /* CROSS: 2 * n_crosses group ids, pairs (a, b) */
+  uint32_t n_crosses;    /* CROSS: number of crosses */
+  const uint32_t *crosses; /* CROSS: cross_order * n_crosses group ids, one cross after the other */
+  uint32_t cross_order;  /* CROSS: groups per cross, 2 (pairs; 0 means 2) to 8 */
 } vfl_layer_spec;
+
+/* The kind's name as the Lua constructor spells it ("sparse", "linear", ..)
+** and a short description ("linear(8, no intercept)"); describe returns the
+** length it needed, like snprintf. */
+VFL_API const char *vfl_layer_kind_name(const vfl_layer_spec *spec);
+VFL_API int vfl_layer_describe(const vfl_layer_spec *spec, char *buf, size_t size);
 
 VFL_API vfl_net *vfl_net_new(void);
 VFL_API void vfl_net_free(vfl_net *net);
@@ -291,15 +298,22 @@ VFL_API const char *vfl_net_layer_name(const vfl_net *net, uint32_t i);
 VFL_API int vfl_net_layer_find(const vfl_net *net, const char *name);
 VFL_API int vfl_net_layer_spec(const vfl_net *net, uint32_t i, vfl_layer_spec *spec);
 VFL_API uint32_t vfl_net_layer_parents(const vfl_net *net, uint32_t i, uint32_t *parents, uint32_t cap);
+/* A layer's output width and its number of trainable floats, known as soon
+** as its parents are wired (before init); 0 while they cannot be derived yet
+** (a parent missing, or a shape the net will refuse at init). */
 VFL_API uint32_t vfl_net_layer_dim(const vfl_net *net, uint32_t i);
+VFL_API uint64_t vfl_net_layer_params(const vfl_net *net, uint32_t i);
 VFL_API uint32_t vfl_net_outputs(const vfl_net *net);      /* width of the output layer */
 VFL_API uint64_t vfl_net_params(const vfl_net *net);       /* number of trainable floats */
 VFL_API int vfl_net_ready(const vfl_net *net);             /* 1 once vfl_net_init succeeded */
 
-/* Parameters of a Linear layer: block 0..parents-1 is the weight matrix for
-** that parent, laid out feature-major (rows = parent dim, cols = outputs);
-** block `parents` is the bias (1 row) when the layer has an intercept.
-** get/set copy rows*cols floats. */
+/* Parameter blocks of a layer (any kind may own some). Linear: block
+** 0..parents-1 is the weight matrix for that parent, laid out feature-major
+** (rows = parent dim, cols = outputs); block `parents` is the bias (1 row)
+** when the layer has an intercept. get/set copy rows*cols floats. */
+VFL_API uint32_t vfl_net_layer_blocks(const vfl_net *net, uint32_t i);
+/* The position of layer i's bias block, or -1 if it has none. */
+VFL_API int vfl_net_layer_bias(const vfl_net *net, uint32_t i);
 VFL_API int vfl_net_param_shape(const vfl_net *net, const char *layer, uint32_t block,
                         uint32_t *rows, uint32_t *cols);
 VFL_API int vfl_net_param_get(const vfl_net *net, const char *layer, uint32_t block, float *out);
@@ -325,13 +339,15 @@ enum { VFL_PRIOR_L2 = 1, VFL_PRIOR_L1 = 2, VFL_PRIOR_POSITIVE = 3 };
 typedef struct vfl_prior_spec {
   int kind;               /* VFL_PRIOR_* */
   float lambda;           /* strength (L2, L1) */
-  int parent;             /* -1: every parent's weights; else that parent only */
-  const float *per_row;   /* L2: optional lambda per input feature (rows of the block) */
-  const float *center;    /* L2: optional matrix (rows x cols) the weights are pulled to */
+  int parent;             /* -1: every weight block; else that block (Linear: that parent's) only */
+  const float *per_row;   /* L2: optional multiplier of lambda per input feature (rows of the block) */
+  const float *center;    /* L2, L1: optional matrix (rows x cols) the weights are pulled to */
+  float floor;            /* POSITIVE: the least value a weight keeps (w >= floor; 0 by default) */
 } vfl_prior_spec;
 
-/* Attaches a prior to the weights (not the bias) of Linear layer `layer`.
-** per_row and center are copied. Needs vfl_net_init first. */
+/* Attaches a prior to the weights (not the bias) of a layer with parameter
+** blocks. per_row and center are copied. The layer's parents must be wired
+** (the sizes of per_row and center follow from them); init may come later. */
 VFL_API int vfl_net_add_prior(vfl_net *net, const char *layer, const vfl_prior_spec *prior);
 
 /* ------------------------------------------------------------ optimizers */
@@ -345,7 +361,7 @@ typedef struct vfl_optim_spec {
   float eps;            /* AdaGrad, ADAM; 0 picks 1e-8 */
 } vfl_optim_spec;
 
-/* Sets the optimizer of one Linear layer (name) or of all (NULL). Training
+/* Sets the optimizer of one layer with parameters (name) or of all (NULL). Training
 ** uses the per-layer choice; layers with none use the trainer's default. */
 VFL_API int vfl_net_set_optim(vfl_net *net, const char *layer, const vfl_optim_spec *opt);
 
@@ -488,7 +504,7 @@ VFL_API double vfl_metrics_auc(const float *score, const float *label, size_t n)
 
 /* Predictions of net on every row of ds, through its link: out gets
 ** rows x vfl_net_outputs(net) floats, labels rows x vfl_dataset_labels(ds). */
-int vfl_metrics_predict(vfl_net *net, const vfl_dataset *ds, float *out, float *labels);
+VFL_API int vfl_metrics_predict(vfl_net *net, const vfl_dataset *ds, float *out, float *labels);
 
 /* Binary: label > 0 is positive, score > threshold predicts positive. */
 typedef struct vfl_binary_report {
@@ -497,20 +513,20 @@ typedef struct vfl_binary_report {
   double logloss;                          /* scores taken as probabilities; NaN unless asked */
   double auc;
 } vfl_binary_report;
-int vfl_metrics_binary(const float *score, const float *label, size_t n, double threshold, int probabilities,
+VFL_API int vfl_metrics_binary(const float *score, const float *label, size_t n, double threshold, int probabilities,
                        vfl_binary_report *r);
 
 /* Calibration of probabilities in `bins` equal bins of [0, 1]: per bin the
 ** rows, their mean prediction and the fraction of them that are positive
 ** (NaN for an empty bin). */
-int vfl_metrics_calibration(const float *prob, const float *label, size_t n, uint32_t bins, uint64_t *count,
+VFL_API int vfl_metrics_calibration(const float *prob, const float *label, size_t n, uint32_t bins, uint64_t *count,
                             double *mean_prob, double *positive);
 
 /* ROC and precision-recall points, from the highest threshold down: up to
 ** cap points (cap >= 2), the first at threshold +inf (fpr = tpr = 0,
 ** precision 1), the last with every row positive. recall = tpr. Returns the
 ** number of points written (0 when the labels hold only one class). */
-size_t vfl_metrics_curves(const float *score, const float *label, size_t n, size_t cap, double *threshold,
+VFL_API size_t vfl_metrics_curves(const float *score, const float *label, size_t n, size_t cap, double *threshold,
                           double *fpr, double *tpr, double *precision);
 
 /* Multiclass, from rows x k probabilities and class ids 0..k-1: confusion
@@ -518,7 +534,7 @@ size_t vfl_metrics_curves(const float *score, const float *label, size_t n, size
 ** whose class is among the j+1 highest scores (ties in the row's favour).
 ** *logloss is the mean multinomial log-loss. A label that is not a class
 ** id is an error naming the row. */
-int vfl_metrics_multiclass(const float *prob, const float *label, size_t n, uint32_t k, uint32_t topk,
+VFL_API int vfl_metrics_multiclass(const float *prob, const float *label, size_t n, uint32_t k, uint32_t topk,
                            uint64_t *confusion, uint64_t *top, double *logloss);
 
 /* Regression over rows x n_out predictions and as many labels. r2 is
@@ -526,7 +542,7 @@ int vfl_metrics_multiclass(const float *prob, const float *label, size_t n, uint
 typedef struct vfl_regression_report {
   double rmse, mae, r2;
 } vfl_regression_report;
-int vfl_metrics_regression(const float *pred, const float *label, size_t n, uint32_t n_out,
+VFL_API int vfl_metrics_regression(const float *pred, const float *label, size_t n, uint32_t n_out,
                            vfl_regression_report *r);
 
 /* ---------------------------------------------------------------- models */

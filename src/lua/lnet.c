@@ -2,10 +2,11 @@
 ** lnet.c -- vfl.net: building a net from layer specs, initialising it, and
 ** reading or writing its parameters.
 **
-** The engine attaches priors only to an initialised net, while Lua attaches
-** them to layer specs before that; the net's user value therefore keeps
-** `specs` (layer name -> vfl.layer) and applies their priors once, at the
-** first init. Per-layer optimizers go to the engine straight away.
+** The engine takes a prior once the layer's parents are wired (its
+** weights then have a shape), while Lua attaches priors to layer specs,
+** possibly before wiring (net:add, then net:wire); the net's user value
+** therefore keeps `specs` (layer name -> vfl.layer) and applies their priors
+** once, at the first init. Per-layer optimizers go to the engine straight away.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,7 +265,8 @@ static int m_init(lua_State *L) {
 /* ------------------------------------------------------------ parameters */
 
 /* The 0-based block of `layer` given at idx: nil (1), a 1-based number,
-** "bias", or a parent's name. */
+** "bias", or a parent's name (block p holds parent p's weights). The
+** engine says how many blocks the layer's kind has and which is the bias. */
 static uint32_t block_arg(lua_State *L, vfl_net *net, const char *layer, int idx, const char *fname) {
   int li = vfl_net_layer_find(net, layer);
   if (li < 0) lvfl_error(L, "%s: the net has no layer called '%s'", fname, layer);
@@ -273,11 +275,12 @@ static uint32_t block_arg(lua_State *L, vfl_net *net, const char *layer, int idx
   if (lua_isnoneornil(L, idx)) return 0;
   if (lua_type(L, idx) == LUA_TSTRING) {
     const char *b = lua_tostring(L, idx);
-    if (!strcmp(b, "bias")) return np;
+    int bias = vfl_net_layer_bias(net, (uint32_t)li);
+    if (!strcmp(b, "bias") && bias >= 0) return (uint32_t)bias;
     for (uint32_t p = 0; p < np && p < 256; p++)
       if (!strcmp(vfl_net_layer_name(net, parents[p]), b)) return p;
-    lvfl_error(L, "%s: layer '%s' has no block '%s' (blocks are 1..%u, a parent's name, or \"bias\")", fname, layer, b,
-               np + 1);
+    lvfl_error(L, "%s: layer '%s' has no block '%s' (blocks are 1..%u, a parent's name%s)", fname, layer, b,
+               vfl_net_layer_blocks(net, (uint32_t)li), bias >= 0 ? ", or \"bias\"" : "");
   }
   return (uint32_t)lvfl_checkint(L, idx, fname, "argument #2 (block)", 1, 65536) - 1;
 }

@@ -1,8 +1,8 @@
 /*
 ** lnet_print.c -- tostring(net): a readable summary, one line per layer with
 ** its output width, parents, parameter count, and the priors and optimizer
-** it carries. Widths are derived here too before init, when the engine has
-** not computed them yet, so that a net can be checked while it is built.
+** it carries. The engine reports widths and counts as soon as a layer is
+** wired, so that a net can be checked while it is built.
 **
 **   vfl.net: 4 layers, 7,937 parameters, link sigmoid
 **     name     layer        out  parents  params
@@ -18,31 +18,10 @@
 
 #define MAX_PARENTS 256
 
-/* Widths of every layer: the engine's once the net is ready, else derived
-** like the engine does (inputs and linear: their dim; cross: 2^bits; the
-** rest: their parent's), iterating until nothing changes. 0 = unknown. */
+/* Widths of every layer, as the engine derives them once parents are
+** wired (0 = unknown yet). */
 static void layer_dims(const vfl_net *net, uint32_t *dim) {
-  uint32_t n = vfl_net_layers(net);
-  int ready = vfl_net_ready(net);
-  for (uint32_t i = 0; i < n; i++) {
-    vfl_layer_spec s;
-    vfl_net_layer_spec(net, i, &s);
-    dim[i] = ready ? vfl_net_layer_dim(net, i)
-             : s.kind == VFL_LAYER_INPUT || s.kind == VFL_LAYER_LINEAR ? s.dim
-             : s.kind == VFL_LAYER_CROSS ? (uint32_t)1 << s.cross_bits
-                                         : 0;
-  }
-  for (int changed = !ready; changed;) {
-    changed = 0;
-    for (uint32_t i = 0; i < n; i++) {
-      uint32_t parents[MAX_PARENTS];
-      if (dim[i] || !vfl_net_layer_parents(net, i, parents, MAX_PARENTS)) continue;
-      if (dim[parents[0]]) {
-        dim[i] = dim[parents[0]];
-        changed = 1;
-      }
-    }
-  }
+  for (uint32_t i = 0; i < vfl_net_layers(net); i++) dim[i] = vfl_net_layer_dim(net, i);
 }
 
 /* 7936 -> "7,936" */
@@ -152,17 +131,15 @@ int lvfl_net_tostring(lua_State *L) {
     uint32_t p[MAX_PARENTS];
     uint32_t np = vfl_net_layer_parents(net, i, p, MAX_PARENTS);
     size_t off = 0;
-    uint64_t fan_in = 0;
     ln->parents[0] = '\0';
     for (uint32_t k = 0; k < np && k < MAX_PARENTS; k++) {
       if (off < sizeof ln->parents)
         off += (size_t)snprintf(ln->parents + off, sizeof ln->parents - off, "%s%s", k ? ", " : "",
                                 vfl_net_layer_name(net, p[k]));
-      fan_in += dim[p[k]];
     }
     ln->params[0] = '\0';
-    if (s.kind == VFL_LAYER_LINEAR) {
-      uint64_t c = fan_in * s.dim + (s.intercept ? s.dim : 0);
+    uint64_t c = vfl_net_layer_params(net, i);
+    if (c) {
       total += c;
       with_commas(c, ln->params, sizeof ln->params);
     }
@@ -173,7 +150,6 @@ int lvfl_net_tostring(lua_State *L) {
     w[3] = max_len(w[3], ln->parents);
     w[4] = max_len(w[4], ln->params);
   }
-  if (vfl_net_ready(net)) total = vfl_net_params(net);
   strbuf b = {NULL, 0, 0};
   char tot[32];
   with_commas(total, tot, sizeof tot);

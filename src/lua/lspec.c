@@ -22,8 +22,9 @@ static void layer_name_opt(lua_State *L, int layer, int opts, const char *fname)
   lua_pop(L, 1);
 }
 
-static lvfl_layer *new_layer(lua_State *L, int kind, const char *kindname, uint32_t n_crosses) {
-  lvfl_layer *l = lvfl_newobject(L, sizeof *l + 2 * (size_t)n_crosses * sizeof(uint32_t), LVFL_LAYER);
+/* n_groups: room for that many cross group ids after the spec. */
+static lvfl_layer *new_layer(lua_State *L, int kind, const char *kindname, uint32_t n_groups) {
+  lvfl_layer *l = lvfl_newobject(L, sizeof *l + (size_t)n_groups * sizeof(uint32_t), LVFL_LAYER);
   l->spec.kind = kind;
   l->kind = kindname;
   return l;
@@ -125,70 +126,69 @@ static int l_dropout(lua_State *L) {
   return 1;
 }
 
-/* vfl.layers.cross{bits=, pairs={{1,2},{1,3}}, name=}: group ids are 1-based
-** here, like vfl.hash.group's. */
+/* The length every entry of the list at `list` shares (2 to 8). */
+static uint32_t cross_order(lua_State *L, int list, uint32_t n, const char *fname, const char *key) {
+  uint32_t order = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    lua_rawgeti(L, list, (lua_Integer)i + 1);
+    uint32_t len = lua_istable(L, -1) ? (uint32_t)lua_rawlen(L, -1) : 0;
+    lua_pop(L, 1);
+    if (len < 2 || len > 8)
+      lvfl_error(L, "%s: %s[%u] must list 2 to 8 group ids like {1, 2, 3}", fname, key, i + 1);
+    if (order && len != order)
+      lvfl_error(L, "%s: %s[%u] crosses %u groups, %s[1] crosses %u; one cross layer takes crosses of one order "
+                 "(use one layer per order)", fname, key, i + 1, len, key, order);
+    order = len;
+  }
+  return order;
+}
+
+/* vfl.layers.cross{bits=, pairs={{1,2},{1,3}}, name=} or
+** {bits=, crosses={{1,2,3}, ...}}: group ids are 1-based here, like
+** vfl.hash.group's. */
 static int l_cross(lua_State *L) {
   const char *fname = "vfl.layers.cross";
-  static const char *const known[] = {"bits", "pairs", "name", NULL};
-  if (!lua_istable(L, 1)) lvfl_argerror(L, 1, fname, "table {bits=, pairs=} expected, got %s", lvfl_typename(L, 1));
+  static const char *const known[] = {"bits", "pairs", "crosses", "name", NULL};
+  if (!lua_istable(L, 1))
+    lvfl_argerror(L, 1, fname, "table {bits=, crosses=} expected, got %s", lvfl_typename(L, 1));
   lvfl_checkopts(L, 1, fname, known);
   uint32_t bits = (uint32_t)lvfl_optint(L, 1, "bits", 0, fname, 1, 31);
   if (!bits) lvfl_error(L, "%s: option 'bits' is required", fname);
   lua_getfield(L, 1, "pairs");
+  lua_getfield(L, 1, "crosses");
+  if (!lua_isnil(L, -1) && !lua_isnil(L, -2)) lvfl_error(L, "%s: give 'crosses' or 'pairs', not both", fname);
+  const char *key = lua_isnil(L, -1) ? "pairs" : "crosses";
+  if (lua_isnil(L, -1)) lua_pop(L, 1);
   if (!lua_istable(L, -1) || lua_rawlen(L, -1) == 0)
-    lvfl_error(L, "%s: option 'pairs' must be a non-empty list of group pairs like {{1, 2}}", fname);
+    lvfl_error(L, "%s: option '%s' must be a non-empty list of group lists like {{1, 2}, {1, 2, 3}}", fname, key);
   uint32_t n = (uint32_t)lua_rawlen(L, -1);
-  int pairs = lua_gettop(L);
-  lvfl_layer *l = new_layer(L, VFL_LAYER_CROSS, "cross", n);
+  int list = lua_gettop(L);
+  uint32_t order = cross_order(L, list, n, fname, key);
+  if (key[0] == 'p' && order != 2) lvfl_error(L, "%s: option 'pairs' takes pairs; crosses of %u groups go in 'crosses'", fname, order);
+  lvfl_layer *l = new_layer(L, VFL_LAYER_CROSS, "cross", n * order);
   for (uint32_t i = 0; i < n; i++) {
-    lua_rawgeti(L, pairs, (lua_Integer)i + 1);
-    if (!lua_istable(L, -1) || lua_rawlen(L, -1) != 2)
-      lvfl_error(L, "%s: pairs[%u] must be a pair of group ids like {1, 2}", fname, i + 1);
-    for (int k = 0; k < 2; k++) {
-      lua_rawgeti(L, -1, k + 1);
+    lua_rawgeti(L, list, (lua_Integer)i + 1);
+    for (uint32_t k = 0; k < order; k++) {
+      lua_rawgeti(L, -1, (lua_Integer)k + 1);
       char what[64];
-      snprintf(what, sizeof what, "pairs[%u][%d] (a group id)", i + 1, k + 1);
-      l->crosses[2 * i + (uint32_t)k] = (uint32_t)lvfl_checkint(L, -1, fname, what, 1, 256) - 1;
+      snprintf(what, sizeof what, "%s[%u][%u] (a group id)", key, i + 1, k + 1);
+      l->crosses[order * i + k] = (uint32_t)lvfl_checkint(L, -1, fname, what, 1, 256) - 1;
       lua_pop(L, 1);
     }
     lua_pop(L, 1);
   }
   l->spec.cross_bits = bits;
+  l->spec.cross_order = order;
   l->spec.n_crosses = n;
   l->spec.crosses = l->crosses;
   layer_name_opt(L, lua_gettop(L), 1, fname);
   return 1;
 }
 
-/* The kind's Lua name: the vfl.layers function that makes it. */
-const char *lvfl_layer_kind(const vfl_layer_spec *s) {
-  switch (s->kind) {
-  case VFL_LAYER_INPUT:
-    return s->input_kind == VFL_INPUT_DENSE ? "dense" : s->input_kind == VFL_INPUT_GROUPED ? "grouped" : "sparse";
-  case VFL_LAYER_LINEAR: return "linear";
-  case VFL_LAYER_RELU: return "relu";
-  case VFL_LAYER_TANH: return "tanh";
-  case VFL_LAYER_SELU: return "selu";
-  case VFL_LAYER_SIGMOID: return "sigmoid";
-  case VFL_LAYER_DROPOUT: return "dropout";
-  case VFL_LAYER_CROSS: return "cross";
-  default: return "?";
-  }
-}
+/* The kind's Lua name and description come from the engine's table of kinds. */
+const char *lvfl_layer_kind(const vfl_layer_spec *s) { return vfl_layer_kind_name(s); }
 
-/* A short description, also used by tostring(net). */
-void lvfl_layer_describe(const vfl_layer_spec *s, char *buf, size_t size) {
-  const char *kind = lvfl_layer_kind(s);
-  switch (s->kind) {
-  case VFL_LAYER_INPUT: snprintf(buf, size, "%s(%u)", kind, s->dim); break;
-  case VFL_LAYER_LINEAR:
-    snprintf(buf, size, "linear(%u%s%s)", s->dim, s->intercept ? "" : ", no intercept", s->mean ? ", mean" : "");
-    break;
-  case VFL_LAYER_DROPOUT: snprintf(buf, size, "dropout(%g)", (double)s->rate); break;
-  case VFL_LAYER_CROSS: snprintf(buf, size, "cross(%u pairs, %u bits)", s->n_crosses, s->cross_bits); break;
-  default: snprintf(buf, size, "%s", kind); break;
-  }
-}
+void lvfl_layer_describe(const vfl_layer_spec *s, char *buf, size_t size) { vfl_layer_describe(s, buf, size); }
 
 static int layer_tostring(lua_State *L) {
   lvfl_layer *l = lua_touserdata(L, 1);
@@ -248,6 +248,24 @@ static double check_lambda(lua_State *L, const char *fname) {
   return lambda;
 }
 
+/* Keeps the tables named in keys (when given) in the prior's user value,
+** for the net to read once the layer's shape is known. */
+static void prior_table_opts(lua_State *L, int p, int opts, const char *const *keys, const char *fname) {
+  if (!lua_istable(L, opts)) return;
+  for (int i = 0; keys[i]; i++) {
+    lua_getfield(L, opts, keys[i]);
+    if (!lua_isnil(L, -1)) {
+      if (!lua_istable(L, -1))
+        lvfl_error(L, "%s: option '%s' must be a table of numbers, got %s", fname, keys[i], lvfl_typename(L, -1));
+      lvfl_pushuv(L, p);
+      lua_pushvalue(L, -2);
+      lua_setfield(L, -2, keys[i]);
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+}
+
 /* vfl.priors.l2(lambda, {per_feature=, center=, parent=}) */
 static int l_l2(lua_State *L) {
   const char *fname = "vfl.priors.l2";
@@ -257,39 +275,32 @@ static int l_l2(lua_State *L) {
   new_prior(L, VFL_PRIOR_L2, lambda);
   int p = lua_gettop(L);
   prior_parent_opt(L, p, 2, fname);
-  if (lua_istable(L, 2)) {
-    const char *keys[] = {"per_feature", "center"};
-    for (int i = 0; i < 2; i++) {
-      lua_getfield(L, 2, keys[i]);
-      if (!lua_isnil(L, -1)) {
-        if (!lua_istable(L, -1))
-          lvfl_error(L, "%s: option '%s' must be a table of numbers, got %s", fname, keys[i], lvfl_typename(L, -1));
-        lvfl_pushuv(L, p);
-        lua_pushvalue(L, -2);
-        lua_setfield(L, -2, keys[i]);
-        lua_pop(L, 1);
-      }
-      lua_pop(L, 1);
-    }
-  }
+  static const char *const tables[] = {"per_feature", "center", NULL};
+  prior_table_opts(L, p, 2, tables, fname);
   return 1;
 }
 
+/* vfl.priors.l1(lambda, {center=, parent=}) */
 static int l_l1(lua_State *L) {
   const char *fname = "vfl.priors.l1";
-  static const char *const known[] = {"parent", NULL};
+  static const char *const known[] = {"center", "parent", NULL}, *const tables[] = {"center", NULL};
   double lambda = check_lambda(L, fname);
   lvfl_checkopts(L, 2, fname, known);
   new_prior(L, VFL_PRIOR_L1, lambda);
   prior_parent_opt(L, lua_gettop(L), 2, fname);
+  prior_table_opts(L, lua_gettop(L), 2, tables, fname);
   return 1;
 }
 
+/* vfl.priors.positive{floor=0, parent=} */
 static int l_positive(lua_State *L) {
   const char *fname = "vfl.priors.positive";
-  static const char *const known[] = {"parent", NULL};
+  static const char *const known[] = {"floor", "parent", NULL};
   lvfl_checkopts(L, 1, fname, known);
-  new_prior(L, VFL_PRIOR_POSITIVE, 0);
+  double floor = lvfl_optnum(L, 1, "floor", 0.0, fname);
+  if (!(floor - floor == 0)) lvfl_error(L, "%s: option 'floor' must be a finite number, got %g", fname, floor);
+  lvfl_prior *pr = new_prior(L, VFL_PRIOR_POSITIVE, 0);
+  pr->spec.floor = (float)floor;
   prior_parent_opt(L, lua_gettop(L), 1, fname);
   return 1;
 }
@@ -302,7 +313,9 @@ void lvfl_prior_describe(lua_State *L, int idx, char *buf, size_t size) {
   const char *extra = !lua_isnil(L, -2) ? ", per feature" : "";
   const char *center = !lua_isnil(L, -1) ? ", centred" : "";
   lua_pop(L, 3);
-  if (p->spec.kind == VFL_PRIOR_POSITIVE)
+  if (p->spec.kind == VFL_PRIOR_POSITIVE && p->spec.floor != 0)
+    snprintf(buf, size, "positive(floor %g)", (double)p->spec.floor);
+  else if (p->spec.kind == VFL_PRIOR_POSITIVE)
     snprintf(buf, size, "positive");
   else
     snprintf(buf, size, "%s(%g%s%s)", prior_kind(p->spec.kind), (double)p->spec.lambda, extra, center);

@@ -1,15 +1,21 @@
 /*
 ** test_gradcheck.c -- backward against central finite differences, for
-** every layer kind and loss, sparse and dense parents, and a layer with two
-** parents. The analytic gradient is read from the mini-batch accumulators
-** that the real backward pass fills; the numeric one perturbs each weight in
-** the net itself, with the dropout RNG re-seeded so that the mask is fixed.
+** every registered layer kind (each example its record gives, in a net
+** built around it: a kind added to the list is checked with no new code
+** here), every loss, a layer with two parents, and the priors' steps. The
+** analytic gradient is read from the mini-batch accumulators that the real
+** backward pass fills; the numeric one perturbs each weight in the net
+** itself, with the dropout RNG re-seeded so that the mask is fixed.
 */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
+#include "layer.h"
 #include "loss.h"
+#include "optim.h"
 #include "net.h"
 #include "vfl.h"
 #include "work.h"
@@ -159,19 +165,170 @@ static void dense_stack_with_dropout(void) {
   vfl_net_free(net);
 }
 
-static void cross_layer(void) {
+/* Groups 0, 1 (three features) and 2, so that pairs, triples and crosses
+** of four all have products to emit. */
+static uint32_t grouped_idx[5];
+static float grouped_val[5] = {1.0f, 0.5f, -2.0f, 0.7f, 1.5f};
+
+/* Input -> (linear -> tanh, for a dense parent) -> the kind -> linear(2). */
+static void check_kind_example(const layer_ops *k, uint32_t e, const vfl_layer_spec *spec, int parent) {
   vfl_net *net = vfl_net_new();
-  uint32_t pairs[] = {0, 1, 1, 2};
-  vfl_layer_spec g = input(VFL_INPUT_GROUPED, 1u << 30), x = {.kind = VFL_LAYER_CROSS, .cross_bits = 6, .n_crosses = 2, .crosses = pairs};
-  vfl_layer_spec o = linear(2, 1, 0);
+  vfl_layer_spec in = parent == LAYER_PARENT_DENSE    ? input(VFL_INPUT_DENSE, 6)
+                      : parent == LAYER_PARENT_SPARSE ? input(VFL_INPUT_SPARSE, 10)
+                                                      : input(VFL_INPUT_GROUPED, 1u << 30);
+  vfl_layer_spec h = linear(5, 1, 0), t = act(VFL_LAYER_TANH), o = linear(2, 1, 0);
+  CHECK_OK(vfl_net_stack(net, "in", &in));
+  if (parent == LAYER_PARENT_DENSE) {
+    CHECK_OK(vfl_net_stack(net, "h", &h));
+    CHECK_OK(vfl_net_stack(net, "tanh", &t));
+  }
+  CHECK_OK(vfl_net_stack(net, "kind", spec));
+  CHECK_OK(vfl_net_stack(net, "out", &o));
+  CHECK_OK(vfl_net_init(net, 0.6f, 17 + e));
+  example ex = {{{4, sp_idx[0], sp_val[0]}}, 1, {1.0f, -0.5f}, 2, VFL_LOSS_SQUARE};
+  if (parent == LAYER_PARENT_DENSE) ex.in[0] = (vfl_features){6, NULL, dense_val};
+  if (parent == LAYER_PARENT_GROUPED) ex.in[0] = (vfl_features){5, grouped_idx, grouped_val};
+  char what[96];
+  snprintf(what, sizeof what, "kind %s, example %u", k->name, e + 1);
+  printf("gradient check: %s\n", what);
+  check_net(net, &ex, what);
+  vfl_net_free(net);
+}
+
+static void every_kind(void) {
+  uint32_t ids[5][2] = {{0, 11}, {1, 5}, {1, 77}, {1, 90}, {2, 3}};
+  for (int j = 0; j < 5; j++) grouped_idx[j] = vfl_group_index(ids[j][0], ids[j][1]);
+  const layer_ops *const *kinds;
+  uint32_t n = layer_kinds(&kinds), checked = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    vfl_layer_spec spec;
+    int parent;
+    for (uint32_t e = 0; memset(&spec, 0, sizeof spec), spec.kind = kinds[i]->kind, kinds[i]->example(e, &spec, &parent); e++) {
+      if (parent == LAYER_PARENT_NONE) continue; /* an input: the first layer of every net here */
+      check_kind_example(kinds[i], e, &spec, parent);
+      checked++;
+    }
+  }
+  CHECK(checked >= n);
+}
+
+/* The step a prior adds to plain SGD (lr, zero loss gradient) is -lr times
+** the gradient of its penalty, by finite differences, for L2 (global, per
+** feature times lambda, centred) and L1 centred on a matrix away from its
+** kink; at the kink L1 stops on the centre, and positivity holds the floor. */
+static double penalty(const vfl_prior_spec *p, uint32_t r, uint32_t c, uint32_t cols, double w) {
+  double centre = p->center ? p->center[r * cols + c] : 0.0, d = w - centre;
+  if (p->kind == VFL_PRIOR_L1) return p->lambda * fabs(d);
+  return 0.5 * p->lambda * (p->per_row ? p->per_row[r] : 1.0) * d * d;
+}
+
+static void prior_step(const vfl_prior_spec *p, const char *what) {
+  vfl_net *net = vfl_net_new();
+  vfl_layer_spec s = input(VFL_INPUT_SPARSE, 4), l = linear(3, 0, 0);
+  CHECK_OK(vfl_net_stack(net, "x", &s));
+  CHECK_OK(vfl_net_stack(net, "out", &l));
+  CHECK_OK(vfl_net_add_prior(net, "out", p)); /* before init: the shapes are known once wired */
+  CHECK_OK(vfl_net_init(net, 0.8f, 4));
+  vfl_layer *lay = &net->layers[1];
+  vfl_optim_spec sgd = {VFL_OPTIM_SGD, 1e-3f, 0, 0, 0};
+  vfl_rule rule;
+  rule_resolve(&rule, &sgd, lay, 0);
+  int bad = 0;
+  for (uint32_t r = 0; r < 4; r++) {
+    float *row = param_row(&lay->blocks[0], r), before[3], g[3] = {0, 0, 0};
+    memcpy(before, row, sizeof before);
+    rule_apply(&rule, row, g, 3, r);
+    for (uint32_t c = 0; c < 3; c++) {
+      double h = 1e-3, numeric = (penalty(p, r, c, 3, before[c] + h) - penalty(p, r, c, 3, before[c] - h)) / (2 * h);
+      double step = (before[c] - row[c]) / 1e-3;
+      if (fabs(step - numeric) > 2e-3 + 1e-2 * fabs(numeric)) {
+        if (bad++ < 3) fprintf(stderr, "%s: row %u col %u: step/lr %.6f, penalty gradient %.6f\n", what, r, c, step, numeric);
+      }
+    }
+  }
+  CHECK(bad == 0);
+  vfl_net_free(net);
+}
+
+static void priors(void) {
+  float per_row[4] = {1.0f, 2.0f, 0.5f, 4.0f}, center[12];
+  for (int i = 0; i < 12; i++) center[i] = 0.9f - 0.15f * (float)i; /* far from the weights (|w| <= 0.8 * 0.01 .. 0.8) */
+  for (int i = 0; i < 12; i++) center[i] += center[i] >= 0 ? 1.0f : -1.0f;
+  vfl_prior_spec l2 = {VFL_PRIOR_L2, 0.3f, -1, NULL, NULL, 0};
+  vfl_prior_spec l2_each = {VFL_PRIOR_L2, 0.5f, -1, per_row, NULL, 0}; /* strength 0.5 x multiplier (issue 11, defect 2) */
+  vfl_prior_spec l2_centred = {VFL_PRIOR_L2, 0.7f, -1, per_row, center, 0};
+  vfl_prior_spec l1_centred = {VFL_PRIOR_L1, 0.4f, -1, NULL, center, 0};
+  prior_step(&l2, "L2");
+  prior_step(&l2_each, "L2 per feature");
+  prior_step(&l2_centred, "L2 per feature, centred");
+  prior_step(&l1_centred, "L1 centred");
+
+  /* At the kink: a step larger than the distance lands on the centre. */
+  vfl_net *net = vfl_net_new();
+  vfl_layer_spec s = input(VFL_INPUT_SPARSE, 4), l = linear(3, 0, 0);
+  CHECK_OK(vfl_net_stack(net, "x", &s));
+  CHECK_OK(vfl_net_stack(net, "out", &l));
+  CHECK_OK(vfl_net_init(net, 0.8f, 4));
+  vfl_layer *lay = &net->layers[1];
+  float *row = param_row(&lay->blocks[0], 0), near[12], g[3] = {0, 0, 0};
+  for (int i = 0; i < 12; i++) near[i] = i < 3 ? row[i] + 0.01f : 0.0f;
+  vfl_prior_spec snap = {VFL_PRIOR_L1, 100.0f, -1, NULL, near, 0};
+  CHECK_OK(vfl_net_add_prior(net, "out", &snap));
+  vfl_optim_spec sgd = {VFL_OPTIM_SGD, 1e-3f, 0, 0, 0};
+  vfl_rule rule;
+  rule_resolve(&rule, &sgd, lay, 0);
+  rule_apply(&rule, row, g, 3, 0);
+  for (int c = 0; c < 3; c++) CHECK(row[c] == near[c]);
+
+  vfl_net_free(net);
+
+  /* Positivity with a floor: below it a weight is lifted to it, above it left alone. */
+  net = vfl_net_new();
+  CHECK_OK(vfl_net_stack(net, "x", &s));
+  CHECK_OK(vfl_net_stack(net, "out", &l));
+  vfl_prior_spec floor = {VFL_PRIOR_POSITIVE, 0, -1, NULL, NULL, 0.25f};
+  CHECK_OK(vfl_net_add_prior(net, "out", &floor));
+  CHECK_OK(vfl_net_init(net, 0.8f, 4));
+  rule_resolve(&rule, &sgd, &net->layers[1], 0);
+  float w[3] = {-1.0f, 0.1f, 0.6f};
+  rule_apply(&rule, w, g, 3, 1);
+  CHECK(w[0] == 0.25f && w[1] == 0.25f && w[2] == 0.6f);
+  vfl_net_free(net);
+}
+
+/* How many features crosses emit: the 5 originals, then (0, 1, 2): 1 x 3 x 1
+** products and (1, 1, 2): 3 pairs within group 1 times 1. Sparse dropout
+** keeps some of them while training and all at inference. */
+static void cross_and_sparse_dropout_counts(void) {
+  vfl_net *net = vfl_net_new();
+  uint32_t triples[] = {0, 1, 2, 1, 1, 2};
+  vfl_layer_spec g = input(VFL_INPUT_GROUPED, 1u << 30), o = linear(1, 1, 0);
+  vfl_layer_spec x = {.kind = VFL_LAYER_CROSS, .cross_bits = 20, .cross_order = 3, .n_crosses = 2, .crosses = triples};
+  vfl_layer_spec d = {.kind = VFL_LAYER_DROPOUT, .rate = 0.5f};
   CHECK_OK(vfl_net_stack(net, "g", &g));
   CHECK_OK(vfl_net_stack(net, "cross", &x));
+  CHECK_OK(vfl_net_stack(net, "drop", &d));
   CHECK_OK(vfl_net_stack(net, "out", &o));
   CHECK_OK(vfl_net_init(net, 0.5f, 8));
-  uint32_t idx[4] = {vfl_group_index(0, 11), vfl_group_index(1, 5), vfl_group_index(1, 77), vfl_group_index(2, 3)};
-  float val[4] = {1.0f, 0.5f, -2.0f, 1.5f};
-  example ex = {{{4, idx, val}}, 1, {1.0f, -1.0f}, 2, VFL_LOSS_SQUARE};
-  check_net(net, &ex, "grouped -> cross -> linear");
+  vfl_work *w = work_new(net);
+  uint32_t most = 5;
+  vfl_optim_spec sgd = {VFL_OPTIM_SGD, 0.1f, 0, 0, 0};
+  CHECK_OK(work_prepare_training(w, 1, &sgd, 3, &most));
+  vfl_features f = {5, grouped_idx, grouped_val};
+  work_bind_input(w, 0, &f);
+  work_forward(w);
+  CHECK(w->feat[1].n == 5 + 3 + 3);
+  CHECK(w->feat[2].n == w->feat[1].n); /* not training: all kept */
+  w->training = 1;
+  uint32_t kept = 0;
+  for (int rep = 0; rep < 50; rep++) {
+    work_forward(w);
+    kept += w->feat[2].n;
+    for (uint32_t j = 0; j < w->feat[2].n; j++) CHECK(fabsf(w->feat[2].value[j]) > 0);
+  }
+  printf("sparse dropout at 0.5 kept %u of %u features\n", kept, 50 * 11);
+  CHECK(kept > 150 && kept < 400);
+  work_free(w);
   vfl_net_free(net);
 }
 
@@ -208,7 +365,9 @@ int main(void) {
   hidden_layers(VFL_LAYER_SELU, VFL_LOSS_LOGISTIC, 1, 0, "selu, logistic");
   two_parents();
   dense_stack_with_dropout();
-  cross_layer();
+  every_kind();
+  cross_and_sparse_dropout_counts();
+  priors();
   losses();
   return t_done("test_gradcheck");
 }

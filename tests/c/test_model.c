@@ -28,7 +28,7 @@ static vfl_net *trained_net(void) {
   vfl_net_wire(net, "h", "relu");
   vfl_net_wire(net, "relu", "out");
   CHECK_OK(vfl_net_init(net, -1, 9));
-  vfl_prior_spec l2 = {VFL_PRIOR_L2, 1e-3f, -1, NULL, NULL};
+  vfl_prior_spec l2 = {VFL_PRIOR_L2, 1e-3f, -1, NULL, NULL, 0};
   CHECK_OK(vfl_net_add_prior(net, "out", &l2));
   vfl_dataset *ds = vfl_dataset_new(1);
   vfl_dataset_add_input(ds, "s", VFL_INPUT_SPARSE, 50);
@@ -148,7 +148,7 @@ static void damaged_files(void) {
 
   data[8] = 9;
   write_all(bad, data, n);
-  snprintf(msg, sizeof msg, "\"%s\": model format version 9, this vfl reads version 1", bad);
+  snprintf(msg, sizeof msg, "\"%s\": model format version 9, this vfl reads versions 1 to 2", bad);
   CHECK_ERR(vfl_model_load(bad, &out), VFL_EFORMAT, msg);
   data[8] = 1;
 
@@ -214,7 +214,7 @@ static void crafted_files(void) {
   char *h = memmem(data + 32, n - 32, "\x01\0\0\0h", 5);
   CHECK(h != NULL);
   if (h) {
-    char *parents = h + 5 + 4 * 8 + 4; /* name, 8 fields, n_crosses (0) */
+    char *parents = h + 5 + 4 * 4 + 4; /* name, kind, linear's 3 fields, n_parents */
     uint32_t nine = 9, old;
     memcpy(&old, parents + 4, 4);
     memcpy(parents + 4, &nine, 4);
@@ -224,7 +224,7 @@ static void crafted_files(void) {
     memcpy(parents + 4, &old, 4);
     /* a dimension that no longer matches its weight block */
     uint32_t dim_old, dim_new = 9;
-    char *dim = h + 5 + 8;
+    char *dim = h + 5 + 4; /* after the kind: linear's first field */
     memcpy(&dim_old, dim, 4);
     memcpy(dim, &dim_new, 4);
     write_with_crc(bad, data, n);

@@ -70,7 +70,7 @@ int main(void) {
   int plain_zeros = count_zero(w, 200);
   double plain_mass = noise_mass(w);
 
-  vfl_prior_spec l1 = {VFL_PRIOR_L1, 0.3f, -1, NULL, NULL};
+  vfl_prior_spec l1 = {VFL_PRIOR_L1, 0.3f, -1, NULL, NULL, 0};
   vfl_net *sparse = train(ds, &l1);
   CHECK_OK(vfl_net_param_get(sparse, "out", 0, w));
   int l1_zeros = count_zero(w, 200);
@@ -81,7 +81,7 @@ int main(void) {
   CHECK(l1_mass < plain_mass / 2);
   for (int j = 0; j < 5; j++) CHECK(w[j] != 0.0f); /* the signal survives */
 
-  vfl_prior_spec pos = {VFL_PRIOR_POSITIVE, 0, -1, NULL, NULL};
+  vfl_prior_spec pos = {VFL_PRIOR_POSITIVE, 0, -1, NULL, NULL, 0};
   vfl_net *positive = train(ds, &pos);
   CHECK_OK(vfl_net_param_get(positive, "out", 0, w));
   int negative = 0;
@@ -91,7 +91,7 @@ int main(void) {
 
   float center[200];
   for (int j = 0; j < 200; j++) center[j] = 0.25f;
-  vfl_prior_spec pull = {VFL_PRIOR_L2, 20.0f, 0, NULL, center};
+  vfl_prior_spec pull = {VFL_PRIOR_L2, 20.0f, 0, NULL, center, 0};
   vfl_net *centred = train(ds, &pull);
   CHECK_OK(vfl_net_param_get(centred, "out", 0, w));
   double off = 0;
@@ -101,14 +101,14 @@ int main(void) {
 
   float per_row[200] = {0};
   per_row[1] = 20.0f; /* only feature 2 is held at 0 */
-  vfl_prior_spec each = {VFL_PRIOR_L2, 0, 0, per_row, NULL};
+  vfl_prior_spec each = {VFL_PRIOR_L2, 1, 0, per_row, NULL, 0}; /* strength 1 x 20 */
   vfl_net *held = train(ds, &each);
   CHECK_OK(vfl_net_param_get(held, "out", 0, w));
   printf("per-feature L2 on feature 2: w2 = %.4f, w4 = %.4f\n", (double)w[1], (double)w[3]);
   CHECK(fabsf(w[1]) < 0.05f && fabsf(w[3]) > 0.3f);
 
-  CHECK_ERR(vfl_net_add_prior(plain, "x", &l1), VFL_EINVAL, "layer 'x': priors go on linear layers");
-  vfl_prior_spec badl = {VFL_PRIOR_L2, -1.0f, -1, NULL, NULL};
+  CHECK_ERR(vfl_net_add_prior(plain, "x", &l1), VFL_EINVAL, "layer 'x': priors go on layers with weights (linear)");
+  vfl_prior_spec badl = {VFL_PRIOR_L2, -1.0f, -1, NULL, NULL, 0};
   CHECK_ERR(vfl_net_add_prior(plain, "out", &badl), VFL_EINVAL, "layer 'out': prior strength -1 must be a finite number >= 0");
 
   vfl_net_free(plain);

@@ -1,0 +1,171 @@
+/*
+** linear.c -- y = b + sum over parents p of x_p W_p. One weight block per
+** parent (rows = the parent's width, feature-major: a sparse feature picks
+** one contiguous row), then the bias. With `mean`, a sparse parent's rows
+** are averaged (an embedding bag) instead of summed.
+*/
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "error.h"
+#include "layer.h"
+#include "model_io.h"
+#include "vec.h"
+#include "work_grad.h"
+
+static int check(const char *layer, const vfl_layer_spec *s) {
+  if (s->dim == 0) return vfl_fail(VFL_EINVAL, "layer '%s': the dimension must be at least 1", layer);
+  return VFL_OK;
+}
+
+static int shape(const vfl_net *net, vfl_layer *l) {
+  (void)net;
+  if (!l->n_parents) return vfl_fail(VFL_EINVAL, "layer '%s': a linear layer needs at least one parent", l->name);
+  l->dim = l->spec.dim;
+  l->sparse_out = 0;
+  l->needs_grad = 1;
+  return VFL_OK;
+}
+
+/* Sparse parents start small (most rows are seen rarely, and a row's scale
+** should not depend on the feature space); dense parents use Glorot's
+** uniform range; biases start at zero. */
+static uint32_t blocks(const vfl_net *net, const vfl_layer *l, layer_block *out) {
+  for (uint32_t p = 0; out && p < l->n_parents; p++) {
+    const vfl_layer *parent = &net->layers[l->parents[p]];
+    float scale = parent->sparse_out ? 0.01f : sqrtf(6.0f / (float)(parent->dim + l->dim));
+    out[p] = (layer_block){parent->dim, l->dim, scale, 0};
+  }
+  if (out && l->spec.intercept) out[l->n_parents] = (layer_block){1, l->dim, 0.0f, 1};
+  return l->n_parents + (l->spec.intercept ? 1 : 0);
+}
+
+/* Scale of a sparse parent's rows: 1, or 1/n for an embedding bag mean. */
+static float bag_scale(const vfl_layer *l, uint32_t n) { return l->spec.mean && n ? 1.0f / (float)n : 1.0f; }
+
+/* acc + the sum of (scale * value_j) * data[index_j * stride]: the
+** one-column sparse forward (logistic regression), summed in a register in a
+** scalar loop (see VEC_SCALAR_LOOPS). */
+VFL_HOGWILD VEC_SCALAR_LOOPS static float gather_sum(const float *data, size_t stride, const vfl_features *f, float scale,
+                                                     float acc) {
+  const uint32_t *idx = f->index;
+  const float *val = f->value;
+  uint32_t n = f->n;
+  if (val)
+    for (uint32_t j = 0; j < n; j++) acc += (scale * val[j]) * data[idx[j] * stride];
+  else
+    for (uint32_t j = 0; j < n; j++) acc += scale * data[idx[j] * stride];
+  return acc;
+}
+
+/* y += the rows of blk picked by the sparse features f, each times
+** scale * value; indicator rows need no multiplication. */
+VFL_HOGWILD static void sparse_forward(const vfl_param *blk, const vfl_features *f, float scale, uint32_t cols, float *y) {
+  const float *data = blk->data;
+  const uint32_t *idx = f->index;
+  const float *val = f->value;
+  size_t stride = blk->stride;
+  uint32_t n = f->n;
+  if (cols == 1) y[0] = gather_sum(data, stride, f, scale, y[0]);
+  else if (val)
+    for (uint32_t j = 0; j < n; j++) vec_axpy(cols, scale * val[j], data + idx[j] * stride, y);
+  else if (scale == 1.0f)
+    for (uint32_t j = 0; j < n; j++) vec_add(cols, data + idx[j] * stride, y);
+  else
+    for (uint32_t j = 0; j < n; j++) vec_axpy(cols, scale, data + idx[j] * stride, y);
+}
+
+/* y += x * blk for a dense parent x, skipping its zeros (ReLU makes many). */
+VFL_HOGWILD static void dense_forward(const vfl_param *blk, const float *x, uint32_t cols, float *y) {
+  if (cols == 1) {
+    float acc = y[0];
+    for (uint32_t r = 0; r < blk->rows; r++)
+      if (x[r] != 0.0f) acc += x[r] * param_row(blk, r)[0];
+    y[0] = acc;
+    return;
+  }
+  for (uint32_t r = 0; r < blk->rows; r++)
+    if (x[r] != 0.0f) vec_axpy(cols, x[r], param_row(blk, r), y);
+}
+
+VFL_HOGWILD static void forward(vfl_work *w, const vfl_layer *l, uint32_t i) {
+  float *y = w->act[i];
+  uint32_t cols = l->dim;
+  if (l->spec.intercept && cols == 1) y[0] = param_row(&l->blocks[l->n_parents], 0)[0]; /* no libc call per example */
+  else if (l->spec.intercept) memcpy(y, param_row(&l->blocks[l->n_parents], 0), cols * sizeof(float));
+  else vec_zero(cols, y);
+  for (uint32_t p = 0; p < l->n_parents; p++) {
+    uint32_t pi = l->parents[p];
+    const vfl_param *blk = &l->blocks[p];
+    if (w->net->layers[pi].sparse_out) {
+      const vfl_features *f = &w->feat[pi];
+      sparse_forward(blk, f, bag_scale(l, f->n), cols, y);
+    } else {
+      dense_forward(blk, w->act[pi], cols, y);
+    }
+  }
+}
+
+VFL_HOGWILD static void backward(vfl_work *w, uint32_t li) {
+  vfl_layer *l = &w->net->layers[li];
+  const float *dy = w->grad[li];
+  uint32_t cols = l->dim;
+  for (uint32_t p = 0; p < l->n_parents; p++) {
+    uint32_t pi = l->parents[p];
+    const vfl_layer *parent = &w->net->layers[pi];
+    if (parent->sparse_out) {
+      const vfl_features *f = &w->feat[pi];
+      sparse_rows_gradient(w, li, p, f, bag_scale(l, f->n), dy);
+      continue;
+    }
+    const vfl_param *blk = &l->blocks[p];
+    const float *x = w->act[pi];
+    float *gx = parent->needs_grad ? w->grad[pi] : NULL;
+    for (uint32_t r = 0; r < blk->rows; r++) {
+      if (gx) gx[r] += vec_dot(cols, param_row(blk, r), dy); /* before the row moves */
+      if (x[r] != 0.0f) row_gradient(w, li, p, r, x[r], dy);
+    }
+  }
+  if (l->spec.intercept) row_gradient(w, li, l->n_parents, 0, 1.0f, dy);
+}
+
+static int describe(const vfl_layer_spec *s, char *buf, size_t size) {
+  return snprintf(buf, size, "linear(%u%s%s)", s->dim, s->intercept ? "" : ", no intercept", s->mean ? ", mean" : "");
+}
+
+/* An embedding bag on sparse features; a plain layer on a dense parent. */
+static int example(uint32_t k, vfl_layer_spec *s, int *parent) {
+  s->dim = 3;
+  s->intercept = k == 0;
+  s->mean = k == 0;
+  *parent = k == 0 ? LAYER_PARENT_SPARSE : LAYER_PARENT_DENSE;
+  return k < 2;
+}
+
+static void save(model_writer *w, const vfl_layer_spec *s) {
+  put_u32(w, s->dim);
+  put_i32(w, s->intercept);
+  put_i32(w, s->mean);
+}
+
+static int load(model_reader *r, vfl_layer_spec *s) {
+  s->dim = get_u32(r);
+  s->intercept = get_i32(r);
+  s->mean = get_i32(r);
+  return r->bad ? VFL_EFORMAT : VFL_OK;
+}
+
+const layer_ops layer_linear = {
+    .kind = VFL_LAYER_LINEAR,
+    .name = "linear",
+    .check = check,
+    .shape = shape,
+    .forward = forward,
+    .backward = backward,
+    .describe = describe,
+    .example = example,
+    .blocks = blocks,
+    .save = save,
+    .load = load,
+};

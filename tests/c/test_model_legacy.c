@@ -1,0 +1,87 @@
+/*
+** test_model_legacy.c -- a model file written by vfl before the layer table
+** (format version 1, tests/data/models/v1-legacy.vflmodel, every layer kind
+** of that time and every prior kind) still loads, and predicts bit for bit
+** what the old build predicted (v1-legacy.predictions, written with it).
+*/
+#define _DEFAULT_SOURCE /* mkstemp */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "legacy_net.h"
+#include "vfl.h"
+
+static int read_expected(float expected[3][3]) {
+  FILE *f = fopen(t_testdata("models/v1-legacy.predictions"), "r");
+  CHECK(f != NULL);
+  if (!f) return 0;
+  char line[512];
+  int rows = 0;
+  while (rows < 3 && fgets(line, sizeof line, f)) {
+    if (line[0] == '#') continue;
+    double a, b, c;
+    if (sscanf(line, "%la %la %la", &a, &b, &c) != 3) break;
+    expected[rows][0] = (float)a;
+    expected[rows][1] = (float)b;
+    expected[rows][2] = (float)c;
+    rows++;
+  }
+  fclose(f);
+  return rows;
+}
+
+static void loads_and_predicts_identically(void) {
+  float expected[3][3];
+  CHECK(read_expected(expected) == 3);
+  vfl_net *net = NULL;
+  CHECK_OK(vfl_model_load(t_testdata("models/v1-legacy.vflmodel"), &net));
+  if (!net) return;
+  CHECK(vfl_net_link(net) == VFL_LINK_SOFTMAX);
+  CHECK(vfl_net_layers(net) == 12);
+  for (int r = 0; r < 3; r++) {
+    vfl_features in[3] = {{5, legacy_g_idx[r], legacy_g_val[r]}, {3, legacy_s_idx[r], legacy_s_val[r]},
+                          {3, NULL, legacy_d_val[r]}};
+    float p[3];
+    CHECK_OK(vfl_net_predict(net, in, 3, p));
+    CHECK(memcmp(p, expected[r], sizeof p) == 0);
+  }
+  vfl_net_free(net);
+}
+
+/* Saved again, the file is in today's format, and predicts the same. */
+static void resaves_in_the_current_format(void) {
+  vfl_net *net = NULL, *back = NULL;
+  CHECK_OK(vfl_model_load(t_testdata("models/v1-legacy.vflmodel"), &net));
+  if (!net) return;
+  char path[] = "/tmp/vfl-legacy-XXXXXX";
+  int fd = mkstemp(path);
+  CHECK(fd >= 0);
+  close(fd);
+  CHECK_OK(vfl_model_save(net, path));
+  FILE *f = fopen(path, "rb");
+  unsigned char head[12] = {0};
+  CHECK(f && fread(head, 1, 12, f) == 12);
+  if (f) fclose(f);
+  CHECK(head[8] == 2); /* version 2, little-endian */
+  CHECK_OK(vfl_model_load(path, &back));
+  unlink(path);
+  for (int r = 0; back && r < 3; r++) {
+    vfl_features in[3] = {{5, legacy_g_idx[r], legacy_g_val[r]}, {3, legacy_s_idx[r], legacy_s_val[r]},
+                          {3, NULL, legacy_d_val[r]}};
+    float a[3], b[3];
+    CHECK_OK(vfl_net_predict(net, in, 3, a));
+    CHECK_OK(vfl_net_predict(back, in, 3, b));
+    CHECK(memcmp(a, b, sizeof a) == 0);
+  }
+  vfl_net_free(net);
+  vfl_net_free(back);
+}
+
+int main(void) {
+  loads_and_predicts_identically();
+  resaves_in_the_current_format();
+  return t_done("test_model_legacy");
+}
