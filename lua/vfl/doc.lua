@@ -16,7 +16,7 @@ local list = {
   {"vfl", "vfl", [[
 vfl: fast shallow neural nets on sparse data. The engine is C; this module
 drives it. Indices are 1-based, options are tables, objects have methods.
-  data     vfl.sparse, vfl.dataset, vfl.read.*, vfl.hash.*
+  data     vfl.sparse, vfl.dataset, vfl.read.*, vfl.hash.*, vfl.io.lines
   models   vfl.net, vfl.layers.*, vfl.priors.*, vfl.optim.*, vfl.load
   training net:learn, vfl.losses.*, vfl.request_stop
   results  net:predict, vfl.metrics.*]]},
@@ -145,6 +145,13 @@ the indices are grouped ids (see vfl.hash.group) for vfl.layers.cross.
   {"vfl.hash.group", "vfl.hash.group(group, id)", [[
 The 1-based index of grouped feature id (its low 24 bits) in group 1..256:
 grouped inputs (vfl.layers.grouped) feed feature crosses (vfl.layers.cross).]]},
+
+  {"vfl.io", "vfl.io", "Reading text files for adapters written in Lua: vfl.io.lines."},
+  {"vfl.io.lines", "vfl.io.lines(path)", [[
+Iterates over the lines of a plain or gzip file (told apart by its
+content), without their '\n'. The file closes when the loop ends or is left.
+Errors name the file (cannot open, damaged or truncated gzip data).
+  for line in vfl.io.lines("train.txt.gz") do ... end]]},
 
   -- ---------------------------------------------------------------- nets
   {"vfl.net", "vfl.net()", [[

@@ -495,6 +495,20 @@ int vfl_model_load(const char *path, vfl_net **out);
 
 /* VFL_FFI_END */
 
+/* ------------------------------------------------------------ text lines */
+
+/* Lines of a plain or gzip text file (told apart by the content), for
+** adapters written in Lua or C. A line excludes its '\n' (a '\r' before
+** it stays). Errors name the file. */
+typedef struct vfl_lines vfl_lines;
+int vfl_lines_open(const char *path, vfl_lines **out);
+/* 1 and the line in *line, *len (valid until the next call), 0 at the end,
+** or a negative status for a read error or damaged gzip data. */
+int vfl_lines_next(vfl_lines *lines, const char **line, size_t *len);
+/* 1-based number of the line last handed out. */
+uint64_t vfl_lines_number(const vfl_lines *lines);
+void vfl_lines_close(vfl_lines *lines);
+
 #ifdef __cplusplus
 }
 #endif

@@ -57,6 +57,7 @@ int luaopen_vfl(lua_State *L) {
   lua_newtable(L);
   lvfl_open_sparse(L);
   lvfl_open_hash(L);
+  lvfl_open_io(L);
   lvfl_open_dataset(L);
   lvfl_open_read(L);
   lvfl_open_spec(L);

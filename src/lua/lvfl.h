@@ -223,6 +223,7 @@ int lvfl_stop_requested(void);
 /* Module parts, each adding its functions to the vfl table at the top. */
 void lvfl_open_sparse(lua_State *L);
 void lvfl_open_hash(lua_State *L);
+void lvfl_open_io(lua_State *L);
 void lvfl_open_dataset(lua_State *L);
 void lvfl_open_read(lua_State *L);
 void lvfl_open_net(lua_State *L);
