@@ -62,6 +62,7 @@ struct vfl_net {
   int link;
   struct vfl_work *work;  /* for forward/predict on the caller's thread */
   atomic_int stop_requested; /* vfl_net_stop, from any thread */
+  struct featurizer_own *featurizer; /* raw input to features, class names (featurizer.h); NULL: none */
 };
 
 /* The layer called name, or NULL (error set, naming it). */
