@@ -551,6 +551,11 @@ static int m_index(lua_State *L) {
     if (!strcmp(k, "inputs")) return push_inputs(L, ds), 1;
     if (!strcmp(k, "extras")) return lvfl_push_extra_names(L, ds), 1;
   }
+  if (k && (!strcmp(k, "classes") || !strcmp(k, "featurizer"))) { /* set by a text reader (lfasttext.c) */
+    lvfl_pushuv(L, 1);
+    lua_getfield(L, -1, k);
+    return 1;
+  }
   lua_pushvalue(L, 2);
   lua_rawget(L, lua_upvalueindex(1));
   return 1;

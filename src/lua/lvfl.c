@@ -68,6 +68,8 @@ int luaopen_vfl(lua_State *L) {
   lvfl_open_predict(L);
   lvfl_open_metrics(L);
   lvfl_open_model(L);
+  lvfl_open_featurizer(L);
+  lvfl_open_fasttext(L);
   export_methods(L);
   lua_pushstring(L, vfl_version());
   lua_setfield(L, -2, "version");
