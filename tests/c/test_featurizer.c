@@ -75,25 +75,6 @@ static void set_checks_and_copies(void) {
   vfl_net_free(net);
 }
 
-static char *path_in_tmp(const char *name) {
-  static char buf[2][512];
-  static int next;
-  char *p = buf[next++ % 2];
-  snprintf(p, 512, "%s/%s", t_tmpdir(), name);
-  return p;
-}
-
-static size_t read_all(const char *path, char **data) {
-  FILE *f = fopen(path, "rb");
-  fseek(f, 0, SEEK_END);
-  size_t n = (size_t)ftell(f);
-  fseek(f, 0, SEEK_SET);
-  *data = malloc(n);
-  CHECK(fread(*data, 1, n, f) == n);
-  fclose(f);
-  return n;
-}
-
 static void write_with_crc(const char *path, char *data, size_t n) {
   uint32_t crc = (uint32_t)crc32(crc32(0, NULL, 0), (const Bytef *)data, (uInt)(n - 4));
   memcpy(data + n - 4, &crc, 4);
@@ -106,7 +87,7 @@ static void survives_save_and_load(void) {
   vfl_net *net = small_net(3), *back = NULL;
   vfl_featurizer f = words();
   CHECK_OK(vfl_net_set_featurizer(net, &f));
-  const char *path = path_in_tmp("feat.vfl");
+  const char *path = t_tmp_path("feat.vfl");
   CHECK_OK(vfl_model_save(net, path));
   CHECK_OK(vfl_model_load(path, &back));
   const vfl_featurizer *g = back ? vfl_net_featurizer(back) : NULL;
@@ -122,11 +103,11 @@ static void damaged_sections(void) {
   vfl_net *net = small_net(3), *out = NULL;
   vfl_featurizer f = words();
   CHECK_OK(vfl_net_set_featurizer(net, &f));
-  const char *good = path_in_tmp("feat-good.vfl"), *bad = path_in_tmp("feat-bad.vfl");
+  const char *good = t_tmp_path("feat-good.vfl"), *bad = t_tmp_path("feat-bad.vfl");
   CHECK_OK(vfl_model_save(net, good));
   vfl_net_free(net);
   char *data, msg[1024];
-  size_t n = read_all(good, &data);
+  size_t n = t_read_file(good, &data);
   size_t names = (4 + 9) + (4 + 9) + (4 + 13);
   size_t section = 1 + 4 * 4 + 1 + (4 + 9) + 4 + names, at = n - 4 - section;
   char *copy = malloc(n);

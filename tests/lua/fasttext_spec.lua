@@ -2,13 +2,8 @@
 -- raw text predicted after vfl.load, the top k, and every reader error.
 local vfl = require "vfl"
 
-local err = require("spec_util").err
-
-local function write(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-end
+local util = require "spec_util"
+local err, write = util.err, util.write
 
 -- Two topics told apart by their words; a test sentence uses only them.
 local function corpus(n)

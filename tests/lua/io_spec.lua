@@ -1,13 +1,8 @@
 -- vfl.io.lines: lines of plain and gzip files, errors that name the file.
 local vfl = require "vfl"
 
-local err = require("spec_util").err
-
-local function write(path, text)
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-end
+local util = require "spec_util"
+local err, write = util.err, util.write
 
 local function collect(path)
   local got = {}
