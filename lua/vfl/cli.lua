@@ -2,9 +2,9 @@
 -- for fastText runs with vfl in its place:
 --
 --   vfl supervised -input train.txt -output model [-dim -wordNgrams ...]
---   vfl test model.bin test.txt [k]
---   vfl predict model.bin test.txt|- [k]
---   vfl predict-prob model.bin test.txt|- [k]
+--   vfl test model.bin test.txt [k] [th]
+--   vfl predict model.bin test.txt|- [k] [th]
+--   vfl predict-prob model.bin test.txt|- [k] [th]
 --   vfl inspect model.bin
 --
 -- src/repl/subcommand.c calls cli.main(name, args) when the first argument
@@ -168,12 +168,29 @@ local function parse_k(text)
   return k
 end
 
+-- fastText's threshold: predictions of lower probability are left out.
+local function parse_threshold(text)
+  if text == nil then return 0 end
+  local th = tonumber(text)
+  if not th or th < 0 or th > 1 then fail("the threshold must be a probability (0 to 1), got '%s'", text) end
+  return th
+end
+
+-- The classes of text, best first: at most k, none below th.
+local function ranked(net, text, k, th)
+  local out = {}
+  for _, c in ipairs(net:predict(text, {k = k})) do
+    if c.p >= th then out[#out + 1] = c end
+  end
+  return out
+end
+
 -- ------------------------------------------------------------- test, predict
 
 function cli.test(args)
-  if #args < 2 or #args > 3 then fail("usage: vfl test <model> <test-data> [<k>]") end
+  if #args < 2 or #args > 4 then fail("usage: vfl test <model> <test-data> [<k>] [<th>]") end
   local net, f = load_model(args[1])
-  local k = parse_k(args[3])
+  local k, th = parse_k(args[3]), parse_threshold(args[4])
   local n, predicted, gold, correct = 0, 0, 0, 0
   for line in lines_of(args[2]) do
     local labels, text = split_labels(line, f.label or "__label__")
@@ -182,26 +199,27 @@ function cli.test(args)
       gold = gold + #labels
       local want = {}
       for _, l in ipairs(labels) do want[l] = true end
-      for _, c in ipairs(net:predict(text, {k = k})) do
+      for _, c in ipairs(ranked(net, text, k, th)) do
         predicted = predicted + 1
         if want[c.class] then correct = correct + 1 end
       end
     end
   end
   if n == 0 then fail("%s has no labelled examples", args[2]) end
-  io.write(string.format("N\t%d\nP@%d\t%.3g\nR@%d\t%.3g\n", n, k, correct / predicted, k, correct / gold))
+  local precision = predicted > 0 and correct / predicted or 0 / 0 -- fastText prints nan too
+  io.write(string.format("N\t%d\nP@%d\t%.3g\nR@%d\t%.3g\n", n, k, precision, k, correct / gold))
   return 0
 end
 
 local function predict(args, with_prob)
   local name = with_prob and "predict-prob" or "predict"
-  if #args < 2 or #args > 3 then fail("usage: vfl %s <model> <test-data>|- [<k>]", name) end
+  if #args < 2 or #args > 4 then fail("usage: vfl %s <model> <test-data>|- [<k>] [<th>]", name) end
   local net, f = load_model(args[1])
-  local k, prefix = parse_k(args[3]), f.label or "__label__"
+  local k, th, prefix = parse_k(args[3]), parse_threshold(args[4]), f.label or "__label__"
   for line in lines_of(args[2]) do
     local _, text = split_labels(line, prefix)
     local out = {}
-    for _, c in ipairs(net:predict(text, {k = k})) do
+    for _, c in ipairs(ranked(net, text, k, th)) do
       out[#out + 1] = prefix .. c.class
       if with_prob then out[#out + 1] = string.format("%.6g", c.p) end
     end

@@ -42,6 +42,10 @@ def case_tiny_supervised_test_predict():
     r = run("predict-prob", "model.bin", "-", stdin="the shuttle reached orbit\n")
     check(r[0] == 0 and re.fullmatch(r"__label__space 0\.\d+\n", r[1]) and float(r[1].split()[1]) > 0.8,
           "vfl predict-prob: label and probability", r)
+    r = run("predict", "model.bin", "-", "2", "0.5", stdin="the shuttle reached orbit\n")
+    check(r == (0, "__label__space\n", ""), "vfl predict with a threshold leaves the unlikely class out", r)
+    r = run("test", "model.bin", "test.txt", "2", "0.5")
+    check(r == (0, "N\t2\nP@2\t1\nR@2\t1\n", ""), "vfl test with a threshold", r)
     r = run("predict", "model.bin", "test.txt")
     check(r == (0, "__label__space\n__label__autos\n", ""), "vfl predict from a file, labels ignored", r)
 
@@ -96,6 +100,8 @@ def case_errors():
     check(r == (1, "", "vfl test: cannot open \"nothere.bin\": No such file or directory\n"), "a missing model", r)
     r = run("predict", "m.bin", "-", "0")
     check(r == (1, "", "vfl predict: k must be a positive integer, got '0'\n"), "k = 0", r)
+    r = run("predict", "m.bin", "-", "1", "2")
+    check(r == (1, "", "vfl predict: the threshold must be a probability (0 to 1), got '2'\n"), "threshold 2", r)
 
 
 def case_script_named_like_a_command():
