@@ -19,7 +19,9 @@ drives it. Indices are 1-based, options are tables, objects have methods.
   data     vfl.sparse, vfl.dataset, vfl.read.*, vfl.hash.*, vfl.io.lines
   models   vfl.net, vfl.layers.*, vfl.priors.*, vfl.optim.*, vfl.load
   training net:learn, vfl.losses.*, vfl.request_stop
-  results  net:predict, vfl.metrics.*]]},
+  results  net:predict, vfl.metrics.*
+  shell    vfl supervised | test | predict | predict-prob | inspect: fastText's
+           command line (docs/fasttext.md)]]},
   {"vfl.version", "vfl.version", "The engine's version string, \"MAJOR.MINOR.PATCH\"."},
   {"vfl.methods", "vfl.methods", [[
 The methods of each kind of object, by class: vfl.methods.net,

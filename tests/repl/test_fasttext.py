@@ -112,6 +112,37 @@ def case_script_named_like_a_command():
     check(r == (0, "1\n", ""), "options still reach the interpreter", r)
 
 
+def shape(text):
+    """fastText's output with the numbers and label names abstracted away."""
+    return re.sub(r"__label__\S+", "L", re.sub(r"(?<=[\s])[0-9.e+-]+(?=\s)", "9", text))
+
+
+def case_same_output_as_fasttext():
+    """The same commands with fasttext in place of vfl: the same output format, and
+    on this easily told apart data, the same labels."""
+    import shutil
+    fasttext = shutil.which("fasttext")
+    if not fasttext:
+        raise Skip("fasttext is not installed (apt-get install fasttext; scripts/setup --compare)")
+    import subprocess
+    tiny_model()
+    subprocess.run([fasttext, "supervised", "-input", "train.txt", "-output", "ft", "-dim", "8", "-epoch", "5",
+                    "-lr", "0.5", "-verbose", "0"], cwd=test_cli.TMP, check=True, capture_output=True)
+    write("test.txt", "__label__space the rocket reached orbit\n__label__autos new tires and brake\n\n")
+    stdin = "the shuttle reached orbit\nbrake and tires\n\n"
+    for args in (("test", "{m}", "test.txt"), ("test", "{m}", "test.txt", "2"), ("predict", "{m}", "-", "2"),
+                 ("predict-prob", "{m}", "-", "2"), ("predict", "{m}", "test.txt")):
+        ours = run(*[a.format(m="model.bin") for a in args], stdin=stdin)
+        theirs = subprocess.run([fasttext, *[a.format(m="ft.bin") for a in args]], input=stdin.encode(),
+                                capture_output=True, cwd=test_cli.TMP)
+        theirs = (theirs.returncode, theirs.stdout.decode(), "")
+        check(ours[0] == 0 and shape(ours[1]) == shape(theirs[1]), "the format of %s" % " ".join(args),
+              (ours, theirs))
+        if args[0] != "predict-prob":
+            check(re.sub(r"[0-9.]+\n", "\n", ours[1]) == re.sub(r"[0-9.]+\n", "\n", theirs[1]),
+                  "the labels of %s" % " ".join(args), (ours, theirs))
+
+
 def newsgroups_files():
     data = os.environ.get("VFL_DATA") or os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                       "..", "..", "..", "shared", "data")
