@@ -140,8 +140,9 @@ appearance: ds.classes = {"sci.space", ...}; class i is label i - 1 (what
 vfl.losses.multinomial reads) and output i of net:predict. One label per
 row (the line's first), or with multilabel one 0/1 label per class (for
 "logistic" on #ds.classes outputs). ds.featurizer is ready for
-net:set_featurizer. Blank lines are skipped; a line without a label or a
-file without examples is an error naming it.
+net:set_featurizer; ds:split and ds:subset keep both. Blank lines are
+skipped; a line without a label or a file without examples is an error
+naming it.
   local ds = vfl.read.fasttext("train.txt", {ngrams = 2})
   net:learn(ds, "multinomial", vfl.optim.adagrad(0.5))
   net:set_featurizer(ds.featurizer); net:save("model.bin")]]},
