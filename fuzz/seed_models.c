@@ -1,7 +1,7 @@
 /*
 ** seed_models.c -- writes small model files that use every part of the
 ** format (each layer kind, input kind, optimizer state, prior form and
-** link), as the model target's seed corpus:
+** link, the featurizer section), as the model target's seed corpus:
 **   fuzz_seed_models <folder>
 ** Small on purpose: the fuzzer mutates every byte, so a seed of a few
 ** hundred bytes explores far more per second than a real model.
@@ -137,6 +137,20 @@ static void square(const char *dir) {
   save(net, dir, "softmax-sgd.vfl");
 }
 
+/* A text classifier: the featurizer section with its hashing settings and
+** class names (model format 3). */
+static void text(const char *dir) {
+  vfl_net *net = vfl_net_new();
+  vfl_layer_spec x = input(VFL_INPUT_SPARSE, 8), out = linear(3, 1, 0);
+  check(vfl_net_stack(net, "x", &x) || vfl_net_stack(net, "out", &out), "build text");
+  check(vfl_net_init(net, -1, 5), "init");
+  vfl_net_set_link(net, VFL_LINK_SOFTMAX);
+  static const char *const classes[] = {"a", "bb", "ccc"};
+  vfl_featurizer f = {VFL_FEATURIZE_WORDS, 3, 2, 0, 1, "__label__", 3, classes};
+  check(vfl_net_set_featurizer(net, &f), "featurizer");
+  save(net, dir, "text.vfl");
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: fuzz_seed_models <folder>\n");
@@ -146,5 +160,6 @@ int main(int argc, char **argv) {
   mlp(argv[1]);
   crosses(argv[1]);
   square(argv[1]);
+  text(argv[1]);
   return failed;
 }

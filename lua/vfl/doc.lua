@@ -16,10 +16,12 @@ local list = {
   {"vfl", "vfl", [[
 vfl: fast shallow neural nets on sparse data. The engine is C; this module
 drives it. Indices are 1-based, options are tables, objects have methods.
-  data     vfl.sparse, vfl.dataset, vfl.read.*, vfl.hash.*
+  data     vfl.sparse, vfl.dataset, vfl.read.*, vfl.hash.*, vfl.io.lines
   models   vfl.net, vfl.layers.*, vfl.priors.*, vfl.optim.*, vfl.load
   training net:learn, vfl.losses.*, vfl.request_stop
-  results  net:predict, vfl.metrics.*]]},
+  results  net:predict, vfl.metrics.*
+  shell    vfl supervised | test | predict | predict-prob | inspect: fastText's
+           command line (docs/fasttext.md)]]},
   {"vfl.version", "vfl.version", "The engine's version string, \"MAJOR.MINOR.PATCH\"."},
   {"vfl.methods", "vfl.methods", [[
 The methods of each kind of object, by class: vfl.methods.net,
@@ -134,6 +136,20 @@ the '|') becomes the string extra ds[i].tag. groups = "flat" hashes every
 namespace into one sparse input; "order" or "letter" make a grouped input
 (for vfl.layers.cross) whose groups are namespaces by order of appearance
 or by first letter.]]},
+  {"vfl.read.fasttext", "vfl.read.fasttext(path [, {label='__label__', bits=20, ngrams=1, seed=0, lower=false, multilabel=false, input='features'}])", [[
+fastText's supervised format, plain or gzip: tokens starting with the label
+prefix are labels, the rest is text hashed as vfl.hash.words does (words
+and word n-grams into 2^bits). Labels are names, encoded in order of first
+appearance: ds.classes = {"sci.space", ...}; class i is label i - 1 (what
+vfl.losses.multinomial reads) and output i of net:predict. One label per
+row (the line's first), or with multilabel one 0/1 label per class (for
+"logistic" on #ds.classes outputs). ds.featurizer is ready for
+net:set_featurizer; ds:split and ds:subset keep both. Blank lines are
+skipped; a line without a label or a file without examples is an error
+naming it.
+  local ds = vfl.read.fasttext("train.txt", {ngrams = 2})
+  net:learn(ds, "multinomial", vfl.optim.adagrad(0.5))
+  net:set_featurizer(ds.featurizer); net:save("model.bin")]]},
   {"vfl.read.vw_text", "vfl.read.vw_text(text [, {..., name=}])", "vfl.read.vw on a string."},
 
   -- -------------------------------------------------------------- hashing
@@ -149,6 +165,13 @@ the indices are grouped ids (see vfl.hash.group) for vfl.layers.cross.
   {"vfl.hash.group", "vfl.hash.group(group, id)", [[
 The 1-based index of grouped feature id (its low 24 bits) in group 1..256:
 grouped inputs (vfl.layers.grouped) feed feature crosses (vfl.layers.cross).]]},
+
+  {"vfl.io", "vfl.io", "Reading text files for adapters written in Lua: vfl.io.lines."},
+  {"vfl.io.lines", "vfl.io.lines(path)", [[
+Iterates over the lines of a plain or gzip file (told apart by its
+content), without their '\n'. The file closes when the loop ends or is left.
+Errors name the file (cannot open, damaged or truncated gzip data).
+  for line in vfl.io.lines("train.txt.gz") do ... end]]},
 
   -- ---------------------------------------------------------------- nets
   {"vfl.net", "vfl.net()", [[
@@ -213,11 +236,15 @@ Trains with Hogwild SGD on `cores` threads (0: every core).
 Returns stats {epochs, loss, seconds, examples_per_s, stopped, reason}
 (and rows, for an iterator).
 Ctrl-C (vfl.request_stop) stops within a mini-batch and keeps the model.]]},
-  {"vfl.net:predict", "net:predict(x | ds)", [[
+  {"vfl.net:predict", "net:predict(x | \"raw text\" | ds [, {k=}])", [[
 Predictions through the link set by training (sigmoid for logistic,
 softmax for multinomial): x is a vfl.sparse (one input), a table of named
 inputs {user = ..., item = ...}, or a row ds[i]. Returns {p1, ..., pk}.
-On a dataset, returns one prediction per row (numbers when k is 1).]]},
+On a dataset, returns one prediction per row (numbers when k is 1).
+Raw text goes through the model's saved featurizer (net:featurizer) and
+gives every class ranked, best first: {{class = "sci.space", p = 0.93}, ...};
+{k = 3} keeps the top 3 (also for x). Classes are the featurizer's names,
+else output indices. Class i is output i and engine label i - 1.]]},
   {"vfl.net:forward", "net:forward(x | ds)", "Like net:predict, without the link: the raw outputs."},
   {"vfl.net:params", "net:params(layer [, block])", [[
 The parameters of a linear layer as a flat list (feature-major: rows =
@@ -230,6 +257,14 @@ Sets a block of parameters from a flat list or a list of rows; returns net.]]},
   {"vfl.net:layers", "net:layers()", "A list of {name=, kind=, dim=, parents={...}}, one per layer."},
   {"vfl.net:save", "net:save(path)", "Writes the model to path atomically (a temporary file, then a rename); returns net. Under mpirun only rank 0 writes, and every rank returns (or raises) its result."},
   {"vfl.net:close", "net:close()", "Frees the net now; later use is an error. Also `local net <close> = ...`."},
+  {"vfl.net:set_featurizer", "net:set_featurizer{kind='words', bits=20, ngrams=1, seed=0, lower=false, label=, classes=}", [[
+Gives the net how its raw text becomes features (the vfl.hash.words
+settings) and its class names; net:save stores them in the model file, so
+that after vfl.load, net:predict("raw text") hashes text as in training
+and names the classes. ds.featurizer of vfl.read.fasttext is such a table.
+classes[i] is output i (one output: two classes, p of the second). nil
+removes it. Returns net.]]},
+  {"vfl.net:featurizer", "net:featurizer()", "The featurizer table set by net:set_featurizer or loaded with the model, or nil."},
   {"vfl.load", "vfl.load(path)", "Reads a model written by net:save; a damaged or foreign file is an error naming the problem."},
 
   -- -------------------------------------------------------------- layers

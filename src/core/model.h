@@ -1,5 +1,5 @@
 /*
-** model.h -- the model file format (version 2), little-endian throughout:
+** model.h -- the model file format (version 3), little-endian throughout:
 **
 **   "VFLMODEL"  u32 version  u32 0x01020304 (byte order)  u64 body bytes
 **   body: u32 link, u32 layers,
@@ -12,11 +12,15 @@
 **       u8 has_per_row, u8 has_center, f32[rows] per_row, f32[rows*cols] center
 **     per parameter block: u32 rows, u32 cols, u32 n_state, i32 state kind,
 **       f32[rows * cols * (1 + n_state)] (weights then optimizer state, per row)
+**   featurizer (version 3 on): u8 present, then i32 kind, u32 bits,
+**     u32 ngrams, u32 seed, u8 lower, str label_prefix, u32 n_classes,
+**     str[n_classes] class names (featurizer.h)
 **   u32 CRC-32 (zlib) of everything before it.
 **
 ** str = u32 length + bytes. The optimizer state is saved so that training
 ** resumes where it stopped.
 **
+** Version 2 is version 3 without the featurizer section.
 ** Version 1 (before layer kinds wrote their own fields) is still read: its
 ** layers hold the fixed fields i32 input_kind, u32 dim, i32 intercept,
 ** i32 mean, f32 rate, u32 cross_bits, u32 n_crosses, u32[2n] crosses after
@@ -28,7 +32,7 @@
 #define VFL_MODEL_H
 
 #define VFL_MODEL_MAGIC "VFLMODEL"
-#define VFL_MODEL_VERSION 2u
+#define VFL_MODEL_VERSION 3u
 #define VFL_MODEL_OLDEST 1u
 #define VFL_MODEL_BYTE_ORDER 0x01020304u
 

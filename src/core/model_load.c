@@ -11,6 +11,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "featurizer.h"
 #include "layer.h"
 #include "model.h"
 #include "model_io.h"
@@ -207,6 +208,10 @@ static int read_data(model_reader *r, vfl_net *net) {
     for (uint32_t k = 0; k < n_priors && rc == VFL_OK; k++) rc = read_prior(r, net, i);
     vfl_layer *l = &net->layers[i];
     for (uint32_t b = 0; b < l->n_blocks && rc == VFL_OK; b++) rc = read_block(r, l, b);
+    if (rc) return rc;
+  }
+  if (r->version >= 3) {
+    int rc = featurizer_load(r, vfl_net_outputs(net), &net->featurizer);
     if (rc) return rc;
   }
   if (r->p != r->end)

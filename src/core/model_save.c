@@ -15,6 +15,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "featurizer.h"
 #include "layer.h"
 #include "model.h"
 #include "model_io.h"
@@ -63,6 +64,7 @@ static void put_body(model_writer *w, const vfl_net *net) {
   put_u32(w, net->n_layers);
   for (uint32_t i = 0; i < net->n_layers; i++) put_structure(w, &net->layers[i]);
   for (uint32_t i = 0; i < net->n_layers; i++) put_data(w, &net->layers[i]);
+  featurizer_save(w, net->featurizer);
 }
 
 static uint64_t body_size(const vfl_net *net) {
@@ -105,6 +107,11 @@ static void give_mode(int fd, const char *path) {
 
 int vfl_model_save(const vfl_net *net, const char *path) {
   if (!net->ready) return vfl_fail(VFL_EINVAL, "save \"%s\": the net is not initialised: call init first", path);
+  if (net->featurizer && featurizer_check(&net->featurizer->f, vfl_net_outputs(net))) {
+    char what[1024];
+    snprintf(what, sizeof what, "save \"%s\"", path);
+    return vfl_fail_context(VFL_EINVAL, what);
+  }
   model_tmp tmp;
   int rc = model_tmp_begin(path, &tmp);
   if (rc) return rc;

@@ -49,6 +49,7 @@ void vfl_net_free(vfl_net *net) {
   vfl_free(net->layers);
   vfl_free(net->order);
   vfl_free(net->inputs);
+  vfl_free(net->featurizer);
   vfl_free(net);
 }
 

@@ -556,6 +556,47 @@ VFL_API int vfl_model_load(const char *path, vfl_net **out);
 
 /* VFL_FFI_END */
 
+/* ----------------------------------------------------------- featurizers */
+
+/* How a model turns raw input into its features, and the names of its
+** classes, saved inside the model file so that a loaded model featurizes
+** raw input exactly as in training (there is no separate featurizer to
+** mismatch). Class i (0-based here, as the engine's labels; 1-based in Lua)
+** is output i of the net: with n_classes names the net has n_classes
+** outputs, or one output for two classes (a logistic model: output 1 is the
+** probability of the second class). */
+enum { VFL_FEATURIZE_NONE = 0, VFL_FEATURIZE_WORDS = 1 };
+typedef struct vfl_featurizer {
+  int kind;                   /* VFL_FEATURIZE_*; NONE: class names only */
+  uint32_t bits;              /* WORDS: tokens and n-grams hashed into 2^bits (1..32) */
+  uint32_t ngrams;            /* WORDS: word n-grams up to this length (1..8) */
+  uint32_t seed;              /* WORDS: hash seed */
+  int lower;                  /* WORDS: lower-case ASCII letters first */
+  const char *label_prefix;   /* how labels are marked in text ("__label__"); NULL: none */
+  uint32_t n_classes;         /* 0: no class names */
+  const char *const *classes; /* distinct, non-empty, at most 4096 bytes each */
+} vfl_featurizer;
+
+/* Gives net a copy of f (NULL removes it). Checked: known kind, ranges,
+** class names, and once the net is initialised, classes against outputs. */
+VFL_API int vfl_net_set_featurizer(vfl_net *net, const vfl_featurizer *f);
+/* The net's featurizer (valid until it is changed or the net freed), or NULL. */
+VFL_API const vfl_featurizer *vfl_net_featurizer(const vfl_net *net);
+
+/* ------------------------------------------------------------ text lines */
+
+/* Lines of a plain or gzip text file (told apart by the content), for
+** adapters written in Lua or C. A line excludes its '\n' (a '\r' before
+** it stays). Errors name the file. */
+typedef struct vfl_lines vfl_lines;
+VFL_API int vfl_lines_open(const char *path, vfl_lines **out);
+/* 1 and the line in *line, *len (valid until the next call), 0 at the end,
+** or a negative status for a read error or damaged gzip data. */
+VFL_API int vfl_lines_next(vfl_lines *lines, const char **line, size_t *len);
+/* 1-based number of the line last handed out. */
+VFL_API uint64_t vfl_lines_number(const vfl_lines *lines);
+VFL_API void vfl_lines_close(vfl_lines *lines);
+
 #ifdef __cplusplus
 }
 #endif

@@ -551,6 +551,11 @@ static int m_index(lua_State *L) {
     if (!strcmp(k, "inputs")) return push_inputs(L, ds), 1;
     if (!strcmp(k, "extras")) return lvfl_push_extra_names(L, ds), 1;
   }
+  if (k && (!strcmp(k, "classes") || !strcmp(k, "featurizer"))) { /* set by a text reader (lfasttext.c) */
+    lvfl_pushuv(L, 1);
+    lua_getfield(L, -1, k);
+    return 1;
+  }
   lua_pushvalue(L, 2);
   lua_rawget(L, lua_upvalueindex(1));
   return 1;
@@ -655,6 +660,23 @@ static uint64_t splitmix(uint64_t *s) {
   return z ^ (z >> 31);
 }
 
+/* The dataset at the top, a part of the one at from, keeps the class names
+** and featurizer a text reader gave the whole (lfasttext.c). */
+static void keep_classes(lua_State *L, int from) {
+  lvfl_pushuv(L, from);
+  lua_getfield(L, -1, "classes");
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 2);
+    return;
+  }
+  lvfl_pushuv(L, -3);   /* whole's uv, classes, part's uv */
+  lua_insert(L, -2);
+  lua_setfield(L, -2, "classes");
+  lua_getfield(L, -2, "featurizer");
+  lua_setfield(L, -2, "featurizer");
+  lua_pop(L, 2);
+}
+
 /* ds:split(fraction, {shuffle=false, seed=1}) -> first, second */
 static int m_split(lua_State *L) {
   const char *fname = "ds:split";
@@ -697,7 +719,9 @@ static int m_split(lua_State *L) {
   }
   /* the parts take new extras as the whole did */
   lvfl_pushdataset(L, a)->open_extras = d->open_extras;
+  keep_classes(L, 1);
   lvfl_pushdataset(L, b)->open_extras = d->open_extras;
+  keep_classes(L, 1);
   return 2;
 }
 
@@ -724,6 +748,7 @@ static int m_subset(lua_State *L) {
   free(order);
   if (rc) return lvfl_engine_error(L, fname, rc);
   lvfl_pushdataset(L, out)->open_extras = d->open_extras;
+  keep_classes(L, 1);
   return 1;
 }
 

@@ -52,20 +52,10 @@ static uint32_t ngram_hash(const uint32_t *h, int n, uint32_t seed) {
   return vfl_hash_bytes(bytes, (size_t)(4 * n), seed + (uint32_t)n);
 }
 
-static int l_words(lua_State *L) {
-  const char *fname = "vfl.hash.words";
-  static const char *const known[] = {"bits", "ngrams", "seed", "lower", "group", NULL};
-  size_t len;
-  if (lua_type(L, 1) != LUA_TSTRING) lvfl_argerror(L, 1, fname, "string expected, got %s", lvfl_typename(L, 1));
-  const char *s = lua_tolstring(L, 1, &len);
-  lvfl_checkopts(L, 2, fname, known);
-  int bits = (int)lvfl_optint(L, 2, "bits", 20, fname, 1, 32);
-  int ngrams = (int)lvfl_optint(L, 2, "ngrams", 1, fname, 1, 8);
-  uint32_t seed = (uint32_t)lvfl_optint(L, 2, "seed", 0, fname, 0, UINT32_MAX);
-  int lower = lvfl_optbool(L, 2, "lower", 0, fname);
-  int group = (int)lvfl_optint(L, 2, "group", 0, fname, 1, 256);
-  uint32_t mask = group ? 0xFFFFFFu : hash_mask(bits);
-
+void lvfl_push_words(lua_State *L, const char *s, size_t len, const lvfl_words_opts *o) {
+  int ngrams = o->ngrams, lower = o->lower, group = o->group;
+  uint32_t seed = o->seed, mask = group ? 0xFFFFFFu : hash_mask(o->bits);
+  int top = lua_gettop(L);
   /* Token hashes, then every n-gram's id, then counts: Lua-owned scratch,
   ** so that nothing leaks if an allocation raises. */
   size_t cap_tok = len / 2 + 1;
@@ -104,6 +94,24 @@ static int l_words(lua_State *L) {
   lvfl_sparse *x = lvfl_sparse_new(L, (uint32_t)nu, !ones);
   memcpy((uint32_t *)x->index, ids, nu * sizeof *ids);
   if (!ones) memcpy((float *)x->value, cnt, nu * sizeof *cnt);
+  lua_replace(L, top + 1);
+  lua_settop(L, top + 1);
+}
+
+static int l_words(lua_State *L) {
+  const char *fname = "vfl.hash.words";
+  static const char *const known[] = {"bits", "ngrams", "seed", "lower", "group", NULL};
+  size_t len;
+  if (lua_type(L, 1) != LUA_TSTRING) lvfl_argerror(L, 1, fname, "string expected, got %s", lvfl_typename(L, 1));
+  const char *s = lua_tolstring(L, 1, &len);
+  lvfl_checkopts(L, 2, fname, known);
+  lvfl_words_opts o;
+  o.bits = (int)lvfl_optint(L, 2, "bits", 20, fname, 1, 32);
+  o.ngrams = (int)lvfl_optint(L, 2, "ngrams", 1, fname, 1, 8);
+  o.seed = (uint32_t)lvfl_optint(L, 2, "seed", 0, fname, 0, UINT32_MAX);
+  o.lower = lvfl_optbool(L, 2, "lower", 0, fname);
+  o.group = (int)lvfl_optint(L, 2, "group", 0, fname, 1, 256);
+  lvfl_push_words(L, s, len, &o);
   return 1;
 }
 

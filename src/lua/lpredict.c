@@ -4,6 +4,9 @@
 **
 **   net:predict(x)  -> {o1, ..., ok} through the link (probabilities)
 **   net:predict(ds) -> {p1, ..., pn} (numbers; tables when k > 1)
+**   net:predict("raw text" [, {k =}]) and net:predict(x, {k = })
+**                   -> {{class =, p =}, ...} best first (the featurizer's
+**                      class names; indices without one)
 **   net:forward(x)  -> raw outputs, no link
 */
 #include <string.h>
@@ -155,6 +158,15 @@ static int run_dataset(lua_State *L, vfl_net *net, const vfl_dataset *ds, int li
   return 1;
 }
 
+/* The k of predict(x, {k = }) (every class for raw text without it), or 0
+** for the plain list of outputs. */
+static uint32_t text_top_k(lua_State *L, int link, int text, const char *fname) {
+  static const char *const known[] = {"k", NULL};
+  if (!link) return 0; /* forward: raw outputs, no ranking */
+  lvfl_checkopts(L, 3, fname, known);
+  return (uint32_t)lvfl_optint(L, 3, "k", text ? UINT32_MAX : 0, fname, 1, UINT32_MAX);
+}
+
 static int run(lua_State *L, int link, const char *fname) {
   lvfl_net *n = lvfl_checknet(L, 1, fname);
   check_ready(L, n->net, fname);
@@ -165,6 +177,14 @@ static int run(lua_State *L, int link, const char *fname) {
     if (!d->ds) return lua_newtable(L), 1;
     return run_dataset(L, n->net, d->ds, link, fname);
   }
+  /* Raw text goes through the model's own featurizer; it and {k = } give
+  ** classes ranked by probability (lfeaturizer.c). */
+  int text = lua_type(L, 2) == LUA_TSTRING;
+  uint32_t top = text_top_k(L, link, text, fname);
+  if (text) {
+    lvfl_featurize_text(L, n->net, 2, fname);
+    lua_replace(L, 2);
+  }
   vfl_features feats[MAX_INPUTS];
   uint32_t count = lvfl_net_inputs_from(L, n->net, 2, fname, feats, MAX_INPUTS);
   uint32_t k = vfl_net_outputs(n->net);
@@ -172,7 +192,10 @@ static int run(lua_State *L, int link, const char *fname) {
   float *out = k <= 64 ? stack_out : lua_newuserdata(L, k * sizeof *out);
   int rc = link ? vfl_net_predict(n->net, feats, count, out) : vfl_net_forward(n->net, feats, count, out);
   if (rc) return lvfl_engine_error(L, fname, rc);
-  push_outputs(L, out, k);
+  if (top)
+    lvfl_push_ranked(L, n->net, out, k, top);
+  else
+    push_outputs(L, out, k);
   return 1;
 }
 

@@ -87,6 +87,7 @@ int luaopen_vfl(lua_State *L) {
   lua_newtable(L);
   lvfl_open_sparse(L);
   lvfl_open_hash(L);
+  lvfl_open_io(L);
   lvfl_open_dataset(L);
   lvfl_open_read(L);
   lvfl_open_spec(L);
@@ -98,6 +99,8 @@ int luaopen_vfl(lua_State *L) {
   lvfl_open_metrics(L);
   lvfl_open_model(L);
   lvfl_open_dist(L);
+  lvfl_open_featurizer(L);
+  lvfl_open_fasttext(L);
   export_methods(L);
   lua_pushstring(L, vfl_version());
   lua_setfield(L, -2, "version");

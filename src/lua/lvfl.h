@@ -166,6 +166,25 @@ lvfl_sparse *lvfl_tosparse(lua_State *L, int idx, const char *fname, const char 
 void lvfl_sparse_checklive(lua_State *L, const lvfl_sparse *x, const char *fname);
 lvfl_sparse *lvfl_sparse_borrowed(lua_State *L);
 
+/* Hashed words and word n-grams of text (lhash.c, vfl.hash.words): pushes
+** a vfl.sparse of counts. The one tokenizer of raw text, for vfl.hash.words,
+** the fastText reader and a loaded model's featurizer alike. */
+typedef struct lvfl_words_opts {
+  int bits, ngrams, lower, group; /* group 0: plain indices */
+  uint32_t seed;
+} lvfl_words_opts;
+void lvfl_push_words(lua_State *L, const char *s, size_t len, const lvfl_words_opts *o);
+
+/* Featurizers (lfeaturizer.c): the net's featurizer as a Lua table, read
+** back from one, raw text through it, and outputs ranked by class. */
+void lvfl_push_featurizer(lua_State *L, const vfl_featurizer *f);
+/* Reads the table at idx into *f; the strings live in that table. */
+void lvfl_check_featurizer(lua_State *L, int idx, const char *fname, vfl_featurizer *f);
+/* Pushes the features of text through net's featurizer (an error without one). */
+void lvfl_featurize_text(lua_State *L, const vfl_net *net, int idx, const char *fname);
+/* Pushes {{class = name or index, p = probability}, ...}, best first, at most k. */
+void lvfl_push_ranked(lua_State *L, const vfl_net *net, const float *out, uint32_t n_out, uint32_t k);
+
 /* Datasets (ldataset.c). */
 lvfl_dataset *lvfl_checkdataset(lua_State *L, int idx, const char *fname, int arg);
 /* Same, for methods that change the dataset: not while a learn reads it. */
@@ -225,6 +244,9 @@ int lvfl_stop_requested(void);
 /* Module parts, each adding its functions to the vfl table at the top. */
 void lvfl_open_sparse(lua_State *L);
 void lvfl_open_hash(lua_State *L);
+void lvfl_open_io(lua_State *L);
+void lvfl_open_featurizer(lua_State *L);
+void lvfl_open_fasttext(lua_State *L);
 void lvfl_open_dataset(lua_State *L);
 void lvfl_open_read(lua_State *L);
 void lvfl_open_net(lua_State *L);

@@ -11,6 +11,7 @@
 #include "prelude.h"
 #include "repl.h"
 #include "run.h"
+#include "subcommand.h"
 #include "term.h"
 
 static int pmain(lua_State *L) {
@@ -46,6 +47,10 @@ static int pmain(lua_State *L) {
   if (prelude_open(L) != LUA_OK) return 0;
   if (!noenv && run_luainit(L) != LUA_OK) return 0;
   if (!args_run(L, argv, optlim)) return 0;
+  if (script == 1 && subcommand_is(argv[1])) { /* vfl supervised ..., fastText's command line */
+    lua_pushboolean(L, subcommand_run(L, argv + 1, argc - 1));
+    return 1;
+  }
   if (script > 0 && run_script(L, argv + script) != LUA_OK) return 0;
   if (args & ARGS_I) {
     repl_run(L, noenv);

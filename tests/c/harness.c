@@ -58,3 +58,25 @@ int t_quiet_machine(void) {
   printf("machine busy (load average %.2f on %ld cores): wall-clock limits printed, not checked\n", load, cores);
   return 0;
 }
+
+char *t_tmp_path(const char *name) {
+  static char buf[4][512];
+  static int next;
+  char *p = buf[next++ % 4];
+  snprintf(p, 512, "%s/%s", t_tmpdir(), name);
+  return p;
+}
+
+size_t t_read_file(const char *path, char **data) {
+  FILE *f = fopen(path, "rb");
+  CHECK(f != NULL);
+  *data = NULL;
+  if (!f) return 0;
+  fseek(f, 0, SEEK_END);
+  size_t n = (size_t)ftell(f);
+  fseek(f, 0, SEEK_SET);
+  *data = malloc(n ? n : 1);
+  CHECK(fread(*data, 1, n, f) == n);
+  fclose(f);
+  return n;
+}

@@ -67,5 +67,9 @@ const char *t_data(const char *relative);
 const char *t_testdata(const char *relative);
 /* A fresh temporary directory for this test. */
 const char *t_tmpdir(void);
+/* Path of name in t_tmpdir(); the last four results stay valid. */
+char *t_tmp_path(const char *name);
+/* Reads the whole file into a malloc'ed *data; returns its size. */
+size_t t_read_file(const char *path, char **data);
 
 #endif

@@ -219,9 +219,10 @@ static void damaged(void) {
   spill(bad, d, n);
   refused(bad, "\"%s\" is not a vfl model file");
   d[0] ^= 0x20;
+  size_t flipped = d[16] & 0x01 ? n - 1 : n + 1; /* the body size's low bit, either way */
   d[16] ^= 0x01; /* the body size */
   spill(bad, d, n);
-  snprintf(msg, sizeof msg, "\"%%s\": the model is truncated or padded (%zu bytes, expected %zu)", n, n + 1);
+  snprintf(msg, sizeof msg, "\"%%s\": the model is truncated or padded (%zu bytes, expected %zu)", n, flipped);
   refused(bad, msg);
   d[16] ^= 0x01;
   d[n - 1] ^= 0x80; /* the CRC itself */

@@ -58,25 +58,6 @@ static void predict_all(vfl_net *net, float *out) {
   }
 }
 
-static char *path_in_tmp(const char *name) {
-  static char buf[4][512];
-  static int next;
-  char *p = buf[next++ % 4];
-  snprintf(p, 512, "%s/%s", t_tmpdir(), name);
-  return p;
-}
-
-static size_t read_all(const char *path, char **data) {
-  FILE *f = fopen(path, "rb");
-  fseek(f, 0, SEEK_END);
-  size_t n = (size_t)ftell(f);
-  fseek(f, 0, SEEK_SET);
-  *data = malloc(n);
-  CHECK(fread(*data, 1, n, f) == n);
-  fclose(f);
-  return n;
-}
-
 static void write_all(const char *path, const char *data, size_t n) {
   FILE *f = fopen(path, "wb");
   fwrite(data, 1, n, f);
@@ -85,7 +66,7 @@ static void write_all(const char *path, const char *data, size_t n) {
 
 static void round_trip(void) {
   vfl_net *net = trained_net();
-  const char *path = path_in_tmp("model.vfl");
+  const char *path = t_tmp_path("model.vfl");
   CHECK_OK(vfl_model_save(net, path));
   vfl_net *again = NULL;
   CHECK_OK(vfl_model_load(path, &again));
@@ -97,10 +78,10 @@ static void round_trip(void) {
   CHECK(vfl_net_params(again) == vfl_net_params(net));
   CHECK(vfl_net_layers(again) == 5 && strcmp(vfl_net_layer_name(again, 2), "h") == 0);
   /* saving the loaded net gives the same bytes: state and priors survived */
-  const char *path2 = path_in_tmp("model2.vfl");
+  const char *path2 = t_tmp_path("model2.vfl");
   CHECK_OK(vfl_model_save(again, path2));
   char *x, *y;
-  size_t nx = read_all(path, &x), ny = read_all(path2, &y);
+  size_t nx = t_read_file(path, &x), ny = t_read_file(path2, &y);
   CHECK(nx == ny && memcmp(x, y, nx) == 0);
   free(x);
   free(y);
@@ -112,7 +93,7 @@ static void round_trip(void) {
 ** a file keeps its mode. */
 static void file_mode(void) {
   vfl_net *net = trained_net();
-  const char *path = path_in_tmp("mode.vfl");
+  const char *path = t_tmp_path("mode.vfl");
   mode_t old = umask(022);
   CHECK_OK(vfl_model_save(net, path));
   struct stat st;
@@ -126,10 +107,10 @@ static void file_mode(void) {
 
 static void damaged_files(void) {
   vfl_net *net = trained_net(), *out = NULL;
-  const char *good = path_in_tmp("good.vfl"), *bad = path_in_tmp("bad.vfl");
+  const char *good = t_tmp_path("good.vfl"), *bad = t_tmp_path("bad.vfl");
   CHECK_OK(vfl_model_save(net, good));
   char *data;
-  size_t n = read_all(good, &data);
+  size_t n = t_read_file(good, &data);
   char msg[1024];
 
   write_all(bad, data, n / 2);
@@ -148,7 +129,7 @@ static void damaged_files(void) {
 
   data[8] = 9;
   write_all(bad, data, n);
-  snprintf(msg, sizeof msg, "\"%s\": model format version 9, this vfl reads versions 1 to 2", bad);
+  snprintf(msg, sizeof msg, "\"%s\": model format version 9, this vfl reads versions 1 to 3", bad);
   CHECK_ERR(vfl_model_load(bad, &out), VFL_EFORMAT, msg);
   data[8] = 1;
 
@@ -159,7 +140,7 @@ static void damaged_files(void) {
   write_all(bad, "", 0);
   CHECK_ERR(vfl_model_load(bad, &out), VFL_EFORMAT, msg);
 
-  const char *missing = path_in_tmp("missing.vfl");
+  const char *missing = t_tmp_path("missing.vfl");
   snprintf(msg, sizeof msg, "cannot open \"%s\": No such file or directory", missing);
   CHECK_ERR(vfl_model_load(missing, &out), VFL_EIO, msg);
 
@@ -179,10 +160,10 @@ static void write_with_crc(const char *path, char *data, size_t n) {
 
 static void crafted_files(void) {
   vfl_net *net = trained_net(), *out = NULL;
-  const char *good = path_in_tmp("crafted.vfl"), *bad = path_in_tmp("crafted-bad.vfl");
+  const char *good = t_tmp_path("crafted.vfl"), *bad = t_tmp_path("crafted-bad.vfl");
   CHECK_OK(vfl_model_save(net, good));
   char *data, msg[1024];
-  size_t n = read_all(good, &data);
+  size_t n = t_read_file(good, &data);
   uint32_t v;
 
   memcpy(&v, data + 12, 4);
@@ -251,10 +232,10 @@ static void crafted_files(void) {
 /* Every single-bit flip in the header and a sample of the body is refused. */
 static void every_flip_refused(void) {
   vfl_net *net = trained_net(), *out = NULL;
-  const char *good = path_in_tmp("flip.vfl"), *bad = path_in_tmp("flipped.vfl");
+  const char *good = t_tmp_path("flip.vfl"), *bad = t_tmp_path("flipped.vfl");
   CHECK_OK(vfl_model_save(net, good));
   char *data;
-  size_t n = read_all(good, &data);
+  size_t n = t_read_file(good, &data);
   int accepted = 0;
   for (size_t pos = 0; pos < n; pos += (pos < 64 ? 1 : 97)) {
     data[pos] ^= 1;

@@ -2,7 +2,8 @@
 ** test_model_legacy.c -- a model file written by vfl before the layer table
 ** (format version 1, tests/data/models/v1-legacy.vflmodel, every layer kind
 ** of that time and every prior kind) still loads, and predicts bit for bit
-** what the old build predicted (v1-legacy.predictions, written with it).
+** what the old build predicted (v1-legacy.predictions, written with it);
+** so does the version-2 file (v2-legacy.vflmodel).
 */
 #define _DEFAULT_SOURCE /* mkstemp */
 #include <stdio.h>
@@ -33,14 +34,13 @@ static int read_expected(float expected[3][3]) {
   return rows;
 }
 
-static void loads_and_predicts_identically(void) {
+/* The file loads and predicts bit for bit what the version-1 build did. */
+static vfl_net *predicts_as_written(const char *file) {
   float expected[3][3];
   CHECK(read_expected(expected) == 3);
   vfl_net *net = NULL;
-  CHECK_OK(vfl_model_load(t_testdata("models/v1-legacy.vflmodel"), &net));
-  if (!net) return;
-  CHECK(vfl_net_link(net) == VFL_LINK_SOFTMAX);
-  CHECK(vfl_net_layers(net) == 12);
+  CHECK_OK(vfl_model_load(t_testdata(file), &net));
+  if (!net) return NULL;
   for (int r = 0; r < 3; r++) {
     vfl_features in[3] = {{5, legacy_g_idx[r], legacy_g_val[r]}, {3, legacy_s_idx[r], legacy_s_val[r]},
                           {3, NULL, legacy_d_val[r]}};
@@ -48,6 +48,13 @@ static void loads_and_predicts_identically(void) {
     CHECK_OK(vfl_net_predict(net, in, 3, p));
     CHECK(memcmp(p, expected[r], sizeof p) == 0);
   }
+  return net;
+}
+
+static void loads_and_predicts_identically(void) {
+  vfl_net *net = predicts_as_written("models/v1-legacy.vflmodel");
+  CHECK(net && vfl_net_link(net) == VFL_LINK_SOFTMAX);
+  CHECK(net && vfl_net_layers(net) == 12);
   vfl_net_free(net);
 }
 
@@ -65,7 +72,7 @@ static void resaves_in_the_current_format(void) {
   unsigned char head[12] = {0};
   CHECK(f && fread(head, 1, 12, f) == 12);
   if (f) fclose(f);
-  CHECK(head[8] == 2); /* version 2, little-endian */
+  CHECK(head[8] == 3); /* version 3, little-endian */
   CHECK_OK(vfl_model_load(path, &back));
   unlink(path);
   for (int r = 0; back && r < 3; r++) {
@@ -80,8 +87,18 @@ static void resaves_in_the_current_format(void) {
   vfl_net_free(back);
 }
 
+/* Version 2 (before the featurizer section): the same model, saved by the
+** version-2 build (tests/data/models/v2-legacy.vflmodel, the v1 file loaded
+** and saved again), predicts what the v1 file predicted, with no featurizer. */
+static void version_2_loads_without_a_featurizer(void) {
+  vfl_net *net = predicts_as_written("models/v2-legacy.vflmodel");
+  CHECK(net && vfl_net_featurizer(net) == NULL);
+  vfl_net_free(net);
+}
+
 int main(void) {
   loads_and_predicts_identically();
+  version_2_loads_without_a_featurizer();
   resaves_in_the_current_format();
   return t_done("test_model_legacy");
 }

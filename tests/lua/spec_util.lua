@@ -9,4 +9,11 @@ function M.err(f, ...)
   return msg
 end
 
+-- Writes text to the file at path (bytes as they are).
+function M.write(path, text)
+  local f = assert(io.open(path, "wb"))
+  f:write(text)
+  f:close()
+end
+
 return M
