@@ -44,7 +44,7 @@ local whole = vfl.metrics.evaluate(net, test)
 local part = vfl.metrics.evaluate(net, vfl.read.libsvm(test_path, {dim = dim, shard = "rank"}), {dist = true})
 assert(part.rows == whole.rows, part.rows .. " rows against " .. whole.rows)
 assert(part.auc == whole.auc, ("dist AUC %.17g against %.17g"):format(part.auc, whole.auc))
-for _, k in ipairs{"logloss", "accuracy", "rmse"} do
+for _, k in ipairs{"logloss", "accuracy"} do -- evaluate's figures for a binary net
   assert(math.abs(part[k] - whole[k]) <= 1e-12 * math.max(1, math.abs(whole[k])), k .. ": " .. part[k] .. " against " .. whole[k])
 end
 
