@@ -445,6 +445,12 @@ typedef int (*vfl_source_fn)(void *ud, vfl_dataset **chunk);
 int vfl_net_learn_stream(vfl_net *net, vfl_source_fn source, void *ud, const vfl_loss_spec *loss,
                          const vfl_train_options *opt);
 
+/* The number of worker threads vfl_net_learn will start for opt on a
+** dataset of `rows` rows (SIZE_MAX, or any larger count, for a stream):
+** opt->threads, or every core when 0, at most one per row. Bindings that
+** prepare per-worker state ask here instead of deciding again. */
+uint32_t vfl_train_workers(const vfl_train_options *opt, size_t rows);
+
 /* Asks a running vfl_net_learn on net to stop; safe from any thread. Every
 ** worker ends within one mini-batch and learn returns VFL_ESTOPPED with the
 ** weights as trained so far. A request made before the call to learn

@@ -253,13 +253,13 @@ int lvfl_loss_kind(const char *name);
 ** returns 0, or non-zero with a message in err and nothing pushed. */
 int lvfl_resolve_loss_name(lua_State *L, const char *name, char *err, size_t errlen);
 
-/* A Lua loss on several trainer threads, one lua_State each (lworkers.c).
+/* A Lua loss on the trainer threads, one lua_State each (lworkers.c).
 ** open pushes a userdata owning the states (closed by its __gc) and raises
 ** a Lua error naming the upvalue that cannot travel. loss_name: resolve
 ** the loss by name in each state instead of copying the value at loss. */
 typedef struct lvfl_workers lvfl_workers;
 lvfl_workers *lvfl_workers_open(lua_State *L, int loss, const char *loss_name, uint32_t n, const vfl_dataset *ds,
-                                const char *fname);
+                                const vfl_net *net, const char *fname);
 int lvfl_workers_loss(void *ud, vfl_loss_io *io, double *loss);
 
 #endif

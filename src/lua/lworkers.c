@@ -1,13 +1,14 @@
 /*
-** lworkers.c -- a Lua loss on every trainer thread.
+** lworkers.c -- a Lua loss on every trainer thread, one core or many.
 **
 ** A lua_State must never be used by two threads at once, so each worker
 ** gets a state of its own, with the standard libraries and vfl loaded and
 ** the caller's package.path/cpath. The loss travels there either by name
 ** ("module.fn": each state requires the module) or as a copy: its bytecode
 ** (lua_dump) plus copies of its upvalues. Numbers, strings, booleans, tables
-** of those, Lua functions (copied the same way) and functions of loaded
-** libraries (math.exp: found again by name) travel; anything else (a vfl
+** of those, Lua functions (copied the same way), functions of loaded
+** libraries (math.exp: found again by name) and loaded modules (vfl, or a
+** module of yours: required again by name) travel; anything else (a vfl
 ** object, a coroutine, a C closure) is an error naming the upvalue. Copies
 ** are per worker: a loss that changes an upvalue changes its own copy.
 */
@@ -105,7 +106,32 @@ static size_t path_push(transfer *t, const char *fmt, const char *name) {
   return len;
 }
 
+/* A loaded module (package.loaded[name] is the table at idx) travels by
+** name: the worker requires its own copy, so vfl and its C functions work
+** there as here. Returns 1 with it pushed on t->to, 0 if not a module. */
+static int copy_module(transfer *t, int idx) {
+  lua_State *F = t->from;
+  lua_getglobal(F, "package");
+  lua_getfield(F, -1, "loaded");
+  lua_pushnil(F);
+  while (lua_next(F, -2)) {
+    if (lua_type(F, -2) == LUA_TSTRING && lua_rawequal(F, -1, idx)) {
+      lua_getglobal(t->to, "require");
+      lua_pushstring(t->to, lua_tostring(F, -2));
+      lua_pop(F, 4);
+      if (lua_pcall(t->to, 1, 1, 0) == LUA_OK) return 1;
+      lua_pop(t->to, 1);
+      return fail(t, "is a module the worker threads cannot require");
+    }
+    lua_pop(F, 1);
+  }
+  lua_pop(F, 2);
+  return 0;
+}
+
 static int copy_table(transfer *t, int idx, int depth) {
+  if (copy_module(t, idx)) return 1;
+  if (t->err[0]) return 0;
   lua_newtable(t->to);
   remember(t, idx);
   lua_pushnil(t->from);
@@ -148,7 +174,7 @@ static int copy_cfunction(transfer *t, int idx) {
           int found = lua_iscfunction(t->to, -1);
           lua_replace(t->to, -4);
           lua_pop(t->to, 2);
-          lua_pop(F, 5);
+          lua_pop(F, 6); /* package, loaded, and both keys and values */
           return found ? 1 : fail(t, "is a library function the worker threads cannot load");
         }
         lua_pop(F, 1);
@@ -293,7 +319,8 @@ static int workers_gc(lua_State *L) {
 }
 
 lvfl_workers *lvfl_workers_open(lua_State *L, int loss, const char *loss_name, uint32_t n, const vfl_dataset *ds,
-                                const char *fname) {
+                                const vfl_net *net, const char *fname) {
+  (void)net;
   loss = lua_absindex(L, loss);
   lvfl_workers *ws = lua_newuserdata(L, sizeof *ws);
   memset(ws, 0, sizeof *ws);
@@ -310,8 +337,8 @@ lvfl_workers *lvfl_workers_open(lua_State *L, int loss, const char *loss_name, u
     worker_state *w = &ws->w[i];
     if (!(w->L = new_state(L))) lvfl_error(L, "%s: could not create a Lua state for worker %u", fname, i + 1);
     if (!place_loss(L, loss, w, loss_name, err, sizeof err))
-      lvfl_error(L, "%s: the loss cannot run on %u cores: %s (use numbers, strings, booleans, tables of those, "
-                    "Lua functions and library functions, or pass cores = 1)", fname, n, err);
+      lvfl_error(L, "%s: the loss cannot run on the trainer threads: %s (use numbers, strings, booleans, tables of "
+                    "those, Lua functions and library functions; make other values inside the loss)", fname, err);
     w->out = lvfl_view_new(w->L, "output", 0);
     w->row = lvfl_rowview_new(w->L, ds);
     w->grad = lvfl_view_new(w->L, "gradient", 1);

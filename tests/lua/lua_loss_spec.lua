@@ -83,14 +83,24 @@ describe("a Lua loss on several cores", function()
     local x = vfl.sparse{[1] = 1}
     local function uses_vector(out, row, grad) grad[1] = #x - 1; return 0 end
     local net = net_for(ds)
-    assert.are.equal("net:learn: the loss cannot run on 2 cores: upvalue 'x' is a vfl.sparse, which cannot travel "
-      .. "to another thread (use numbers, strings, booleans, tables of those, Lua functions and library functions, "
-      .. "or pass cores = 1)", err(net.learn, net, ds, uses_vector, nil, {cores = 2}))
+    assert.are.equal("net:learn: the loss cannot run on the trainer threads: upvalue 'x' is a vfl.sparse, which cannot "
+      .. "travel to another thread (use numbers, strings, booleans, tables of those, Lua functions and library "
+      .. "functions; make other values inside the loss)", err(net.learn, net, ds, uses_vector, nil, {cores = 2}))
     local deep = {inner = {co = coroutine.create(print)}}
     local function uses_deep(out, row, grad) grad[1] = deep and 0; return 0 end
     assert.matches("upvalue 'deep' > field 'inner' > field 'co' is a thread", err(net.learn, net, ds, uses_deep, nil, {cores = 2}), 1, true)
-    -- the same losses run on one core, on the caller's state
-    assert.is_false(net:learn(ds, uses_vector, nil, {cores = 1}).stopped)
+    -- one path on every core count: one core refuses the same loss
+    assert.matches("upvalue 'x' is a vfl.sparse", err(net.learn, net, ds, uses_vector, nil, {cores = 1}), 1, true)
+  end)
+
+  it("takes loaded modules (vfl itself) by name, inside tables too", function()
+    local lib = {vfl = vfl, exp = math.exp}
+    local function wraps(out, row, grad) return lib.vfl.losses.logistic(out, row, grad) + 0 * lib.exp(0) end
+    local a, b = net_for(ds), net_for(ds)
+    local opt = vfl.optim.sgd{lr = 0.05, epochs = 1}
+    a:learn(ds, "logistic", opt, {cores = 1})
+    b:learn(ds, wraps, opt, {cores = 1})
+    assert.are.same(a:params("linear1"), b:params("linear1"))
   end)
 
   it("reports an error once, with its message and traceback", function()
