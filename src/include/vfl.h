@@ -220,7 +220,9 @@ int vfl_read_csv_buffer(const char *data, size_t len, const char *name,
 ** namespace into one sparse input of dimension 2^hash_bits; the GROUP kinds
 ** make a grouped input whose ids are vfl_group_index(group, hash), group
 ** being the namespace's rank of first appearance in the file (at most 256
-** namespaces) or the byte value of its first letter. */
+** namespaces) or the byte value of its first letter. A row's features
+** come in ascending index order, whatever their order in the line; those
+** that hash to the same index are one feature, their values added. */
 enum { VFL_VW_FLAT = 0, VFL_VW_GROUP_ORDER = 1, VFL_VW_GROUP_LETTER = 2 };
 
 typedef struct vfl_vw_options {
