@@ -259,6 +259,8 @@ weights (name or position) when the layer has several.]]},
   {"vfl.optim", "vfl.optim", [[
 Optimizers, carrying the training settings too:
   vfl.optim.adagrad{lr = 0.1, epochs = 4, batch = 256}
+epochs and batch go here or in net:learn's options: give each in one
+place (two different values are an error saying which to remove).
 Fields are readable: o.lr, o.epochs, o.batch, o.kind.]]},
   {"vfl.optim#", "optimizer", "An optimizer spec (o.kind, o.lr, o.epochs, o.batch); see help(vfl.optim)."},
   {"vfl.optim.sgd", "vfl.optim.sgd{lr=0.1, epochs=, batch=} | vfl.optim.sgd(lr)", "Plain stochastic gradient descent."},

@@ -146,6 +146,17 @@ describe("net:learn", function()
       err(net.learn, net, xor_data(4), "logistic", nil, {every = 3}))
   end)
 
+  it("takes epochs and batch from the optimizer or the options, and refuses two different values", function()
+    local ds, net = xor_data(8), small_mlp(1)
+    assert.are.equal("net:learn: epochs is given twice, 5 in the optimizer and 2 in the options: remove one of them",
+      err(net.learn, net, ds, "logistic", vfl.optim.adagrad{epochs = 5}, {epochs = 2}))
+    assert.are.equal("net:learn: batch is given twice, 4 in the optimizer and 2 in the options: remove one of them",
+      err(net.learn, net, ds, "logistic", vfl.optim.sgd{batch = 4}, {batch = 2}))
+    assert.are.equal(3, net:learn(ds, "logistic", vfl.optim.adagrad{epochs = 3}).epochs)
+    assert.are.equal(2, net:learn(ds, "logistic", vfl.optim.adagrad{}, {epochs = 2}).epochs)
+    assert.are.equal(3, net:learn(ds, "logistic", vfl.optim.adagrad{epochs = 3}, {epochs = 3}).epochs)
+  end)
+
   it("calls on_epoch and stops when it returns \"stop\"", function()
     local net, seen = small_mlp(2), {}
     local stats = net:learn(xor_data(40), "logistic", vfl.optim.sgd{lr = 0.1, epochs = 10}, {
