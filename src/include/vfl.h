@@ -294,6 +294,10 @@ int vfl_net_param_shape(const vfl_net *net, const char *layer, uint32_t block,
                         uint32_t *rows, uint32_t *cols);
 int vfl_net_param_get(const vfl_net *net, const char *layer, uint32_t block, float *out);
 int vfl_net_param_set(vfl_net *net, const char *layer, uint32_t block, const float *in);
+/* One row of a block (cols floats): the weights of one input feature. A
+** loss callback may read rows (and blocks) while vfl_net_learn trains on
+** other threads: the values are Hogwild's, being written meanwhile. */
+int vfl_net_param_row(const vfl_net *net, const char *layer, uint32_t block, uint32_t row, float *out);
 
 /* How outputs turn into predictions; set by training with a built-in loss. */
 enum { VFL_LINK_IDENTITY = 0, VFL_LINK_SIGMOID = 1, VFL_LINK_SOFTMAX = 2 };

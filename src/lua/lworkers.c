@@ -25,7 +25,7 @@
 #endif
 
 /* Stack slots of a worker's state while training runs. */
-enum { SLOT_LOSS = 1, SLOT_OUT, SLOT_ROW, SLOT_GRAD, SLOT_TRACEBACK };
+enum { SLOT_LOSS = 1, SLOT_OUT, SLOT_ROW, SLOT_GRAD, SLOT_NET, SLOT_TRACEBACK };
 
 typedef struct worker_state {
   lua_State *L;
@@ -320,7 +320,6 @@ static int workers_gc(lua_State *L) {
 
 lvfl_workers *lvfl_workers_open(lua_State *L, int loss, const char *loss_name, uint32_t n, const vfl_dataset *ds,
                                 const vfl_net *net, const char *fname) {
-  (void)net;
   loss = lua_absindex(L, loss);
   lvfl_workers *ws = lua_newuserdata(L, sizeof *ws);
   memset(ws, 0, sizeof *ws);
@@ -342,9 +341,63 @@ lvfl_workers *lvfl_workers_open(lua_State *L, int loss, const char *loss_name, u
     w->out = lvfl_view_new(w->L, "output", 0);
     w->row = lvfl_rowview_new(w->L, ds);
     w->grad = lvfl_view_new(w->L, "gradient", 1);
+    lvfl_netview_push(w->L, net);
     lua_pushcfunction(w->L, traceback);
   }
   return ws;
+}
+
+/* One entry of a sparse gradient: a 1-based index into the outputs. */
+static int put_entry(vfl_loss_io *io, uint32_t j, double index, double value, char *msg, size_t len) {
+  if (!(index >= 1 && index <= io->n_out) || index != (double)(uint32_t)index) {
+    snprintf(msg, len, "gradient index %g is out of range 1..%u", index, io->n_out);
+    return 1;
+  }
+  io->grad_index[j] = (uint32_t)index - 1;
+  io->grad_value[j] = (float)value;
+  return 0;
+}
+
+/* The loss's optional sparse gradient, the results after the loss at `at`:
+** a vfl.sparse, or a list of indices and a list of values. Only those
+** outputs move (the engine then ignores grad). 0, or 1 with a message. */
+static int read_sparse_grad(lua_State *L, int at, vfl_loss_io *io, char *msg, size_t len) {
+  if (lua_isnil(L, at)) return 0;
+  const lvfl_sparse *x = luaL_testudata(L, at, LVFL_SPARSE);
+  uint32_t n;
+  if (x) {
+    n = x->n;
+  } else if (lua_istable(L, at) && lua_istable(L, at + 1)) {
+    n = (uint32_t)lua_rawlen(L, at);
+    if (lua_rawlen(L, at + 1) != n) {
+      snprintf(msg, len, "the sparse gradient has %u indices but %u values", n, (unsigned)lua_rawlen(L, at + 1));
+      return 1;
+    }
+  } else {
+    snprintf(msg, len, "the loss function returns loss[, indices, values] or loss[, vfl.sparse]; got %s after the loss",
+             lvfl_typename(L, at));
+    return 1;
+  }
+  if (n > io->grad_cap) {
+    snprintf(msg, len, "the sparse gradient has %u entries for %u outputs", n, io->n_out);
+    return 1;
+  }
+  for (uint32_t j = 0; j < n; j++) {
+    int bad;
+    if (x) {
+      bad = put_entry(io, j, (double)x->index[j] + 1, x->value ? x->value[j] : 1.0, msg, len);
+    } else {
+      lua_rawgeti(L, at, (lua_Integer)j + 1);
+      lua_rawgeti(L, at + 1, (lua_Integer)j + 1);
+      bad = !lua_isnumber(L, -2) || !lua_isnumber(L, -1);
+      if (bad) snprintf(msg, len, "sparse gradient entry %u is not a pair of numbers", j + 1);
+      else bad = put_entry(io, j, lua_tonumber(L, -2), lua_tonumber(L, -1), msg, len);
+      lua_pop(L, 2);
+    }
+    if (bad) return 1;
+  }
+  io->grad_nnz = n;
+  return 0;
 }
 
 /* The engine's loss callback, on worker io->worker's thread. */
@@ -361,20 +414,20 @@ int lvfl_workers_loss(void *ud, vfl_loss_io *io, double *loss) {
   w->grad->p = io->grad;
   w->grad->n = io->n_out;
   lvfl_rowview_set(w->row, io);
-  lua_pushvalue(L, SLOT_LOSS);
-  lua_pushvalue(L, SLOT_OUT);
-  lua_pushvalue(L, SLOT_ROW);
-  lua_pushvalue(L, SLOT_GRAD);
+  for (int slot = SLOT_LOSS; slot <= SLOT_NET; slot++) lua_pushvalue(L, slot);
   int rc = VFL_OK;
-  char msg[1024];
-  if (lua_pcall(L, 3, 1, SLOT_TRACEBACK) != LUA_OK) {
+  char msg[1024], why[256];
+  if (lua_pcall(L, 4, 3, SLOT_TRACEBACK) != LUA_OK) {
     snprintf(msg, sizeof msg, "the loss function failed on row %zu: %s", io->row_id + 1, lua_tostring(L, -1));
     rc = VFL_ECALLBACK;
-  } else if (lua_type(L, -1) != LUA_TNUMBER) {
-    snprintf(msg, sizeof msg, "the loss function must return the loss (a number), got %s", lvfl_typename(L, -1));
+  } else if (lua_type(L, -3) != LUA_TNUMBER) {
+    snprintf(msg, sizeof msg, "the loss function must return the loss (a number), got %s", lvfl_typename(L, -3));
+    rc = VFL_ECALLBACK;
+  } else if (read_sparse_grad(L, lua_gettop(L) - 1, io, why, sizeof why)) {
+    snprintf(msg, sizeof msg, "the loss function failed on row %zu: %s", io->row_id + 1, why);
     rc = VFL_ECALLBACK;
   } else {
-    *loss = (double)lua_tonumber(L, -1);
+    *loss = (double)lua_tonumber(L, -3);
   }
   lua_settop(L, SLOT_TRACEBACK);
   w->out->p = w->grad->p = NULL;
