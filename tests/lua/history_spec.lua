@@ -6,25 +6,7 @@ local vfl = require "vfl"
 local err = require("spec_util").err
 
 -- A linearly separable problem: features 1..50 say yes, 51..100 say no.
-local function data(n, seed)
-  local function rand(k)
-    seed = (seed * 1103515245 + 12345) % 2147483648
-    return seed % k
-  end
-  return vfl.dataset(function(emit)
-    for _ = 1, n do
-      local idx, score = {}, 0
-      for _ = 1, 6 do
-        local f = rand(100) + 1
-        if not idx[f] then
-          idx[f] = 1
-          score = score + (f <= 50 and 1 or -1)
-        end
-      end
-      emit{label = score > 0 and 1 or 0, features = vfl.sparse(idx)}
-    end
-  end)
-end
+local function data(n, seed) return require("spec_util").separable(n, 100, 6, seed) end
 
 local function net_for()
   return vfl.net():stack(vfl.layers.sparse(100)):stack(vfl.layers.linear(1)):init{seed = 1}

@@ -6,26 +6,7 @@ local vfl = require "vfl"
 local err = require("spec_util").err
 
 -- A linearly separable problem on 200 sparse features, 4000 rows.
-local function data()
-  local seed = 7
-  local function rand(n)
-    seed = (seed * 1103515245 + 12345) % 2147483648
-    return seed % n
-  end
-  return vfl.dataset(function(emit)
-    for _ = 1, 4000 do
-      local idx, score = {}, 0
-      for _ = 1, 8 do
-        local f = rand(200) + 1
-        if not idx[f] then
-          idx[f] = 1
-          score = score + (f <= 100 and 1 or -1)
-        end
-      end
-      emit{label = score > 0 and 1 or 0, features = vfl.sparse(idx)}
-    end
-  end)
-end
+local function data() return require("spec_util").separable(4000, 200, 8, 7) end
 
 local function net_for(ds)
   return vfl.net():stack(vfl.layers.sparse(ds.dim)):stack(vfl.layers.linear(1)):init{seed = 3}

@@ -11,4 +11,28 @@ function M.err(f, ...)
   return msg
 end
 
+-- A linearly separable problem: n rows of about per_row features among dim;
+-- the first half of the features say yes, the second half no (label 1
+-- when the yes features are more). Repeatable from seed.
+function M.separable(n, dim, per_row, seed)
+  local vfl = require "vfl"
+  local function rand(k)
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    return seed % k
+  end
+  return vfl.dataset(function(emit)
+    for _ = 1, n do
+      local idx, score = {}, 0
+      for _ = 1, per_row do
+        local f = rand(dim) + 1
+        if not idx[f] then
+          idx[f] = 1
+          score = score + (f <= dim / 2 and 1 or -1)
+        end
+      end
+      emit{label = score > 0 and 1 or 0, features = vfl.sparse(idx)}
+    end
+  end)
+end
+
 return M
