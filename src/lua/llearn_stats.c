@@ -61,8 +61,10 @@ static int validate(learn_ctx *c) {
   else lua_pushnil(L);
   if (lua_pcall(L, 3, 1, 0) != LUA_OK) {
     const char *msg = lua_tostring(L, -1);
-    snprintf(c->err, sizeof c->err, "validation failed: %s", msg ? msg : "(error object is not a string)");
-    c->failed = 1;
+    if (!learn_interrupted(c)) { /* Ctrl-C may surface as an error here: just a stop */
+      snprintf(c->err, sizeof c->err, "validation failed: %s", msg ? msg : "(error object is not a string)");
+      c->failed = 1;
+    }
     lua_pop(L, 1);
     return 1;
   }
