@@ -41,7 +41,7 @@ void lvfl_stop_active(void) {
   pthread_mutex_unlock(&active_lock);
 }
 
-static double now(void) {
+double learn_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
@@ -112,9 +112,9 @@ static int m_learn(lua_State *L) {
   lvfl_stop_reset();
   o.stop = lvfl_stop_flag();
 
-  double started = now();
+  double started = learn_now();
   int rc = run_engine(c, n, d, st, &loss, &o);
-  double seconds = now() - started;
+  double seconds = learn_now() - started;
   if (rc == VFL_ECALLBACK && !c->failed) { /* the Lua loss failed on a worker */
     snprintf(c->err, sizeof c->err, "%s", vfl_last_error());
     c->failed = 1;

@@ -40,6 +40,9 @@ typedef struct learn_ctx {
   char err[1024];
 } learn_ctx;
 
+/* Seconds on a monotonic clock (llearn.c). */
+double learn_now(void);
+
 /* llearn_opts.c: the training settings from the optimizer and the options
 ** table; raises Lua errors naming the option. */
 void learn_read_options(lua_State *L, learn_ctx *c, const lvfl_optim *optim, vfl_train_options *o, uint32_t *chunk);

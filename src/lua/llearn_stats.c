@@ -8,15 +8,8 @@
 */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "llearn.h"
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* valid = ds, metrics = {"auc", ...}: checked now, used after every epoch. */
 static void setup_validation(lua_State *L, learn_ctx *c) {
@@ -85,10 +78,10 @@ int learn_record_epoch(learn_ctx *c, const vfl_progress *p) {
   lua_setfield(L, -2, "seconds");
   lua_pushnumber(L, seconds > 0 ? (double)examples / seconds : 0);
   lua_setfield(L, -2, "examples_per_s");
-  double started = now();
+  double started = learn_now();
   int failed = c->valid_i && validate(c);
   /* the validation's time is nobody's epoch */
-  c->epoch_started = p->seconds + (now() - started);
+  c->epoch_started = p->seconds + (learn_now() - started);
   c->epoch_examples = p->examples;
   lua_rawseti(L, c->history_i, (lua_Integer)lua_rawlen(L, c->history_i) + 1);
   return failed;
