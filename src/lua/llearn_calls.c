@@ -45,6 +45,9 @@ void learn_push_progress(lua_State *L, const vfl_progress *p) {
 ** with [first,] the progress table (first < 0: none); 1 when it asked to
 ** stop or failed. */
 static int call_back(learn_ctx *c, int fn, const char *method, const vfl_progress *p, lua_Integer first, const char *what) {
+  /* The engine may call once more while its workers finish their batch:
+  ** after "stop" or an error, no callback runs again. */
+  if (c->stop_asked || c->failed) return 1;
   lua_State *L = c->L;
   int top = lua_gettop(L);
   int nargs = 1;
