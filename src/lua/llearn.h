@@ -53,7 +53,7 @@ const lvfl_optim *learn_check_optim(lua_State *L);
 ** (a function or "module.fn") gets n_workers worker states, pushed. */
 void learn_setup_loss(lua_State *L, learn_ctx *c, uint32_t n_workers, const vfl_dataset *schema, vfl_loss_spec *loss);
 
-/* llearn_calls.c: progress, on_epoch, on_batches and validation hooked
+/* llearn_calls.c: progress, on_epoch, on_batches and the history hooked
 ** into o; values they need are pushed on the stack. */
 void learn_setup_callbacks(lua_State *L, learn_ctx *c, vfl_train_options *o, size_t rows);
 /* Draws the progress bar's last line, if there is a bar. */

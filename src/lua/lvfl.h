@@ -253,7 +253,7 @@ const vfl_dataset *lvfl_stream_schema(const lvfl_stream *st);
 int lvfl_stream_next(void *ud, vfl_dataset **chunk);
 uint64_t lvfl_stream_rows(const lvfl_stream *st);
 
-/* The VFL_LOSS_* of a built-in loss name, or 0 (llearn.c). */
+/* The VFL_LOSS_* of a built-in loss name, or 0 (llearn_loss.c). */
 int lvfl_loss_kind(const char *name);
 /* Pushes the function a loss name "module.fn" names (requiring the module);
 ** returns 0, or non-zero with a message in err and nothing pushed. */
