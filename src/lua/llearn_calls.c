@@ -93,7 +93,9 @@ static int on_epoch(void *ud, const vfl_progress *p) {
   int stop = learn_record_epoch(c, p);
   if (!stop && c->progress_i && !c->progress_fn) stop = call_back(c, c->progress_i, "epoch", p, -1, "the progress bar");
   if (!stop && c->on_epoch_i) stop = call_back(c, c->on_epoch_i, NULL, p, p->epoch, "on_epoch");
-  return stop;
+  /* A stop requested in a callback here takes effect now, not after
+  ** another epoch that may be over before the engine looks (every 20 ms). */
+  return stop || learn_interrupted(c);
 }
 
 /* on_batches(batches, stats): about every `every` mini-batches. */
