@@ -198,22 +198,32 @@ Checks the graph, allocates the weights and draws them uniformly in
 [-scale, scale]; without scale, a size-aware default. Attaches the priors
 given to the layers. net:learn initialises an uninitialised net itself.
 Calling it again redraws the weights. Returns net.]]},
-  {"vfl.net:learn", "net:learn(ds | iterator, loss, optim [, {cores=1, epochs=, batch=, seed=1, shuffle=true, progress=, progress_every=, on_epoch=, every=, on_batches=, chunk=8192, keep_last_good=true, dist=false, sync=10000}])", [[
+  {"vfl.net:learn", "net:learn(ds | iterator, loss, optim [, {cores=1, epochs=, batch=, seed=1, shuffle=true, valid=, metrics=, progress=, progress_every=, on_epoch=, every=, on_batches=, chunk=8192, keep_last_good=true, dist=false, sync=10000}])", [[
 Trains with Hogwild SGD on `cores` threads (0: every core).
   data   a vfl.dataset, or an iterator returning rows {label=, features=}
          then nil: the rows stream through in chunks of `chunk` rows while
          the workers train on the previous chunk (bounded memory; one pass,
          so epochs must be 1: call learn again for another)
   loss   "logistic" | "square" | "multinomial" | "hinge", a Lua function
-         function(out, row, grad) ... return loss end, or its name
+         function(out, row, grad, net) ... return loss end, or its name
          "module.function". out and grad are views of the outputs and of
-         their gradient (write grad[i]); row has label, labels, weight, id, extras,
-         features (and inputs by name). On several cores each worker runs
-         the loss in a Lua state of its own: the function is copied there
-         with its upvalues (numbers, strings, booleans, tables of those,
-         Lua functions, library functions like math.exp; changes stay in
-         each worker's copy), or required there by name.
-  optim  vfl.optim.sgd/adagrad/adam{lr=, epochs=, batch=}; nil: AdaGrad 0.1
+         their gradient (write grad[i]); row has label, labels, weight, id,
+         extras, features (and inputs by name). A sparse gradient instead:
+         return loss, {i, ...}, {g, ...} (or loss, vfl.sparse{[i] = g}):
+         only outputs i move, grad is ignored. net is a read-only view of
+         the net being trained: net:params(layer [, block]) and
+         net:row(layer, r [, block]) (the weights of feature r), read while
+         the workers write them (Hogwild). Every worker, one core or many,
+         runs the loss in a Lua state of its own: the function is copied
+         there with its upvalues (numbers, strings, booleans, tables of
+         those, Lua functions, library functions like math.exp, loaded
+         modules like vfl; changes stay in each worker's copy), or
+         required there by name.
+  optim  vfl.optim.sgd/adagrad/adam{lr=, epochs=, batch=}; nil: AdaGrad 0.1.
+         epochs and batch go there or in these options, not both with
+         different values (an error)
+  valid = ds: evaluated after every epoch with vfl.metrics.evaluate
+         (metrics = {"auc", ...}: the figures asked for)
   progress: a bar by default when stderr is a terminal (percent and ETA
          of the run, epoch k/n, loss, examples/s); true forces it (plain
          lines in a log), false turns it off; a function(p) receives
@@ -233,9 +243,14 @@ Trains with Hogwild SGD on `cores` threads (0: every core).
          called. stats.dist = {syncs, bytes_per_sync, seconds_per_sync,
          rows_touched_per_sync, rows_mixed_per_sync, ranks}. See
          docs/distributed.md
-Returns stats {epochs, loss, seconds, examples_per_s, stopped, reason}
-(and rows, for an iterator).
-Ctrl-C (vfl.request_stop) stops within a mini-batch and keeps the model.]]},
+Returns stats {epochs, loss, seconds, examples_per_s, stopped, reason,
+history} (and rows, for an iterator). history has one entry per epoch
+done: {epoch, loss, seconds, examples_per_s, valid = {auc = ...}}.
+Ctrl-C (vfl.request_stop) or a callback returning "stop" keeps the model
+and returns the stats with stopped = true (reason "interrupted" or
+"callback"). An error in a callback or the loss stops too and raises an
+error object {message =, stats =} (reason "error") that prints as its
+message: local ok, e = pcall(net.learn, ...); e.stats.history.]]},
   {"vfl.net:predict", "net:predict(x | \"raw text\" | ds [, {k=}])", [[
 Predictions through the link set by training (sigmoid for logistic,
 softmax for multinomial): x is a vfl.sparse (one input), a table of named
@@ -320,6 +335,8 @@ parent: which parent's weights when the layer has several.]]},
   {"vfl.optim", "vfl.optim", [[
 Optimizers, carrying the training settings too:
   vfl.optim.adagrad{lr = 0.1, epochs = 4, batch = 256}
+epochs and batch go here or in net:learn's options: give each in one
+place (two different values are an error saying which to remove).
 Fields are readable: o.lr, o.epochs, o.batch, o.kind.]]},
   {"vfl.optim#", "optimizer", "An optimizer spec (o.kind, o.lr, o.epochs, o.batch); see help(vfl.optim)."},
   {"vfl.optim.sgd", "vfl.optim.sgd{lr=0.1, epochs=, batch=} | vfl.optim.sgd(lr)", "Plain stochastic gradient descent."},

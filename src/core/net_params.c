@@ -140,6 +140,16 @@ int vfl_net_param_get(const vfl_net *net, const char *layer, uint32_t block, flo
   return VFL_OK;
 }
 
+int vfl_net_param_row(const vfl_net *net, const char *layer, uint32_t block, uint32_t row, float *out) {
+  vfl_param *p = NULL;
+  int rc = find_block(net, layer, block, &p);
+  if (rc) return rc;
+  if (row >= p->rows)
+    return vfl_fail(VFL_EINVAL, "layer '%s': row %u is out of range (the block has %u rows)", layer, row + 1, p->rows);
+  memcpy(out, param_row(p, row), p->cols * sizeof(float));
+  return VFL_OK;
+}
+
 int vfl_net_param_set(vfl_net *net, const char *layer, uint32_t block, const float *in) {
   vfl_param *p = NULL;
   int rc = find_block(net, layer, block, &p);

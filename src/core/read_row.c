@@ -55,6 +55,46 @@ static int at_line(const text_src *src, int rc) {
   return vfl_fail_context(rc, where);
 }
 
+/* Shell sort on the two arrays together: in place, and fast on the short
+** rows hashing makes; Ciura's gaps, extended by 2.25 for very long rows. */
+static void sort_pairs(uint32_t *index, float *value, uint32_t n) {
+  static const uint32_t gaps[] = {1158316, 514807, 228803, 101690, 45196, 20087, 8928, 3968,
+                                  1750,    701,    301,    132,    57,     23,    10,   4, 1};
+  for (size_t g = 0; g < sizeof gaps / sizeof *gaps; g++) {
+    uint32_t gap = gaps[g];
+    if (gap >= n) continue;
+    for (uint32_t i = gap; i < n; i++) {
+      uint32_t ix = index[i];
+      float v = value[i];
+      uint32_t j = i;
+      for (; j >= gap && index[j - gap] > ix; j -= gap) {
+        index[j] = index[j - gap];
+        value[j] = value[j - gap];
+      }
+      index[j] = ix;
+      value[j] = v;
+    }
+  }
+}
+
+void read_row_sort(read_row *r) {
+  uint32_t n = r->n, j = 1;
+  while (j < n && r->index[j - 1] < r->index[j]) j++;
+  if (j >= n) return;
+  sort_pairs(r->index, r->value, n);
+  uint32_t out = 0;
+  for (uint32_t i = 1; i < n; i++) {
+    if (r->index[i] == r->index[out]) {
+      r->value[out] += r->value[i];
+    } else {
+      out++;
+      r->index[out] = r->index[i];
+      r->value[out] = r->value[i];
+    }
+  }
+  r->n = out + 1;
+}
+
 int read_append(vfl_dataset *ds, const text_src *src, const read_row *r, const float *labels,
                 uint32_t n_labels, float weight) {
   /* A row without features still passes real pointers: memcpy's

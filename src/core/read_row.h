@@ -27,6 +27,11 @@ static inline int read_row_push(read_row *r, uint32_t index, float value) {
   return VFL_OK;
 }
 
+/* Puts the row's features in ascending index order and adds up the values
+** of repeated indices (hashed features that collide), as vfl.h promises
+** for a row's indices; in place, without allocating. */
+void read_row_sort(read_row *r);
+
 /* A new dataset with n_labels labels and one input (kind, dim) named name,
 ** or NULL (error set). */
 vfl_dataset *read_dataset_new(uint32_t n_labels, const char *name, int kind, uint32_t dim);

@@ -7,7 +7,8 @@
 ** first '|' is a tag when it touches it or starts with '; the tag (without
 ** its ') becomes the row's extra "tag" (see vfl_dataset_extra); blank lines are
 ** skipped. Hashing (vfl.h): the namespace name, hashed with seed 0, is the
-** seed of its features' names, so "a" in |x and "a" in |y differ. VW's
+** seed of its features' names, so "a" in |x and "a" in |y differ. Each
+** row's features are sorted by index, colliding ones added up. VW's
 ** multi-line examples, label kinds other than a number, and the initial
 ** prediction (a third number before '|') are not supported.
 */
@@ -203,6 +204,7 @@ static int parse_features(vw_reader *r, const char *p, const char *end) {
       rc = parse_feature(r, &p, &ns);
     }
   }
+  read_row_sort(&r->row); /* hashing scatters the indices */
   return VFL_OK;
 }
 

@@ -101,6 +101,8 @@ uint32_t trainer_worker_count(const vfl_train_options *o, size_t rows) {
   return (uint32_t)n;
 }
 
+uint32_t vfl_train_workers(const vfl_train_options *opt, size_t rows) { return trainer_worker_count(opt, rows); }
+
 /* Largest row, in non-zeros, of each net input: sizes the work buffers. */
 static void max_nnz(const trainer *t, uint32_t *out) {
   for (uint32_t k = 0; k < t->net->n_inputs; k++) out[k] = t->ds->inputs[t->input_map[k]].max_nnz;

@@ -232,7 +232,9 @@ VFL_API int vfl_read_csv_buffer(const char *data, size_t len, const char *name,
 ** namespace into one sparse input of dimension 2^hash_bits; the GROUP kinds
 ** make a grouped input whose ids are vfl_group_index(group, hash), group
 ** being the namespace's rank of first appearance in the file (at most 256
-** namespaces) or the byte value of its first letter. */
+** namespaces) or the byte value of its first letter. A row's features
+** come in ascending index order, whatever their order in the line; those
+** that hash to the same index are one feature, their values added. */
 enum { VFL_VW_FLAT = 0, VFL_VW_GROUP_ORDER = 1, VFL_VW_GROUP_LETTER = 2 };
 
 typedef struct vfl_vw_options {
@@ -318,6 +320,10 @@ VFL_API int vfl_net_param_shape(const vfl_net *net, const char *layer, uint32_t 
                         uint32_t *rows, uint32_t *cols);
 VFL_API int vfl_net_param_get(const vfl_net *net, const char *layer, uint32_t block, float *out);
 VFL_API int vfl_net_param_set(vfl_net *net, const char *layer, uint32_t block, const float *in);
+/* One row of a block (cols floats): the weights of one input feature. A
+** loss callback may read rows (and blocks) while vfl_net_learn trains on
+** other threads: the values are Hogwild's, being written meanwhile. */
+VFL_API int vfl_net_param_row(const vfl_net *net, const char *layer, uint32_t block, uint32_t row, float *out);
 
 /* How outputs turn into predictions; set by training with a built-in loss. */
 enum { VFL_LINK_IDENTITY = 0, VFL_LINK_SIGMOID = 1, VFL_LINK_SOFTMAX = 2 };
@@ -472,6 +478,12 @@ VFL_API int vfl_net_learn(vfl_net *net, const vfl_dataset *ds, const vfl_loss_sp
 typedef int (*vfl_source_fn)(void *ud, vfl_dataset **chunk);
 VFL_API int vfl_net_learn_stream(vfl_net *net, vfl_source_fn source, void *ud, const vfl_loss_spec *loss,
                          const vfl_train_options *opt);
+
+/* The number of worker threads vfl_net_learn will start for opt on a
+** dataset of `rows` rows (SIZE_MAX, or any larger count, for a stream):
+** opt->threads, or every core when 0, at most one per row. Bindings that
+** prepare per-worker state ask here instead of deciding again. */
+VFL_API uint32_t vfl_train_workers(const vfl_train_options *opt, size_t rows);
 
 /* Asks a running vfl_net_learn on net to stop; safe from any thread. Every
 ** worker ends within one mini-batch and learn returns VFL_ESTOPPED with the

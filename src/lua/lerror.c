@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "lvfl.h"
 #include "vfl_lua.h"
@@ -44,11 +45,22 @@ static const char *status_text(int rc) {
   }
 }
 
+/* The engine starts some messages with its own function's name ("wire: the
+** net has no layer ..."), which a C caller needs; after a Lua name ending in
+** the same word ("net:wire") it would be said twice, so it goes. */
+static const char *without_repeated_verb(const char *msg, const char *fname) {
+  const char *colon = strrchr(fname, ':'), *dot = strrchr(fname, '.');
+  const char *verb = colon > dot ? colon + 1 : dot ? dot + 1 : fname;
+  size_t n = strlen(verb);
+  if (n && !strncmp(msg, verb, n) && msg[n] == ':' && msg[n + 1] == ' ') return msg + n + 2;
+  return msg;
+}
+
 int lvfl_engine_error(lua_State *L, const char *fname, int rc) {
   const char *msg = vfl_last_error();
   /* An engine that forgot to set a message still gives a readable error. */
   if (!msg || !*msg) msg = status_text(rc);
-  return lvfl_error(L, "%s: %s", fname, msg);
+  return lvfl_error(L, "%s: %s", fname, without_repeated_verb(msg, fname));
 }
 
 int lvfl_argerror(lua_State *L, int arg, const char *fname, const char *fmt, ...) {

@@ -267,7 +267,7 @@ static int m_init(lua_State *L) {
 /* The 0-based block of `layer` given at idx: nil (1), a 1-based number,
 ** "bias", or a parent's name (block p holds parent p's weights). The
 ** engine says how many blocks the layer's kind has and which is the bias. */
-static uint32_t block_arg(lua_State *L, vfl_net *net, const char *layer, int idx, const char *fname) {
+uint32_t lvfl_block_arg(lua_State *L, const vfl_net *net, const char *layer, int idx, const char *fname) {
   int li = vfl_net_layer_find(net, layer);
   if (li < 0) lvfl_error(L, "%s: the net has no layer called '%s'", fname, layer);
   uint32_t parents[256];
@@ -282,22 +282,22 @@ static uint32_t block_arg(lua_State *L, vfl_net *net, const char *layer, int idx
     lvfl_error(L, "%s: layer '%s' has no block '%s' (blocks are 1..%u, a parent's name%s)", fname, layer, b,
                vfl_net_layer_blocks(net, (uint32_t)li), bias >= 0 ? ", or \"bias\"" : "");
   }
-  return (uint32_t)lvfl_checkint(L, idx, fname, "argument #2 (block)", 1, 65536) - 1;
+  char what[32];
+  snprintf(what, sizeof what, "argument #%d (block)", idx - 1); /* a method: self is 1 */
+  return (uint32_t)lvfl_checkint(L, idx, fname, what, 1, 65536) - 1;
 }
 
-/* net:params(layer [, block]) -> flat table (feature-major), rows, cols */
-static int m_params(lua_State *L) {
-  const char *fname = "net:params";
-  lvfl_net *n = lvfl_checknet(L, 1, fname);
-  if (lua_type(L, 2) != LUA_TSTRING) lvfl_argerror(L, 1, fname, "layer name expected, got %s", lvfl_typename(L, 2));
-  const char *layer = lua_tostring(L, 2);
-  uint32_t block = block_arg(L, n->net, layer, 3, fname);
+int lvfl_push_params(lua_State *L, const vfl_net *net, int layer_idx, const char *fname) {
+  if (lua_type(L, layer_idx) != LUA_TSTRING)
+    lvfl_argerror(L, 1, fname, "layer name expected, got %s", lvfl_typename(L, layer_idx));
+  const char *layer = lua_tostring(L, layer_idx);
+  uint32_t block = lvfl_block_arg(L, net, layer, layer_idx + 1, fname);
   uint32_t rows, cols;
-  int rc = vfl_net_param_shape(n->net, layer, block, &rows, &cols);
+  int rc = vfl_net_param_shape(net, layer, block, &rows, &cols);
   if (rc) return lvfl_engine_error(L, fname, rc);
   size_t count = (size_t)rows * cols;
   float *buf = lua_newuserdata(L, (count ? count : 1) * sizeof *buf);
-  rc = vfl_net_param_get(n->net, layer, block, buf);
+  rc = vfl_net_param_get(net, layer, block, buf);
   if (rc) return lvfl_engine_error(L, fname, rc);
   lua_createtable(L, (int)(count < (size_t)1 << 30 ? count : 0), 0);
   for (size_t i = 0; i < count; i++) {
@@ -309,13 +309,19 @@ static int m_params(lua_State *L) {
   return 3;
 }
 
+/* net:params(layer [, block]) -> flat table (feature-major), rows, cols */
+static int m_params(lua_State *L) {
+  lvfl_net *n = lvfl_checknet(L, 1, "net:params");
+  return lvfl_push_params(L, n->net, 2, "net:params");
+}
+
 /* net:set_params(layer, block, values) -- values flat or one table per row. */
 static int m_set_params(lua_State *L) {
   const char *fname = "net:set_params";
   lvfl_net *n = lvfl_checknet_idle(L, 1, fname);
   if (lua_type(L, 2) != LUA_TSTRING) lvfl_argerror(L, 1, fname, "layer name expected, got %s", lvfl_typename(L, 2));
   const char *layer = lua_tostring(L, 2);
-  uint32_t block = block_arg(L, n->net, layer, 3, fname);
+  uint32_t block = lvfl_block_arg(L, n->net, layer, 3, fname);
   uint32_t rows, cols;
   int rc = vfl_net_param_shape(n->net, layer, block, &rows, &cols);
   if (rc) return lvfl_engine_error(L, fname, rc);

@@ -59,11 +59,13 @@ static int is_named(lua_State *L, int idx) {
   return named;
 }
 
-/* A dataset row with one input, {label=, features=x}, predicts from x. */
+/* A dataset row with one input, {label=, features=x}, predicts from x,
+** whatever x is (sparse, or a dense input's list) and whatever the net's one
+** input is called: training matches a single input the same way. */
 static int single_input_row(lua_State *L, int idx, uint32_t n) {
   if (n != 1 || !lua_istable(L, idx)) return 0;
   lua_getfield(L, idx, "features");
-  int yes = luaL_testudata(L, -1, LVFL_SPARSE) != NULL;
+  int yes = !lua_isnil(L, -1);
   lua_pop(L, 1);
   return yes;
 }

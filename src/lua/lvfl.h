@@ -206,6 +206,12 @@ void lvfl_net_ensure_ready(lua_State *L, int idx, const char *fname);
 uint32_t lvfl_net_inputs_from(lua_State *L, vfl_net *net, int idx, const char *fname, vfl_features *feats,
                               uint32_t cap);
 int lvfl_net_tostring(lua_State *L);
+/* The 0-based parameter block of layer given at idx (nil: the first; a
+** number, a parent's name or "bias"), raising a Lua error otherwise. */
+uint32_t lvfl_block_arg(lua_State *L, const vfl_net *net, const char *layer, int idx, const char *fname);
+/* net:params's results for the layer name at layer_idx and the block after
+** it: a flat list (feature-major), rows, cols; returns 3. */
+int lvfl_push_params(lua_State *L, const vfl_net *net, int layer_idx, const char *fname);
 const char *lvfl_link_name(int link);
 
 /* Layer, prior and optimizer specs (lspec.c): names and descriptions. */
@@ -303,19 +309,23 @@ const vfl_dataset *lvfl_stream_schema(const lvfl_stream *st);
 int lvfl_stream_next(void *ud, vfl_dataset **chunk);
 uint64_t lvfl_stream_rows(const lvfl_stream *st);
 
-/* The VFL_LOSS_* of a built-in loss name, or 0 (llearn.c). */
+/* The VFL_LOSS_* of a built-in loss name, or 0 (llearn_loss.c). */
 int lvfl_loss_kind(const char *name);
 /* Pushes the function a loss name "module.fn" names (requiring the module);
 ** returns 0, or non-zero with a message in err and nothing pushed. */
 int lvfl_resolve_loss_name(lua_State *L, const char *name, char *err, size_t errlen);
 
-/* A Lua loss on several trainer threads, one lua_State each (lworkers.c).
+/* A Lua loss on the trainer threads, one lua_State each (lworkers.c).
 ** open pushes a userdata owning the states (closed by its __gc) and raises
 ** a Lua error naming the upvalue that cannot travel. loss_name: resolve
 ** the loss by name in each state instead of copying the value at loss. */
 typedef struct lvfl_workers lvfl_workers;
 lvfl_workers *lvfl_workers_open(lua_State *L, int loss, const char *loss_name, uint32_t n, const vfl_dataset *ds,
-                                const char *fname);
+                                const vfl_net *net, const char *fname);
 int lvfl_workers_loss(void *ud, vfl_loss_io *io, double *loss);
+
+/* Pushes the read-only view of net a Lua loss gets as its 4th argument
+** (lnetview.c): net:params and net:row. */
+void lvfl_netview_push(lua_State *L, const vfl_net *net);
 
 #endif

@@ -1,13 +1,14 @@
 /*
-** lworkers.c -- a Lua loss on every trainer thread.
+** lworkers.c -- a Lua loss on every trainer thread, one core or many.
 **
 ** A lua_State must never be used by two threads at once, so each worker
 ** gets a state of its own, with the standard libraries and vfl loaded and
 ** the caller's package.path/cpath. The loss travels there either by name
 ** ("module.fn": each state requires the module) or as a copy: its bytecode
 ** (lua_dump) plus copies of its upvalues. Numbers, strings, booleans, tables
-** of those, Lua functions (copied the same way) and functions of loaded
-** libraries (math.exp: found again by name) travel; anything else (a vfl
+** of those, Lua functions (copied the same way), functions of loaded
+** libraries (math.exp: found again by name) and loaded modules (vfl, or a
+** module of yours: required again by name) travel; anything else (a vfl
 ** object, a coroutine, a C closure) is an error naming the upvalue. Copies
 ** are per worker: a loss that changes an upvalue changes its own copy.
 */
@@ -24,7 +25,7 @@
 #endif
 
 /* Stack slots of a worker's state while training runs. */
-enum { SLOT_LOSS = 1, SLOT_OUT, SLOT_ROW, SLOT_GRAD, SLOT_TRACEBACK };
+enum { SLOT_LOSS = 1, SLOT_OUT, SLOT_ROW, SLOT_GRAD, SLOT_NET, SLOT_TRACEBACK };
 
 typedef struct worker_state {
   lua_State *L;
@@ -105,7 +106,32 @@ static size_t path_push(transfer *t, const char *fmt, const char *name) {
   return len;
 }
 
+/* A loaded module (package.loaded[name] is the table at idx) travels by
+** name: the worker requires its own copy, so vfl and its C functions work
+** there as here. Returns 1 with it pushed on t->to, 0 if not a module. */
+static int copy_module(transfer *t, int idx) {
+  lua_State *F = t->from;
+  lua_getglobal(F, "package");
+  lua_getfield(F, -1, "loaded");
+  lua_pushnil(F);
+  while (lua_next(F, -2)) {
+    if (lua_type(F, -2) == LUA_TSTRING && lua_rawequal(F, -1, idx)) {
+      lua_getglobal(t->to, "require");
+      lua_pushstring(t->to, lua_tostring(F, -2));
+      lua_pop(F, 4);
+      if (lua_pcall(t->to, 1, 1, 0) == LUA_OK) return 1;
+      lua_pop(t->to, 1);
+      return fail(t, "is a module the worker threads cannot require");
+    }
+    lua_pop(F, 1);
+  }
+  lua_pop(F, 2);
+  return 0;
+}
+
 static int copy_table(transfer *t, int idx, int depth) {
+  if (copy_module(t, idx)) return 1;
+  if (t->err[0]) return 0;
   lua_newtable(t->to);
   remember(t, idx);
   lua_pushnil(t->from);
@@ -148,7 +174,7 @@ static int copy_cfunction(transfer *t, int idx) {
           int found = lua_iscfunction(t->to, -1);
           lua_replace(t->to, -4);
           lua_pop(t->to, 2);
-          lua_pop(F, 5);
+          lua_pop(F, 6); /* package, loaded, and both keys and values */
           return found ? 1 : fail(t, "is a library function the worker threads cannot load");
         }
         lua_pop(F, 1);
@@ -293,7 +319,7 @@ static int workers_gc(lua_State *L) {
 }
 
 lvfl_workers *lvfl_workers_open(lua_State *L, int loss, const char *loss_name, uint32_t n, const vfl_dataset *ds,
-                                const char *fname) {
+                                const vfl_net *net, const char *fname) {
   loss = lua_absindex(L, loss);
   lvfl_workers *ws = lua_newuserdata(L, sizeof *ws);
   memset(ws, 0, sizeof *ws);
@@ -310,14 +336,68 @@ lvfl_workers *lvfl_workers_open(lua_State *L, int loss, const char *loss_name, u
     worker_state *w = &ws->w[i];
     if (!(w->L = new_state(L))) lvfl_error(L, "%s: could not create a Lua state for worker %u", fname, i + 1);
     if (!place_loss(L, loss, w, loss_name, err, sizeof err))
-      lvfl_error(L, "%s: the loss cannot run on %u cores: %s (use numbers, strings, booleans, tables of those, "
-                    "Lua functions and library functions, or pass cores = 1)", fname, n, err);
+      lvfl_error(L, "%s: the loss cannot run on the trainer threads: %s (use numbers, strings, booleans, tables of "
+                    "those, Lua functions and library functions; make other values inside the loss)", fname, err);
     w->out = lvfl_view_new(w->L, "output", 0);
     w->row = lvfl_rowview_new(w->L, ds);
     w->grad = lvfl_view_new(w->L, "gradient", 1);
+    lvfl_netview_push(w->L, net);
     lua_pushcfunction(w->L, traceback);
   }
   return ws;
+}
+
+/* One entry of a sparse gradient: a 1-based index into the outputs. */
+static int put_entry(vfl_loss_io *io, uint32_t j, double index, double value, char *msg, size_t len) {
+  if (!(index >= 1 && index <= io->n_out) || index != (double)(uint32_t)index) {
+    snprintf(msg, len, "gradient index %g is out of range 1..%u", index, io->n_out);
+    return 1;
+  }
+  io->grad_index[j] = (uint32_t)index - 1;
+  io->grad_value[j] = (float)value;
+  return 0;
+}
+
+/* The loss's optional sparse gradient, the results after the loss at `at`:
+** a vfl.sparse, or a list of indices and a list of values. Only those
+** outputs move (the engine then ignores grad). 0, or 1 with a message. */
+static int read_sparse_grad(lua_State *L, int at, vfl_loss_io *io, char *msg, size_t len) {
+  if (lua_isnil(L, at)) return 0;
+  const lvfl_sparse *x = luaL_testudata(L, at, LVFL_SPARSE);
+  uint32_t n;
+  if (x) {
+    n = x->n;
+  } else if (lua_istable(L, at) && lua_istable(L, at + 1)) {
+    n = (uint32_t)lua_rawlen(L, at);
+    if (lua_rawlen(L, at + 1) != n) {
+      snprintf(msg, len, "the sparse gradient has %u indices but %u values", n, (unsigned)lua_rawlen(L, at + 1));
+      return 1;
+    }
+  } else {
+    snprintf(msg, len, "the loss function returns loss[, indices, values] or loss[, vfl.sparse]; got %s after the loss",
+             lvfl_typename(L, at));
+    return 1;
+  }
+  if (n > io->grad_cap) {
+    snprintf(msg, len, "the sparse gradient has %u entries for %u outputs", n, io->n_out);
+    return 1;
+  }
+  for (uint32_t j = 0; j < n; j++) {
+    int bad;
+    if (x) {
+      bad = put_entry(io, j, (double)x->index[j] + 1, x->value ? x->value[j] : 1.0, msg, len);
+    } else {
+      lua_rawgeti(L, at, (lua_Integer)j + 1);
+      lua_rawgeti(L, at + 1, (lua_Integer)j + 1);
+      bad = !lua_isnumber(L, -2) || !lua_isnumber(L, -1);
+      if (bad) snprintf(msg, len, "sparse gradient entry %u is not a pair of numbers", j + 1);
+      else bad = put_entry(io, j, lua_tonumber(L, -2), lua_tonumber(L, -1), msg, len);
+      lua_pop(L, 2);
+    }
+    if (bad) return 1;
+  }
+  io->grad_nnz = n;
+  return 0;
 }
 
 /* The engine's loss callback, on worker io->worker's thread. */
@@ -334,20 +414,20 @@ int lvfl_workers_loss(void *ud, vfl_loss_io *io, double *loss) {
   w->grad->p = io->grad;
   w->grad->n = io->n_out;
   lvfl_rowview_set(w->row, io);
-  lua_pushvalue(L, SLOT_LOSS);
-  lua_pushvalue(L, SLOT_OUT);
-  lua_pushvalue(L, SLOT_ROW);
-  lua_pushvalue(L, SLOT_GRAD);
+  for (int slot = SLOT_LOSS; slot <= SLOT_NET; slot++) lua_pushvalue(L, slot);
   int rc = VFL_OK;
-  char msg[1024];
-  if (lua_pcall(L, 3, 1, SLOT_TRACEBACK) != LUA_OK) {
+  char msg[1024], why[256];
+  if (lua_pcall(L, 4, 3, SLOT_TRACEBACK) != LUA_OK) {
     snprintf(msg, sizeof msg, "the loss function failed on row %zu: %s", io->row_id + 1, lua_tostring(L, -1));
     rc = VFL_ECALLBACK;
-  } else if (lua_type(L, -1) != LUA_TNUMBER) {
-    snprintf(msg, sizeof msg, "the loss function must return the loss (a number), got %s", lvfl_typename(L, -1));
+  } else if (lua_type(L, -3) != LUA_TNUMBER) {
+    snprintf(msg, sizeof msg, "the loss function must return the loss (a number), got %s", lvfl_typename(L, -3));
+    rc = VFL_ECALLBACK;
+  } else if (read_sparse_grad(L, lua_gettop(L) - 1, io, why, sizeof why)) {
+    snprintf(msg, sizeof msg, "the loss function failed on row %zu: %s", io->row_id + 1, why);
     rc = VFL_ECALLBACK;
   } else {
-    *loss = (double)lua_tonumber(L, -1);
+    *loss = (double)lua_tonumber(L, -3);
   }
   lua_settop(L, SLOT_TRACEBACK);
   w->out->p = w->grad->p = NULL;

@@ -46,21 +46,20 @@ static int pmain(lua_State *L) {
   paths_setup(L, noenv);
   if (prelude_open(L) != LUA_OK) return 0;
   if (!noenv && run_luainit(L) != LUA_OK) return 0;
+  int bare = script < 1 && !(args & (ARGS_EXEC | ARGS_V)); /* nothing to run: a REPL or stdin */
+  int interactive = (args & ARGS_I) || (bare && term_stdin_is_tty());
+  if (interactive && !(args & ARGS_I)) run_print_version();
+  if (interactive) repl_prepare(L, noenv); /* ~/.vflrc first */
   if (!args_run(L, argv, optlim)) return 0;
   if (script == 1 && subcommand_is(argv[1])) { /* vfl supervised ..., fastText's command line */
     lua_pushboolean(L, subcommand_run(L, argv + 1, argc - 1));
     return 1;
   }
   if (script > 0 && run_script(L, argv + script) != LUA_OK) return 0;
-  if (args & ARGS_I) {
+  if (interactive) {
     repl_run(L, noenv);
-  } else if (script < 1 && !(args & (ARGS_EXEC | ARGS_V))) {
-    if (term_stdin_is_tty()) {
-      run_print_version();
-      repl_run(L, noenv);
-    } else {
-      run_file(L, NULL); /* stdin as a script */
-    }
+  } else if (bare) {
+    run_file(L, NULL); /* stdin as a script */
   }
   lua_pushboolean(L, 1);
   return 1;

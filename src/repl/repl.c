@@ -106,15 +106,18 @@ static void print_hint(void) {
   fflush(stdout);
 }
 
+void repl_prepare(lua_State *L, int noenv) {
+  load_module(L);
+  run_rc(L, noenv);
+}
+
 void repl_run(lua_State *L, int noenv) {
   int status;
   const char *oldprogname = run_progname;
   run_progname = NULL;
   sig_prompt_install();
-  load_module(L);
   input_open(L, term_stdin_is_tty(), noenv, complete_ref(L));
   print_hint();
-  run_rc(L, noenv);
   while ((status = statement_load(L)) != STATEMENT_EOF) {
     if (status == STATEMENT_SKIP) continue;
     if (status == LUA_OK) status = run_call(L, 0, LUA_MULTRET);

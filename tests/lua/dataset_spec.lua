@@ -228,4 +228,14 @@ describe("vfl.read", function()
     assert.are.equal(2, vw[2].weight)
     assert.are.equal(1024, vw.dim)
   end)
+
+  it("gives Vowpal Wabbit rows with ascending indices, colliding features added", function()
+    local vw = vfl.read.vw_text("1 |f q w e r t y u i o p a s d f g h j k l z x c v b n m\n", {hash_bits = 3})
+    local x = vw[1].features
+    local idx, total = x:indices(), 0
+    for i = 2, #idx do assert.is_true(idx[i - 1] < idx[i], "indices " .. table.concat(idx, " ")) end
+    for _, v in ipairs(x:values()) do total = total + v end
+    assert.is_true(#idx <= 8)
+    assert.are.equal(26, total)
+  end)
 end)

@@ -94,6 +94,18 @@ describe("vfl.net", function()
     assert.are.same((again:params("linear1")), (other:params("linear1")))
   end)
 
+  it("predicts from a row ds[i] of a dataset whose one input is dense", function()
+    local ds = vfl.dataset{inputs = {{name = "features", kind = "dense", dim = 3}}, labels = 1}
+    ds:append{label = 1, features = {0.5, 1.0, -1}}
+    ds:append{label = 0, features = {1, 0, 2}}
+    local net = vfl.net():stack(vfl.layers.dense(3)):stack(vfl.layers.linear(1)):init{seed = 2}
+    local all = net:predict(ds)
+    for i = 1, #ds do
+      assert.are.equal(all[i], net:predict(ds[i])[1])
+    end
+    assert.are.same(net:forward({1, 0, 2}), net:forward(ds[2]))
+  end)
+
   it("sets and reports its link", function()
     local net = mlp():init{}
     assert.are.equal("identity", net:link())
@@ -124,7 +136,8 @@ describe("vfl.net", function()
     local net = vfl.net():stack(vfl.layers.sparse(3))
     assert.are.equal("net:stack: the net has a layer called 'sparse1' already",
       err(net.stack, net, "sparse1", vfl.layers.relu()))
-    assert.are.equal("net:wire: wire: the net has no layer called 'nope'", err(net.wire, net, "nope", "sparse1"))
+    -- the engine's "wire: " is not said twice after net:wire
+    assert.are.equal("net:wire: the net has no layer called 'nope'", err(net.wire, net, "nope", "sparse1"))
     assert.are.equal("net:init: the output layer 'sparse1' is sparse; end the net with a linear layer",
       err(net.init, net, {}))
     assert.are.equal("net:init: the net has no layers", err(vfl.net().init, vfl.net(), {}))

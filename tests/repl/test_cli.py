@@ -114,6 +114,17 @@ def case_dash_i():
     check("'end' expected" in r[2], "unfinished statement at EOF is reported", r)
 
 
+def case_rc_before_dash_i_script():
+    rc = write("rc.lua", "rc_loaded = 42\n")
+    script = write("s.lua", "print('script sees', rc_loaded)\n")
+    r = run("-i", script, stdin="print('repl sees', rc_loaded)\n", environ=env(VFL_RC=rc))
+    check(r[0] == 0, "exit status", r)
+    check("script sees\t42\n" in r[1], "~/.vflrc runs before the -i script", r)
+    check("repl sees\t42\n" in r[1], "and before the REPL", r)
+    r = run("-e", "print(rc_loaded)", environ=env(VFL_RC=rc))
+    check(r == (0, "nil\n", ""), "not without -i: a script run is not a session", r)
+
+
 def case_stdin_dash():
     r = run("-", "x", "y", stdin="print(arg[0], ...)\n")
     check(r == (0, "-\tx\ty\n", ""), "- reads the script from stdin", r)
