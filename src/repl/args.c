@@ -99,9 +99,15 @@ void args_help(void) {
   print_options(stdout, p);
   printf("  --help    show this text and exit\n"
          "  --version show the version and exit\n"
+         "fastText's command line (docs/fasttext.md):\n"
+         "  %s supervised -input train.txt -output model [-dim -wordNgrams -bucket -epoch -lr -thread ...]\n"
+         "  %s test model.bin test.txt [k [th]]\n"
+         "  %s predict|predict-prob model.bin file|- [k [th]]\n"
+         "  %s inspect model.bin\n"
          "Environment: LUA_INIT_5_4, LUA_INIT, LUA_PATH, LUA_CPATH (as lua), VFL_LUA_PATH,\n"
          "VFL_RC (instead of ~/.vflrc), VFL_HISTORY (instead of ~/.vfl_history), NO_COLOR.\n"
-         "Exit status: 0 on success, 1 on an error or a bad option. See man vfl.\n");
+         "Exit status: 0 on success, 1 on an error or a bad option. See man vfl.\n",
+         p, p, p, p);
   fflush(stdout);
 }
 

@@ -51,15 +51,38 @@ static int in_deferred(lua_State *L) {
   return found;
 }
 
-/* The hook: runs in Lua's thread at the next instruction, call or return.
- * Inside a training it stays armed and waits: the training stops by itself
- * (vfl_lua_request_stop) and must not lose the error to its own pcalls. */
-static void lstop(lua_State *L, lua_Debug *ar) {
-  (void)ar;
-  if (in_deferred(L)) return;
+static int training_took_it = 0; /* a training was running when Ctrl-C came */
+
+static void interrupt(lua_State *L) {
   lua_sethook(L, NULL, 0, 0);
   pending = 0;
+  training_took_it = 0;
   luaL_error(L, "interrupted!");
+}
+
+/* After a training that Ctrl-C stopped: the command ends at its next line
+ * or call, so that `st = net:learn(...)` keeps the stats learn returned
+ * while a loop of trainings still ends. */
+static void lstop_after_training(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  interrupt(L);
+}
+
+/* The hook: runs in Lua's thread at the next instruction, call or return.
+ * Inside a training it stays armed and waits: the training stops by itself
+ * (vfl_lua_request_stop), returns its stats, and must not lose the error to
+ * its own pcalls. */
+static void lstop(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  if (in_deferred(L)) {
+    training_took_it = 1;
+    return;
+  }
+  if (training_took_it) {
+    lua_sethook(L, lstop_after_training, LUA_MASKLINE | LUA_MASKCALL, 0);
+    return;
+  }
+  interrupt(L);
 }
 
 static void on_sigint_command(int sig) {
@@ -84,6 +107,7 @@ void sig_command_begin(lua_State *L) {
   command_L = L;
   pending = 0;
   command_hit = 0;
+  training_took_it = 0;
   /* no SA_RESTART: a blocked read returns EINTR so Lua gets control back */
   set_handler(SIGINT, on_sigint_command, 0, &before_command);
 }
@@ -94,10 +118,11 @@ void sig_command_end(lua_State *L) {
   sigaddset(&block, SIGINT);
   sigprocmask(SIG_BLOCK, &block, &old);
   sigaction(SIGINT, &before_command, NULL);
-  if (pending) { /* pressed too late: the hook did not fire */
+  if (pending) { /* pressed too late, or taken by a training: the hook did not fire */
     lua_sethook(L, NULL, 0, 0);
     pending = 0;
   }
+  training_took_it = 0;
   command_L = NULL;
   sigprocmask(SIG_SETMASK, &old, NULL);
 }

@@ -89,7 +89,7 @@ def case_dash_v():
 def case_help_version():
     r = run("--help")
     check(r[0] == 0 and "usage: " in r[1] and "--version" in r[1] and "-e stat" in r[1]
-          and "~/.vflrc" in r[1] and r[2] == "", "--help", r)
+          and "~/.vflrc" in r[1] and " supervised -input " in r[1] and r[2] == "", "--help", r)
     r = run("--version")
     check(r[0] == 0 and r[1].startswith("vfl ") and "Lua 5.4" in r[1] and r[1].count("\n") == 1,
           "--version", r)

@@ -265,6 +265,18 @@ def case_interrupt_training(s):
     check(out.endswith("ETA 0s\nfalse\n"), "the next learn stopped at once: %r" % out, s)
 
 
+def case_interrupt_returns_stats(s):
+    """Ctrl-C during a lone net:learn keeps the run's record: learn returns
+    its stats with stopped = true, reason "interrupted" and the epochs done."""
+    a9a_net(s)
+    s.send("st = net:learn(train, 'logistic', vfl.optim.sgd{lr = 0.01, epochs = 1e6}, {progress = false})\r")
+    time.sleep(1.5)
+    s.send("\x03")
+    s.expect(PROMPT, timeout=20)
+    out = output_of(s, "print(st.stopped, st.reason, #st.history >= 1, st.history[1].epoch, st.epochs >= 1)")
+    check(out == "true\tinterrupted\ttrue\t1\ttrue\n", "Ctrl-C did not return the stats: %r" % out, s)
+
+
 def a9a_net(s):
     """Loads data/a9a and a linear net into the session, or skips."""
     data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "data", "a9a", "a9a")
