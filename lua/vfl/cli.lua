@@ -31,6 +31,7 @@ local supervised_flags = {
   loss = {"string", "softmax"}, label = {"string", "__label__"}, minCount = {"integer", 1},
   minn = {"integer", 0}, maxn = {"integer", 0}, seed = {"integer", 1}, verbose = {"integer", 1},
   lower = {"integer", 0},
+  ["autotune-validation"] = {"string"}, ["autotune-duration"] = {"integer", 300},
 }
 
 local function flag_names(spec)
@@ -80,6 +81,10 @@ local function check_supervised(o)
   if o.minCount ~= 1 then fail("-minCount %d is not supported: hashed features keep every word (use 1)", o.minCount) end
   if o.minn ~= 0 or o.maxn ~= 0 then fail("-minn/-maxn (character n-grams) are not supported yet (use 0)") end
   if o.thread < 1 then fail("-thread must be at least 1, got %d", o.thread) end
+  if o["autotune-validation"] then
+    if o.loss ~= "softmax" then fail("-autotune-validation goes with -loss softmax") end
+    if o["autotune-duration"] < 1 then fail("-autotune-duration must be at least 1 second, got %d", o["autotune-duration"]) end
+  end
 end
 
 -- The largest power of two not above bucket: the hashed features' space.
@@ -107,6 +112,21 @@ local function text_net(o, bits, classes)
     :stack("out", vfl.layers.linear(classes))
 end
 
+-- -autotune-validation: vfl.tune (successive halving over random draws)
+-- over -lr, -dim and -epoch for -autotune-duration seconds, ranked by
+-- accuracy on the validation file. The n-grams and buckets stay as given:
+-- they decide the features, read once.
+local function autotune(o, bits, ds)
+  local valid = vfl.read.fasttext(o["autotune-validation"], {label = o.label, bits = bits, ngrams = o.wordNgrams,
+                                                              lower = o.lower ~= 0, classes = ds.classes})
+  return (vfl.tune{
+    net = function(p) return text_net({dim = p.dim}, bits, #ds.classes) end,
+    train = ds, valid = valid, loss = "multinomial",
+    space = {lr = {0.05, 1.0}, dim = {10, 100}, epochs = {1, 20}},
+    budget = o["autotune-duration"], cores = o.thread, seed = o.seed, quiet = o.verbose == 0,
+  })
+end
+
 function cli.supervised(args)
   local o = parse_flags(args, supervised_flags)
   check_supervised(o)
@@ -116,15 +136,20 @@ function cli.supervised(args)
   if #ds.classes < 2 and o.loss == "softmax" then
     fail("%s has a single class ('%s'): softmax needs two or more", o.input, ds.classes[1])
   end
-  local net = text_net(o, bits, #ds.classes)
-  net:init{seed = o.seed}
-  local loss = o.loss == "ova" and ova_loss or "multinomial"
-  local stats = net:learn(ds, loss, vfl.optim.adagrad(o.lr),
-    {epochs = o.epoch, cores = o.thread, seed = o.seed, progress = o.verbose > 1})
+  local net, stats
+  if o["autotune-validation"] then
+    net = autotune(o, bits, ds)
+  else
+    net = text_net(o, bits, #ds.classes)
+    net:init{seed = o.seed}
+    local loss = o.loss == "ova" and ova_loss or "multinomial"
+    stats = net:learn(ds, loss, vfl.optim.adagrad(o.lr),
+      {epochs = o.epoch, cores = o.thread, seed = o.seed, progress = o.verbose > 1})
+  end
   if o.loss == "ova" then net:set_link("sigmoid") end
   net:set_featurizer(ds.featurizer)
   net:save(o.output .. ".bin")
-  if o.verbose > 0 then
+  if o.verbose > 0 and stats then
     io.stderr:write(string.format("Read %d examples, %d labels; %d epochs in %.1f s, loss %.4f\n",
       #ds, #ds.classes, stats.epochs, stats.seconds, stats.loss))
   end

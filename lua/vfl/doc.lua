@@ -136,7 +136,7 @@ the '|') becomes the string extra ds[i].tag. groups = "flat" hashes every
 namespace into one sparse input; "order" or "letter" make a grouped input
 (for vfl.layers.cross) whose groups are namespaces by order of appearance
 or by first letter.]]},
-  {"vfl.read.fasttext", "vfl.read.fasttext(path [, {label='__label__', bits=20, ngrams=1, seed=0, lower=false, multilabel=false, input='features'}])", [[
+  {"vfl.read.fasttext", "vfl.read.fasttext(path [, {label='__label__', bits=20, ngrams=1, seed=0, lower=false, multilabel=false, input='features', classes=}])", [[
 fastText's supervised format, plain or gzip: tokens starting with the label
 prefix are labels, the rest is text hashed as vfl.hash.words does (words
 and word n-grams into 2^bits). Labels are names, encoded in order of first
@@ -146,7 +146,8 @@ row (the line's first), or with multilabel one 0/1 label per class (for
 "logistic" on #ds.classes outputs). ds.featurizer is ready for
 net:set_featurizer; ds:split and ds:subset keep both. Blank lines are
 skipped; a line without a label or a file without examples is an error
-naming it.
+naming it. classes = train.classes encodes a validation or test file as
+the training set was (a label outside them is an error naming its line).
   local ds = vfl.read.fasttext("train.txt", {ngrams = 2})
   net:learn(ds, "multinomial", vfl.optim.adagrad(0.5))
   net:set_featurizer(ds.featurizer); net:save("model.bin")]]},

@@ -25,10 +25,13 @@ typedef struct ft_opts {
   size_t prefix_len;
   int multilabel;
   const char *input;
+  int fixed;          /* classes given: a label outside them is an error */
+  const char *path;   /* for that error */
+  uint64_t line_no;
 } ft_opts;
 
 static void read_opts(lua_State *L, int idx, const char *fname, ft_opts *o) {
-  static const char *const known[] = {"label", "bits", "ngrams", "seed", "lower", "multilabel", "input", NULL};
+  static const char *const known[] = {"label", "bits", "ngrams", "seed", "lower", "multilabel", "input", "classes", NULL};
   lvfl_checkopts(L, idx, fname, known);
   o->prefix = lvfl_optstring(L, idx, "label", "__label__", fname);
   o->prefix_len = strlen(o->prefix);
@@ -40,11 +43,36 @@ static void read_opts(lua_State *L, int idx, const char *fname, ft_opts *o) {
   o->words.group = 0;
   o->multilabel = lvfl_optbool(L, idx, "multilabel", 0, fname);
   o->input = lvfl_optstring(L, idx, "input", "features", fname);
+  o->fixed = 0;
+}
+
+/* classes = {...} (a training set's ds.classes): the ids are those, in that
+** order, so that a validation or test file encodes its labels as the model
+** does. Fills the list at `classes` and the index at `index`. */
+static void given_classes(lua_State *L, int opts, int classes, int index, ft_opts *o, const char *fname) {
+  if (!lua_istable(L, opts)) return;
+  lua_getfield(L, opts, "classes");
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return;
+  }
+  if (!lua_istable(L, -1)) lvfl_error(L, "%s: option 'classes' must be a list of class names, got %s", fname, lvfl_typename(L, -1));
+  lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_rawgeti(L, -1, i);
+    if (lua_type(L, -1) != LUA_TSTRING) lvfl_error(L, "%s: option 'classes': entry %d is not a string", fname, (int)i);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, classes, i);
+    lua_pushinteger(L, i - 1);
+    lua_rawset(L, index);
+  }
+  lua_pop(L, 1);
+  o->fixed = 1;
 }
 
 /* The id (0-based) of class name in classes (list) / index (name -> id),
 ** added when new. */
-static lua_Integer class_id(lua_State *L, int classes, int index, const char *name, size_t len) {
+static lua_Integer class_id(lua_State *L, int classes, int index, const char *name, size_t len, const ft_opts *o) {
   lua_pushlstring(L, name, len);
   lua_pushvalue(L, -1);
   lua_rawget(L, index);
@@ -54,6 +82,9 @@ static lua_Integer class_id(lua_State *L, int classes, int index, const char *na
     return id;
   }
   lua_pop(L, 1);
+  if (o->fixed)
+    lvfl_error(L, "vfl.read.fasttext: %s:%llu: label '%s' is not one of the given classes", o->path,
+               (unsigned long long)o->line_no, lua_tostring(L, -1));
   lua_Integer id = (lua_Integer)lua_rawlen(L, classes);
   lua_pushvalue(L, -1);
   lua_rawseti(L, classes, id + 1);
@@ -76,7 +107,7 @@ static size_t split_line(lua_State *L, const char *line, size_t len, const ft_op
     const char *tok = line + start;
     size_t tl = i - start;
     if (tl > o->prefix_len && memcmp(tok, o->prefix, o->prefix_len) == 0) {
-      lua_pushinteger(L, class_id(L, classes, index, tok + o->prefix_len, tl - o->prefix_len));
+      lua_pushinteger(L, class_id(L, classes, index, tok + o->prefix_len, tl - o->prefix_len, o));
       lua_rawseti(L, labels, (lua_Integer)++n);
     } else {
       luaL_addlstring(words, tok, tl);
@@ -164,6 +195,8 @@ static int l_fasttext(lua_State *L) {
   lua_settop(L, 2);
   lua_newtable(L); /* 3: classes, 1-based list of names */
   lua_newtable(L); /* 4: name -> 0-based id */
+  given_classes(L, 2, 3, 4, &o, fname);
+  o.path = path;
   lua_newtable(L); /* 5: features per row */
   lua_newtable(L); /* 6: label ids per row */
   lua_getfield(L, LUA_REGISTRYINDEX, "vfl.io.lines"); /* 7: the line iterator */
@@ -180,6 +213,7 @@ static int l_fasttext(lua_State *L) {
     }
     size_t len;
     const char *line = lua_tolstring(L, -1, &len);
+    o.line_no = line_no;
     lua_newtable(L);
     int labels = lua_gettop(L);
     luaL_Buffer words;

@@ -75,8 +75,8 @@ def case_errors():
     write("empty.txt", "")
     cases = [
         (("-input", "train.txt", "-output", "m", "-foo", "1"),
-         "vfl supervised: unknown flag '-foo' (known: -bucket -dim -epoch -input -label -loss -lower -lr -maxn "
-         "-minCount -minn -output -seed -thread -verbose -wordNgrams)\n"),
+         "vfl supervised: unknown flag '-foo' (known: -autotune-duration -autotune-validation -bucket -dim -epoch "
+         "-input -label -loss -lower -lr -maxn -minCount -minn -output -seed -thread -verbose -wordNgrams)\n"),
         (("-input", "nolabel.txt", "-output", "m"),
          "vfl supervised: nolabel.txt:1: the line has no label (a token starting with '__label__')\n"),
         (("-input", "other.txt", "-output", "m"),
@@ -102,6 +102,26 @@ def case_errors():
     check(r == (1, "", "vfl predict: k must be a positive integer, got '0'\n"), "k = 0", r)
     r = run("predict", "m.bin", "-", "1", "2")
     check(r == (1, "", "vfl predict: the threshold must be a probability (0 to 1), got '2'\n"), "threshold 2", r)
+
+
+def case_autotune():
+    """-autotune-validation: vfl.tune within -autotune-duration seconds picks
+    lr, dim and epochs on the validation file; the model it keeps is
+    written and answers as a trained one does."""
+    write("train.txt", TINY)
+    write("valid.txt", TINY[: len(TINY) // 4])
+    r = run("supervised", "-input", "train.txt", "-output", "model", "-bucket", "4096", "-verbose", "0",
+            "-autotune-validation", "valid.txt", "-autotune-duration", "3")
+    check(r[0] == 0 and r[2] == "" and "best: trial" not in r[1], "vfl supervised -autotune-validation", r)
+    write("test.txt", "__label__space the rocket reached orbit\n__label__autos new tires and brake\n")
+    r = run("test", "model.bin", "test.txt")
+    check(r == (0, "N\t2\nP@1\t1\nR@1\t1\n", ""), "the tuned model classifies both lines", r)
+    write("odd.txt", "__label__sky the moon\n")
+    r = run("supervised", "-input", "train.txt", "-output", "m", "-autotune-validation", "odd.txt")
+    check(r == (1, "", "vfl supervised: odd.txt:1: label 'sky' is not one of the given classes\n"),
+          "a validation label the training file lacks", r)
+    r = run("supervised", "-input", "train.txt", "-output", "m", "-loss", "ova", "-autotune-validation", "valid.txt")
+    check(r == (1, "", "vfl supervised: -autotune-validation goes with -loss softmax\n"), "autotune with ova", r)
 
 
 def case_script_named_like_a_command():
