@@ -399,7 +399,9 @@ softmax multiclass, one identity output on -1/+1 labels binary margins
               class, precision, recall, f1, support}, confusion[true][pred]
               (1-based: class id + 1), classes: opts.classes[id + 1] or ids
   regression  rmse, mae, r2
-Multilabel (P@k, R@k) is an error until vfl has a multilabel loss.
+  multilabel  p_at_k, r_at_k {P@1 .. P@k}, {R@1 .. R@k} (k: opts.k, 5),
+              as fastText's test counts them: a softmax net on k-hot
+              labels, or one sigmoid per class (net:set_link("sigmoid"))
   r = vfl.metrics.report(net, test, {classes = names})
   r.per_class[3].f1; vfl.plot.roc(r)]]},
 

@@ -89,6 +89,10 @@ function report.format(r)
     binary(r, out)
   elseif r.task == "multiclass" then
     multiclass(r, out)
+  elseif r.task == "multilabel" then
+    local rows = { { "k", "P@k", "R@k" } }
+    for k = 1, r.k do rows[#rows + 1] = { tostring(k), num(r.p_at_k[k]), num(r.r_at_k[k]) } end
+    out[#out + 1] = report.columns(rows, "  ")
   else
     out[#out + 1] = figures(r, { "rmse", "mae", "r2" })
   end

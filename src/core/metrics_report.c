@@ -148,3 +148,43 @@ int vfl_metrics_regression(const float *pred, const float *label, size_t n, uint
   r->r2 = sst > 0 ? 1 - sse / sst : NAN;
   return VFL_OK;
 }
+
+/* The k best-scored classes of one row into best[0..k), best first (an
+** insertion into a short sorted list: k is small). */
+static void top_k(const float *score, uint32_t n_out, uint32_t k, uint32_t *best) {
+  uint32_t have = 0;
+  for (uint32_t c = 0; c < n_out; c++) {
+    if (have == k && !(score[c] > score[best[k - 1]])) continue;
+    uint32_t at = have < k ? have++ : k - 1;
+    while (at > 0 && score[c] > score[best[at - 1]]) {
+      best[at] = best[at - 1];
+      at--;
+    }
+    best[at] = c;
+  }
+}
+
+int vfl_metrics_multilabel(const float *score, const float *label, size_t n, uint32_t n_out, uint32_t k,
+                           double *p_at, double *r_at) {
+  if (!n || !n_out) return vfl_fail(VFL_EINVAL, "metrics: no rows");
+  if (k < 1 || k > n_out || k > VFL_METRICS_MAX_K)
+    return vfl_fail(VFL_EINVAL, "metrics: k must be 1 to %u (the outputs, at most %u), got %u", n_out,
+                    (unsigned)VFL_METRICS_MAX_K, k);
+  uint64_t hits[VFL_METRICS_MAX_K] = {0}, relevant = 0;
+  uint32_t best[VFL_METRICS_MAX_K];
+  for (size_t i = 0; i < n; i++) {
+    const float *s = score + i * n_out, *y = label + i * n_out;
+    for (uint32_t c = 0; c < n_out; c++) relevant += y[c] > 0.5f;
+    top_k(s, n_out, k, best);
+    uint64_t found = 0;
+    for (uint32_t j = 0; j < k; j++) {
+      found += y[best[j]] > 0.5f;
+      hits[j] += found;
+    }
+  }
+  for (uint32_t j = 0; j < k; j++) {
+    p_at[j] = (double)hits[j] / ((double)n * (j + 1));
+    r_at[j] = relevant ? (double)hits[j] / (double)relevant : NAN;
+  }
+  return VFL_OK;
+}

@@ -557,6 +557,15 @@ typedef struct vfl_regression_report {
 VFL_API int vfl_metrics_regression(const float *pred, const float *label, size_t n, uint32_t n_out,
                            vfl_regression_report *r);
 
+/* Multilabel (k-hot 0/1 labels, one score per class): for each row the k
+** best-scored classes, as fastText's test counts them. p_at[j] is P@(j+1):
+** relevant classes among the j+1 best over rows x (j+1); r_at[j] is R@(j+1):
+** the same over all relevant labels (NaN when there are none). k is at most
+** VFL_METRICS_MAX_K and at most n_out. */
+enum { VFL_METRICS_MAX_K = 64 };
+VFL_API int vfl_metrics_multilabel(const float *score, const float *label, size_t n, uint32_t n_out, uint32_t k,
+                                   double *p_at, double *r_at);
+
 /* ---------------------------------------------------------------- models */
 
 /* Writes net to path atomically: a temporary file in the same folder,

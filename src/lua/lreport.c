@@ -21,6 +21,7 @@ int lvfl_metrics_task(vfl_net *net, const vfl_dataset *ds) {
   uint32_t n_out = vfl_net_outputs(net), n_labels = vfl_dataset_labels(ds);
   if (link == VFL_LINK_SOFTMAX) return n_labels > 1 ? LVFL_TASK_MULTILABEL : LVFL_TASK_MULTICLASS;
   if (link == VFL_LINK_SIGMOID && n_out == 1) return LVFL_TASK_BINARY;
+  if (link == VFL_LINK_SIGMOID && n_labels == n_out) return LVFL_TASK_MULTILABEL; /* one sigmoid per class */
   if (n_out != 1 || n_labels != 1) return LVFL_TASK_REGRESSION;
   vfl_features feats[64];
   if (vfl_dataset_inputs(ds) > 64) return LVFL_TASK_REGRESSION;
@@ -208,6 +209,19 @@ static void add_regression(lua_State *L, const float *pred, const float *label, 
   set_num(L, "r2", r.r2);
 }
 
+/* P@k and R@k for k = 1 .. opts.k (5; at most the outputs): p_at_k and
+** r_at_k lists, and p_at_1 .. r_at_k as fields for the largest k. */
+static void add_multilabel(lua_State *L, const float *score, const float *label, size_t n, uint32_t n_out,
+                           const char *fname) {
+  uint32_t k = (uint32_t)lvfl_optint(L, 3, "k", 5, fname, 1, VFL_METRICS_MAX_K);
+  if (k > n_out) k = n_out;
+  double p_at[VFL_METRICS_MAX_K], r_at[VFL_METRICS_MAX_K];
+  if (vfl_metrics_multilabel(score, label, n, n_out, k, p_at, r_at)) lvfl_engine_error(L, fname, VFL_EINVAL);
+  set_list(L, "p_at_k", p_at, k);
+  set_list(L, "r_at_k", r_at, k);
+  set_int(L, "k", k);
+}
+
 /* __tostring: the text lua/vfl/report.lua makes of the table. */
 static int report_tostring(lua_State *L) {
   lua_getglobal(L, "require");
@@ -241,8 +255,6 @@ static int l_report(lua_State *L) {
   size_t rows = d->ds ? vfl_dataset_rows(d->ds) : 0;
   if (!rows) lvfl_error(L, "%s: the dataset has no rows", fname);
   int task = task_from_option(L, n->net, d->ds, fname);
-  if (task == LVFL_TASK_MULTILABEL)
-    lvfl_error(L, "%s: multilabel figures (P@k, R@k) need a multilabel loss, which vfl does not have yet", fname);
   uint32_t n_out = vfl_net_outputs(n->net), n_labels = vfl_dataset_labels(d->ds);
   float *out = lua_newuserdata(L, rows * (n_out + n_labels) * sizeof *out), *label = out + rows * n_out;
   int buffers = lua_gettop(L);
@@ -255,6 +267,11 @@ static int l_report(lua_State *L) {
   if (task == LVFL_TASK_MULTICLASS) {
     if (n_labels != 1) lvfl_error(L, "%s: a multiclass net needs one label (the class id) per row, got %u", fname, n_labels);
     add_multiclass(L, out, label, rows, n_out, fname);
+  } else if (task == LVFL_TASK_MULTILABEL) {
+    if (n_labels != n_out)
+      lvfl_error(L, "%s: a multilabel report needs one 0/1 label per output: the net has %u outputs, the dataset %u labels",
+                 fname, n_out, n_labels);
+    add_multilabel(L, out, label, rows, n_out, fname);
   } else if (task == LVFL_TASK_REGRESSION) {
     if (n_labels != n_out) lvfl_error(L, "%s: the net has %u outputs but the dataset %u labels", fname, n_out, n_labels);
     add_regression(L, out, label, rows, n_out, fname);

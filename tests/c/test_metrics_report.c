@@ -99,7 +99,25 @@ static void regression(void) {
   CHECK(isnan(r.r2));
 }
 
+static void multilabel(void) {
+  /* 2 rows, 3 classes: row 1 relevant {0, 2}, scored 0.9 0.8 0.1 (top: 0, 1, 2);
+  ** row 2 relevant {1}, scored 0.2 0.3 0.7 (top: 2, 1, 0) */
+  static const float score[6] = {0.9f, 0.8f, 0.1f, 0.2f, 0.3f, 0.7f};
+  static const float label[6] = {1, 0, 1, 0, 1, 0};
+  double p[3], r[3];
+  CHECK_OK(vfl_metrics_multilabel(score, label, 2, 3, 3, p, r));
+  CHECK_NEAR(p[0], 1.0 / 2, 1e-12); /* hits at 1: row 1 yes, row 2 no */
+  CHECK_NEAR(p[1], 2.0 / 4, 1e-12); /* at 2: 1 + 1 */
+  CHECK_NEAR(p[2], 3.0 / 6, 1e-12); /* at 3: 2 + 1 */
+  CHECK_NEAR(r[0], 1.0 / 3, 1e-12);
+  CHECK_NEAR(r[1], 2.0 / 3, 1e-12);
+  CHECK_NEAR(r[2], 3.0 / 3, 1e-12);
+  CHECK_ERR(vfl_metrics_multilabel(score, label, 2, 3, 4, p, r), VFL_EINVAL,
+            "metrics: k must be 1 to 3 (the outputs, at most 64), got 4");
+}
+
 int main(void) {
+  multilabel();
   binary();
   calibration();
   curves();

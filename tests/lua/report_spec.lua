@@ -88,6 +88,43 @@ describe("vfl.metrics.report", function()
     assert.is_nil(r.calibration)
   end)
 
+  it("gives P@k and R@k for one sigmoid per class on k-hot labels", function()
+    -- 3 classes; a row's features name its classes (feature c + 1 for
+    -- class c), so a trained net ranks them first
+    local rows = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 1, 0}, {0, 1, 1}, {1, 0, 1}}
+    local ds = vfl.dataset(function(emit)
+      for rep = 1, 40 do
+        for _, y in ipairs(rows) do
+          local idx = {[4 + rep % 5] = 1}
+          for c = 1, 3 do if y[c] == 1 then idx[c] = 1 end end
+          emit{labels = y, features = vfl.sparse(idx)}
+        end
+      end
+    end)
+    local net = vfl.net():stack(vfl.layers.sparse(9)):stack(vfl.layers.linear(3))
+    net:init{seed = 1}
+    local function ova(out, row, grad)
+      local total = 0
+      for i = 1, #out do
+        local p = 1 / (1 + math.exp(-out[i]))
+        grad[i] = p - row.labels[i]
+        total = total - (row.labels[i] == 1 and math.log(p) or math.log(1 - p))
+      end
+      return total
+    end
+    net:learn(ds, ova, vfl.optim.adagrad{lr = 0.5, epochs = 20}, {progress = false})
+    net:set_link("sigmoid")
+    local r = vfl.metrics.report(net, ds, {k = 3})
+    assert.are.equal("multilabel", r.task)
+    assert.are.equal(3, r.k)
+    -- 9 relevant labels per 6 rows: P@1 = 1, P@2 = 9/12, P@3 = 9/18; R@2 = R@3 = 1; R@1 = 6/9
+    assert.are.same({1, 0.75, 0.5}, r.p_at_k)
+    assert.are.equal(1, r.r_at_k[3])
+    assert.are.equal(1, r.r_at_k[2])
+    assert.is_true(math.abs(r.r_at_k[1] - 6 / 9) < 1e-12)
+    assert.truthy(tostring(r):find("P@k", 1, true))
+  end)
+
   it("says what it cannot do, and checks its options", function()
     local ds = three_classes()
     local net = trained(ds, "multinomial", 3, 1)
@@ -99,7 +136,7 @@ describe("vfl.metrics.report", function()
     assert.is_nil(m.auc)
     assert.is_nil(m.rmse)
     assert.is_number(m.accuracy)
-    assert.are.equal("vfl.metrics.report: multilabel figures (P@k, R@k) need a multilabel loss, which vfl does not have yet",
+    assert.are.equal("vfl.metrics.report: a multilabel report needs one 0/1 label per output: the net has 3 outputs, the dataset 1 labels",
       err(vfl.metrics.report, net, ds, {task = "multilabel"}))
     assert.are.equal("vfl.metrics.report: option 'task' must be binary, multiclass, regression or multilabel, got 'ranking'",
       err(vfl.metrics.report, net, ds, {task = "ranking"}))
