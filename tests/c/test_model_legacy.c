@@ -1,9 +1,11 @@
 /*
 ** test_model_legacy.c -- a model file written by vfl before the layer table
 ** (format version 1, tests/data/models/v1-legacy.vflmodel, every layer kind
-** of that time and every prior kind) still loads, and predicts bit for bit
-** what the old build predicted (v1-legacy.predictions, written with it);
-** so does the version-2 file (v2-legacy.vflmodel).
+** of that time and every prior kind) still loads, and predicts what the old
+** build predicted (v1-legacy.predictions, written with it by gcc): bit for
+** bit under the same compiler, to 1e-6 under another, which may order and
+** fuse the float sums differently (clang: last-bit differences). So does the
+** version-2 file (v2-legacy.vflmodel).
 */
 #define _DEFAULT_SOURCE /* mkstemp */
 #include <stdio.h>
@@ -34,7 +36,7 @@ static int read_expected(float expected[3][3]) {
   return rows;
 }
 
-/* The file loads and predicts bit for bit what the version-1 build did. */
+/* The file loads and predicts what the version-1 build did. */
 static vfl_net *predicts_as_written(const char *file) {
   float expected[3][3];
   CHECK(read_expected(expected) == 3);
@@ -46,7 +48,7 @@ static vfl_net *predicts_as_written(const char *file) {
                           {3, NULL, legacy_d_val[r]}};
     float p[3];
     CHECK_OK(vfl_net_predict(net, in, 3, p));
-    CHECK(memcmp(p, expected[r], sizeof p) == 0);
+    for (int k = 0; k < 3; k++) CHECK_NEAR(p[k], expected[r][k], 1e-6);
   }
   return net;
 }
