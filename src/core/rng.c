@@ -16,8 +16,10 @@ void vfl_rng_seed(vfl_rng *r, uint64_t seed) {
   for (int i = 0; i < 4; i++) r->s[i] = splitmix64(&seed);
 }
 
-void vfl_rng_shuffle(vfl_rng *r, size_t *a, size_t n) {
-  for (size_t i = n; i > 1; i--) {
+void vfl_rng_shuffle(vfl_rng *r, size_t *a, size_t n) { vfl_rng_shuffle_part(r, a, n, 1); }
+
+void vfl_rng_shuffle_part(vfl_rng *r, size_t *a, size_t from, size_t to) {
+  for (size_t i = from; i > to; i--) {
     size_t j = (size_t)vfl_rng_below(r, i);
     size_t t = a[i - 1];
     a[i - 1] = a[j];

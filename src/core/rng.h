@@ -38,5 +38,9 @@ static inline uint64_t vfl_rng_below(vfl_rng *r, uint64_t n) {
 
 /* Fisher-Yates shuffle of n size_t values. */
 void vfl_rng_shuffle(vfl_rng *r, size_t *a, size_t n);
+/* The steps of that shuffle for i = from down to to + 1, so that a caller
+** can run it in pieces: from n down to 1 in any cuts, the same draws and
+** the same order as vfl_rng_shuffle(r, a, n). */
+void vfl_rng_shuffle_part(vfl_rng *r, size_t *a, size_t from, size_t to);
 
 #endif

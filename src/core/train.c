@@ -145,13 +145,11 @@ void trainer_release(trainer *t) {
 /* Fisher-Yates over the epoch's order, in pieces with a look at the stop
 ** flag between them (shuffling 10^8 rows takes seconds). */
 static int shuffle_order(trainer *t, vfl_rng *rng) {
-  size_t *a = t->order;
-  for (size_t i = t->ds->rows; i > 1; i--) {
-    if (i % STOP_CHECK_ROWS == 0 && trainer_stopped(t)) return VFL_ESTOPPED;
-    size_t j = (size_t)vfl_rng_below(rng, i);
-    size_t tmp = a[i - 1];
-    a[i - 1] = a[j];
-    a[j] = tmp;
+  for (size_t i = t->ds->rows; i > 1;) {
+    if (trainer_stopped(t)) return VFL_ESTOPPED;
+    size_t next = i > STOP_CHECK_ROWS + 1 ? i - STOP_CHECK_ROWS : 1;
+    vfl_rng_shuffle_part(rng, t->order, i, next);
+    i = next;
   }
   return VFL_OK;
 }

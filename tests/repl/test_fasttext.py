@@ -147,7 +147,7 @@ def case_same_output_as_fasttext():
     import subprocess
     tiny_model()
     subprocess.run([fasttext, "supervised", "-input", "train.txt", "-output", "ft", "-dim", "8", "-epoch", "5",
-                    "-lr", "0.5", "-verbose", "0"], cwd=test_cli.TMP, check=True, capture_output=True)
+                    "-lr", "0.5", "-thread", "1", "-verbose", "0"], cwd=test_cli.TMP, check=True, capture_output=True)
     write("test.txt", "__label__space the rocket reached orbit\n__label__autos new tires and brake\n\n")
     stdin = "the shuttle reached orbit\nbrake and tires\n\n"
     for args in (("test", "{m}", "test.txt"), ("test", "{m}", "test.txt", "2"), ("predict", "{m}", "-", "2"),
