@@ -146,9 +146,22 @@ static void text(const char *dir) {
   check(vfl_net_init(net, -1, 5), "init");
   vfl_net_set_link(net, VFL_LINK_SOFTMAX);
   static const char *const classes[] = {"a", "bb", "ccc"};
-  vfl_featurizer f = {VFL_FEATURIZE_WORDS, 3, 2, 0, 1, "__label__", 3, classes};
+  vfl_featurizer f = {.kind = VFL_FEATURIZE_WORDS, .bits = 3, .ngrams = 2, .lower = 1, .label_prefix = "__label__",
+                      .n_classes = 3, .classes = classes};
   check(vfl_net_set_featurizer(net, &f), "featurizer");
   save(net, dir, "text.vfl");
+  /* the featurizer's extension: character n-grams and a dictionary */
+  static const uint32_t ids[] = {1, 5};
+  static const char *const names[] = {"<ab", "word"};
+  f.minn = 2, f.maxn = 3, f.n_names = 2, f.name_index = ids, f.names = names;
+  check(vfl_net_set_featurizer(net, &f), "featurizer with extension");
+  save(net, dir, "text_ext.vfl");
+  /* a table featurizer: its columns */
+  static const vfl_column cols[] = {{"y", VFL_COLUMN_LABEL}, {"age", VFL_COLUMN_NUMERIC}, {"city", VFL_COLUMN_CATEGORICAL}};
+  vfl_featurizer t = {.kind = VFL_FEATURIZE_TABLE, .bits = 2, .ngrams = 1, .n_classes = 3, .classes = classes,
+                      .n_columns = 3, .columns = cols};
+  check(vfl_net_set_featurizer(net, &t), "table featurizer");
+  save(net, dir, "table.vfl");
 }
 
 int main(int argc, char **argv) {

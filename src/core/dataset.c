@@ -6,6 +6,7 @@
 
 #include "alloc.h"
 #include "dataset.h"
+#include "featurizer.h"
 #include "error.h"
 #include "rng.h"
 
@@ -31,7 +32,12 @@ void vfl_dataset_free(vfl_dataset *ds) {
   vfl_free(ds->labels);
   vfl_free(ds->weights);
   ds_extras_free(ds);
+  vfl_free(ds->featurizer);
   vfl_free(ds);
+}
+
+const vfl_featurizer *vfl_dataset_featurizer(const vfl_dataset *ds) {
+  return ds && ds->featurizer ? &ds->featurizer->f : NULL;
 }
 
 int vfl_dataset_add_input(vfl_dataset *ds, const char *name, int kind, uint32_t dim) {

@@ -52,6 +52,7 @@ struct vfl_dataset {
   uint32_t n_extras;
   char *text;          /* the extras' strings */
   size_t text_len, text_cap;
+  struct featurizer_own *featurizer; /* what the reader made of its columns (featurizer.h); NULL: none */
 };
 
 /* Appends every row of src to dst in bulk: one copy per array. src has

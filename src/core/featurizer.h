@@ -19,9 +19,17 @@ int featurizer_check(const vfl_featurizer *f, uint32_t outputs);
 /* A copy of f in one allocation, or NULL (error set). */
 featurizer_own *featurizer_copy(const vfl_featurizer *f);
 
-/* Model section: u8 present, then (when present) i32 kind, u32 bits,
-** u32 ngrams, u32 seed, u8 lower, str label_prefix, u32 n_classes,
-** str[n_classes] classes. */
+/* Model section: u8 present (0 none, 1, or 2 with the extension), then
+** i32 kind, u32 bits, u32 ngrams, u32 seed, u8 lower, str label_prefix,
+** u32 n_classes, str[n_classes] classes. The extension (present = 2; a
+** vfl that predates it refuses the file by that byte) is u32 version (1),
+** then tagged fields "u32 tag, u64 bytes, payload" ended by tag 0:
+**   1 character n-grams: u32 minn, u32 maxn
+**   2 columns (TABLE): u32 n, n x (str name, i32 kind)
+**   3 dictionary: u32 n, n x (u32 feature id, str name), ascending ids
+** A tag with its top bit set is optional: a vfl that does not know it steps
+** over it; any other unknown tag refuses the file (naming the tag). New
+** featurizer fields are new tags, so the file's version need not change. */
 void featurizer_save(model_writer *w, const featurizer_own *own);
 /* Reads the section into *out (NULL when absent); errors name r->path. */
 int featurizer_load(model_reader *r, uint32_t outputs, featurizer_own **out);

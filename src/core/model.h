@@ -12,9 +12,11 @@
 **       u8 has_per_row, u8 has_center, f32[rows] per_row, f32[rows*cols] center
 **     per parameter block: u32 rows, u32 cols, u32 n_state, i32 state kind,
 **       f32[rows * cols * (1 + n_state)] (weights then optimizer state, per row)
-**   featurizer (version 3 on): u8 present, then i32 kind, u32 bits,
-**     u32 ngrams, u32 seed, u8 lower, str label_prefix, u32 n_classes,
-**     str[n_classes] class names (featurizer.h)
+**   featurizer (version 3 on): u8 present (0, 1, or 2 = with the
+**     extension), then i32 kind, u32 bits, u32 ngrams, u32 seed, u8 lower,
+**     str label_prefix, u32 n_classes, str[n_classes] class names, then
+**     with present = 2 the featurizer's own versioned, tagged fields
+**     (character n-grams, table columns, dictionary: featurizer.h)
 **   u32 CRC-32 (zlib) of everything before it.
 **
 ** str = u32 length + bytes. The optimizer state is saved so that training

@@ -84,13 +84,30 @@ static int use_label(csv_reader *c, uint32_t k, const char *v, size_t n) {
   char show[48];
   if (n == 0) return csv_fail(c, k, VFL_EFORMAT, "the label is missing");
   double x = 0;
-  if (!text_number_n(v, n, &x))
-    return csv_fail(c, k, VFL_EFORMAT, "label \"%s\" is not a number", text_show(show, v, n));
+  int number = text_number_n(v, n, &x);
+  if (c->label_mode == LABELS_UNKNOWN) { /* the first label decides: a number, or a class name */
+    c->label_mode = number ? LABELS_NUMBERS : LABELS_NAMES;
+    c->label_line = c->src.line_no;
+  }
+  if (c->label_mode == LABELS_NAMES) return csv_class_id(c, k, v, n, &c->label);
+  if (!number)
+    return csv_fail(c, k, VFL_EFORMAT,
+                    "label \"%s\" is not a number, but the first label (line %llu) was; give label_names = true "
+                    "to read the labels as class names",
+                    text_show(show, v, n), (unsigned long long)c->label_line);
   if (!isfinite(x)) return csv_fail(c, k, VFL_EFORMAT, "label %s is not finite", text_show(show, v, n));
   if (fabs(x) > FLT_MAX)
     return csv_fail(c, k, VFL_EFORMAT, "label %s is out of range for a float", text_show(show, v, n));
   c->label = (float)x;
   return VFL_OK;
+}
+
+/* A free-text field: its words into the categorical buckets. */
+static int use_text(csv_reader *c, const char *v, size_t n) {
+  c->text.n = 0;
+  int rc = vfl_words_hash(&c->words, v, n, c->ncols, &c->text, c->names ? vfl_names_record : NULL, c->names);
+  for (uint32_t i = 0; i < c->text.n && !rc; i++) rc = read_row_push(&c->row, c->text.index[i], 1.0f);
+  return rc;
 }
 
 static int use_categorical(csv_reader *c, uint32_t k, const char *v, size_t n) {
@@ -99,6 +116,7 @@ static int use_categorical(csv_reader *c, uint32_t k, const char *v, size_t n) {
   memcpy(c->key, col->key, col->key_len);
   memcpy(c->key + col->key_len, v, n);
   uint32_t h = vfl_hash_bytes(c->key, col->key_len + n, 0) & c->mask;
+  if (c->names) vfl_names_record(c->names, c->ncols + h, c->key, col->key_len + n);
   return read_row_push(&c->row, c->ncols + h, 1.0f);
 }
 
@@ -108,6 +126,7 @@ static int use_numeric(csv_reader *c, uint32_t k, const char *v, size_t n, doubl
   if (fabs(x) > FLT_MAX)
     return csv_fail(c, k, VFL_EFORMAT, "value %s is out of range for a float", text_show(show, v, n));
   if (x == 0) return VFL_OK; /* sparse: a zero is no feature */
+  if (c->names) vfl_names_record(c->names, k, c->cols[k].key, c->cols[k].key_len - 1);
   return read_row_push(&c->row, k, (float)x);
 }
 
@@ -142,6 +161,7 @@ static int use_field(csv_reader *c, uint32_t k, const char *v, size_t n) {
   if (col->kind == CSV_EXTRA) return n ? keep_extra(c, col, v, n) : VFL_OK;
   if (col->kind == CSV_SKIP || n == 0) return VFL_OK;
   if (col->kind == CSV_CATEGORICAL) return use_categorical(c, k, v, n);
+  if (col->kind == CSV_TEXT) return use_text(c, v, n);
   double x = 0;
   int number = text_number_n(v, n, &x);
   if (col->kind == CSV_AUTO) {
@@ -219,6 +239,7 @@ static int read_all(csv_reader *c) {
     if (c->opt->n_extras && (rc = store_extras(c))) return rc;
   }
   if (rc == 0) read_set_dim(c->ds, c->ncols + (c->any_categorical ? c->mask + 1 : 0));
+  if (rc == 0) rc = csv_make_featurizer(c, c->opt->hash_bits ? c->opt->hash_bits : 20);
   return rc;
 }
 
@@ -232,7 +253,12 @@ static int check_options(const vfl_csv_options *o, const char *name) {
   if (o->label_name && o->label)
     return vfl_fail(VFL_EINVAL, "reading \"%s\": give the label column by number or by name, not both", name);
   if (o->input && !*o->input) return vfl_fail(VFL_EINVAL, "reading \"%s\": the input name must not be empty", name);
-  if ((o->n_skip && !o->skip) || (o->n_categorical && !o->categorical) || (o->n_extras && !o->extras))
+  if (o->ngrams > 8) return vfl_fail(VFL_EINVAL, "reading \"%s\": ngrams %u is out of range (1 to 8)", name, o->ngrams);
+  if ((o->minn || o->maxn) && !(o->minn >= 1 && o->minn <= o->maxn && o->maxn <= 16))
+    return vfl_fail(VFL_EINVAL, "reading \"%s\": minn %u and maxn %u: give 1 <= minn <= maxn <= 16 (or neither)", name,
+                    o->minn, o->maxn);
+  if ((o->n_skip && !o->skip) || (o->n_categorical && !o->categorical) || (o->n_extras && !o->extras) ||
+      (o->n_text && !o->text) || (o->n_classes && !o->classes))
     return vfl_fail(VFL_EINVAL, "reading \"%s\": a column list is NULL but its count is not 0", name);
   return VFL_OK;
 }
@@ -246,14 +272,22 @@ static int run(text_src *src, const vfl_csv_options *o, vfl_dataset **out) {
   c.sep = o->sep ? o->sep : ',';
   uint32_t bits = o->hash_bits ? o->hash_bits : 20;
   c.mask = (uint32_t)(((uint64_t)1 << bits) - 1);
+  c.words = (vfl_words_options){bits, o->ngrams ? o->ngrams : 1, 0, o->minn, o->maxn, o->lower};
+  c.label_mode = o->label_names || o->n_classes ? LABELS_NAMES : LABELS_UNKNOWN;
   c.ds = read_dataset_new(1, o->input ? o->input : "features", VFL_INPUT_SPARSE, 0);
-  int rc = c.ds ? read_all(&c) : VFL_ENOMEM;
+  int rc = c.ds ? VFL_OK : VFL_ENOMEM;
+  if (!rc && o->keep_names && !(c.names = vfl_names_new())) rc = VFL_ENOMEM;
+  if (!rc) rc = csv_classes_given(&c);
+  if (!rc) rc = read_all(&c);
   text_close(&c.src);
   csv_columns_free(&c);
   read_row_free(&c.row);
   vfl_free(c.field);
   vfl_free(c.key);
   vfl_free(c.extra_text);
+  vfl_feature_buf_free(&c.text);
+  vfl_names_free(c.names);
+  csv_classes_free(&c.classes);
   if (rc) {
     vfl_dataset_free(c.ds);
     return rc;

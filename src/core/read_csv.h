@@ -9,7 +9,20 @@
 #include "textio.h"
 #include "vfl.h"
 
-enum { CSV_AUTO, CSV_NUMERIC, CSV_CATEGORICAL, CSV_SKIP, CSV_LABEL, CSV_EXTRA };
+enum { CSV_AUTO, CSV_NUMERIC, CSV_CATEGORICAL, CSV_SKIP, CSV_LABEL, CSV_EXTRA, CSV_TEXT };
+
+/* How labels are read: numbers, or class names encoded as ids 0..n-1. */
+enum { LABELS_UNKNOWN, LABELS_NUMBERS, LABELS_NAMES };
+
+/* Class names -> ids (read_csv_table.c). */
+typedef struct csv_classes {
+  char **name;          /* by id */
+  uint32_t n;
+  size_t cap;
+  uint32_t *slot;       /* open addressing: id + 1, 0 free */
+  size_t slots;
+  int fixed;            /* given in the options: no new ones */
+} csv_classes;
 
 typedef struct csv_col {
   int kind;               /* CSV_* */
@@ -34,6 +47,12 @@ typedef struct csv_reader {
   char *key;              /* "key=value" being hashed */
   size_t key_cap;
   float label;
+  int label_mode;         /* LABELS_* */
+  uint64_t label_line;    /* the line that decided label_mode */
+  csv_classes classes;
+  vfl_words_options words; /* text columns */
+  vfl_feature_buf text;   /* a text field's words */
+  vfl_names *names;       /* the dictionary, with keep_names */
   char *extra_text;       /* this line's extra fields, copied (a quoted field's
                           ** text is overwritten by the next one) */
   size_t extra_len, extra_cap;
@@ -58,5 +77,14 @@ int csv_fail(const csv_reader *c, uint32_t field, int code, const char *fmt, ...
 ** when opt->header, else it only gives the number of columns. */
 int csv_columns(csv_reader *c, const char *line, const char *end);
 void csv_columns_free(csv_reader *c);
+
+/* Labels that are class names (read_csv_table.c): the id of name in *id,
+** added when new (an error naming the line when the classes are fixed). */
+int csv_class_id(csv_reader *c, uint32_t field, const char *name, size_t len, float *id);
+/* Fills the classes from opt->classes (then fixed). */
+int csv_classes_given(csv_reader *c);
+void csv_classes_free(csv_classes *cl);
+/* The dataset's featurizer (TABLE) once the file is read. */
+int csv_make_featurizer(csv_reader *c, uint32_t bits);
 
 #endif

@@ -141,9 +141,10 @@ int csv_columns(csv_reader *c, const char *line, const char *end) {
   if (!rc) rc = mark_label(c);
   if (!rc) rc = mark_extras(c);
   if (!rc) rc = mark_list(c, "skip", c->opt->skip, c->opt->n_skip, CSV_SKIP);
+  if (!rc) rc = mark_list(c, "text", c->opt->text, c->opt->n_text, CSV_TEXT);
   if (!rc) rc = mark_list(c, "categorical", c->opt->categorical, c->opt->n_categorical, CSV_CATEGORICAL);
   for (uint32_t k = 0; k < n && !rc; k++)
-    if (c->cols[k].kind == CSV_CATEGORICAL) c->any_categorical = 1;
+    if (c->cols[k].kind == CSV_CATEGORICAL || c->cols[k].kind == CSV_TEXT) c->any_categorical = 1;
   return rc;
 }
 

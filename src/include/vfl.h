@@ -216,6 +216,17 @@ typedef struct vfl_csv_options {
   int allow_short;                 /* 1: a line may lack trailing fields (they are empty) */
   const char *const *extras;       /* n_extras columns kept as string extras, named after the */
   uint32_t n_extras;               /* header, or "column<N>" without one; empty fields are nil */
+  /* Free text and named classes; the dataset's featurizer (TABLE,
+  ** vfl_dataset_featurizer) records every column and the class names. */
+  const char *const *text;         /* n_text columns of free text, hashed by words into the */
+  uint32_t n_text;                 /* categorical buckets (vfl_words_hash with the options below) */
+  uint32_t ngrams, minn, maxn;     /* text columns: word n-grams (0 picks 1), character n-grams */
+  int lower;                       /* text columns: lower-case first */
+  int label_names;                 /* 1: labels are class names; 0: names when the first label is
+                                   ** not a number (then every label is a name) */
+  const char *const *classes;      /* n_classes: the class names and their order (ids 0..n-1); */
+  uint32_t n_classes;              /* a label outside them is an error. 0: in order of appearance */
+  int keep_names;                  /* 1: keep a dictionary of the features seen */
 } vfl_csv_options;
 
 VFL_API int vfl_read_csv(const char *path, const vfl_csv_options *opt, vfl_dataset **out);
@@ -586,16 +597,37 @@ VFL_API int vfl_model_load(const char *path, vfl_net **out);
 ** is output i of the net: with n_classes names the net has n_classes
 ** outputs, or one output for two classes (a logistic model: output 1 is the
 ** probability of the second class). */
-enum { VFL_FEATURIZE_NONE = 0, VFL_FEATURIZE_WORDS = 1 };
+enum { VFL_FEATURIZE_NONE = 0, VFL_FEATURIZE_WORDS = 1, VFL_FEATURIZE_TABLE = 2 };
+
+/* TABLE: what each column of a CSV/TSV row is. Column k (0-based, in the
+** file's order) NUMERIC is feature k with the field's value; CATEGORICAL
+** is feature n_columns + (vfl_hash_bytes("name=value", .., 0) mod 2^bits);
+** TEXT is the field's words hashed as WORDS text is, each at n_columns +
+** (its id mod 2^bits). An empty or missing field gives no feature. */
+enum { VFL_COLUMN_SKIP = 0, VFL_COLUMN_NUMERIC = 1, VFL_COLUMN_CATEGORICAL = 2, VFL_COLUMN_TEXT = 3,
+       VFL_COLUMN_LABEL = 4 };
+typedef struct vfl_column {
+  const char *name;           /* the header name, or the column's number in decimal */
+  int kind;                   /* VFL_COLUMN_* */
+} vfl_column;
+
 typedef struct vfl_featurizer {
   int kind;                   /* VFL_FEATURIZE_*; NONE: class names only */
-  uint32_t bits;              /* WORDS: tokens and n-grams hashed into 2^bits (1..32) */
+  uint32_t bits;              /* WORDS: tokens and n-grams hashed into 2^bits (1..32); TABLE: 1..31 */
   uint32_t ngrams;            /* WORDS: word n-grams up to this length (1..8) */
   uint32_t seed;              /* WORDS: hash seed */
   int lower;                  /* WORDS: lower-case ASCII letters first */
   const char *label_prefix;   /* how labels are marked in text ("__label__"); NULL: none */
   uint32_t n_classes;         /* 0: no class names */
   const char *const *classes; /* distinct, non-empty, at most 4096 bytes each */
+  /* Since the featurizer section's extension 1 (featurizer.h). */
+  uint32_t minn, maxn;        /* WORDS, TEXT columns: character n-grams of "<word>", minn..maxn
+                              ** characters (0 0: none; else 1 <= minn <= maxn <= 16) */
+  uint32_t n_columns;         /* TABLE: every column of the file, label and skipped ones too */
+  const vfl_column *columns;
+  uint32_t n_names;           /* the dictionary (0: none): names[i] is what feature */
+  const uint32_t *name_index; /* name_index[i] (0-based, ascending) was first seen as */
+  const char *const *names;
 } vfl_featurizer;
 
 /* Gives net a copy of f (NULL removes it). Checked: known kind, ranges,
@@ -603,6 +635,67 @@ typedef struct vfl_featurizer {
 VFL_API int vfl_net_set_featurizer(vfl_net *net, const vfl_featurizer *f);
 /* The net's featurizer (valid until it is changed or the net freed), or NULL. */
 VFL_API const vfl_featurizer *vfl_net_featurizer(const vfl_net *net);
+/* The featurizer a reader built for its dataset (CSV: the columns and
+** class names), or NULL. Valid while the dataset lives. */
+VFL_API const vfl_featurizer *vfl_dataset_featurizer(const vfl_dataset *ds);
+
+/* Features out of raw input, grown as needed by the library (free with
+** vfl_feature_buf_free); indices 0-based, ascending, repeats added up. */
+typedef struct vfl_feature_buf {
+  uint32_t *index;
+  float *value;
+  uint32_t n;
+  size_t cap;
+  char *text, *name;          /* scratch, reused from call to call (start zeroed) */
+  void *tokens, *pairs;
+  size_t text_cap, name_cap, tokens_cap, pairs_cap;
+} vfl_feature_buf;
+VFL_API void vfl_feature_buf_free(vfl_feature_buf *buf);
+
+/* Word hashing (WORDS text and TEXT columns). Tokens are the runs of
+** non-space bytes (lower-cased ASCII with lower). Token t hashes to
+** h(t) = vfl_hash_bytes(t, seed); the word n-gram of n tokens (2..ngrams)
+** to vfl_hash_bytes(their h as 4 little-endian bytes each, 4n, seed + n);
+** with minn..maxn, each character n-gram g of "<token>" (UTF-8 characters,
+** leaving out "<" and ">" alone, as fastText) to vfl_hash_bytes(g, seed +
+** 16). Every id is then taken mod 2^bits. */
+typedef struct vfl_words_options {
+  uint32_t bits, ngrams, seed, minn, maxn;
+  int lower;
+} vfl_words_options;
+/* Called with each feature id (mod 2^bits) and its text ("w1 w2" for word
+** n-grams), when a dictionary is being kept. */
+typedef void (*vfl_name_fn)(void *ud, uint32_t id, const char *name, size_t len);
+/* Appends the ids of text to buf (value 1 each, unsorted, offset added to
+** each id), naming them through name when it is not NULL. */
+VFL_API int vfl_words_hash(const vfl_words_options *o, const char *text, size_t len, uint32_t offset,
+                           vfl_feature_buf *buf, vfl_name_fn name, void *ud);
+/* Sorts buf by index and adds up repeats. */
+VFL_API void vfl_feature_buf_sort(vfl_feature_buf *buf);
+
+/* Raw text through a WORDS featurizer: buf is cleared, filled and sorted. */
+VFL_API int vfl_featurize_text(const vfl_featurizer *f, const char *text, size_t len, vfl_feature_buf *buf);
+/* One row through a TABLE featurizer: fields by column name, values as they
+** would stand in the file (NULL or "": missing, no feature). An unknown
+** name, the label's column, or a numeric column's non-number is an error
+** naming the column. buf is cleared, filled and sorted. */
+VFL_API int vfl_featurize_row(const vfl_featurizer *f, const char *const *names, const char *const *values,
+                              uint32_t n, vfl_feature_buf *buf);
+
+/* A dictionary being built: feature id -> the first name seen for it. */
+typedef struct vfl_names vfl_names;
+VFL_API vfl_names *vfl_names_new(void);
+VFL_API void vfl_names_free(vfl_names *names);
+/* Records name for id unless id has one. */
+VFL_API int vfl_names_add(vfl_names *names, uint32_t id, const char *name, size_t len);
+/* The same, as a vfl_name_fn (ud is the vfl_names; an allocation failure
+** only stops the recording). */
+VFL_API void vfl_names_record(void *ud, uint32_t id, const char *name, size_t len);
+VFL_API uint32_t vfl_names_count(const vfl_names *names);
+/* Fills index[] (ascending) and name[] (valid while names lives), count entries. */
+VFL_API void vfl_names_list(const vfl_names *names, uint32_t *index, const char **name);
+/* The name of feature id in f's dictionary, or NULL. */
+VFL_API const char *vfl_featurizer_name(const vfl_featurizer *f, uint32_t id);
 
 /* ------------------------------------------------------------ text lines */
 

@@ -24,6 +24,7 @@ typedef struct ft_opts {
   const char *prefix;
   size_t prefix_len;
   int multilabel;
+  int keep_names;     /* dictionary = true: the features' names go in ds.featurizer.names */
   const char *input;
   int fixed;          /* classes given: a label outside them is an error */
   const char *path;   /* for that error */
@@ -31,7 +32,8 @@ typedef struct ft_opts {
 } ft_opts;
 
 static void read_opts(lua_State *L, int idx, const char *fname, ft_opts *o) {
-  static const char *const known[] = {"label", "bits", "ngrams", "seed", "lower", "multilabel", "input", "classes", NULL};
+  static const char *const known[] = {"label", "bits", "ngrams", "seed", "lower", "multilabel", "input", "classes",
+                                      "minn", "maxn", "dictionary", "keep_names", NULL};
   lvfl_checkopts(L, idx, fname, known);
   o->prefix = lvfl_optstring(L, idx, "label", "__label__", fname);
   o->prefix_len = strlen(o->prefix);
@@ -41,6 +43,9 @@ static void read_opts(lua_State *L, int idx, const char *fname, ft_opts *o) {
   o->words.seed = (uint32_t)lvfl_optint(L, idx, "seed", 0, fname, 0, UINT32_MAX);
   o->words.lower = lvfl_optbool(L, idx, "lower", 0, fname);
   o->words.group = 0;
+  lvfl_words_chargrams(L, idx, fname, &o->words);
+  o->words.names = NULL;
+  o->keep_names = lvfl_optbool(L, idx, "dictionary", 0, fname) || lvfl_optbool(L, idx, "keep_names", 0, fname);
   o->multilabel = lvfl_optbool(L, idx, "multilabel", 0, fname);
   o->input = lvfl_optstring(L, idx, "input", "features", fname);
   o->fixed = 0;
@@ -130,6 +135,16 @@ static void push_featurizer(lua_State *L, const ft_opts *o, int classes) {
   lua_setfield(L, -2, "seed");
   lua_pushboolean(L, o->words.lower);
   lua_setfield(L, -2, "lower");
+  if (o->words.maxn) {
+    lua_pushinteger(L, o->words.minn);
+    lua_setfield(L, -2, "minn");
+    lua_pushinteger(L, o->words.maxn);
+    lua_setfield(L, -2, "maxn");
+  }
+  if (o->words.names) {
+    lvfl_push_names(L, o->words.names);
+    lua_setfield(L, -2, "names");
+  }
   lua_pushstring(L, o->prefix);
   lua_setfield(L, -2, "label");
   lua_pushvalue(L, classes);
@@ -203,6 +218,7 @@ static int l_fasttext(lua_State *L) {
   lua_pushvalue(L, 1);
   call_lines(L, 1, 4, fname);
   lua_pop(L, 3);
+  if (o.keep_names) o.words.names = lvfl_names_guard(L); /* 8: freed with its guard after the call */
   size_t rows = 0;
   for (uint64_t line_no = 1;; line_no++) {
     lua_pushvalue(L, 7);

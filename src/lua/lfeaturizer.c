@@ -3,7 +3,10 @@
 ** its text and the names of its classes, saved in the model file.
 **
 **   net:set_featurizer{kind = "words", bits =, ngrams =, seed =, lower =,
-**                      label = "__label__", classes = {"a", "b", ...}}
+**                      minn =, maxn =, label = "__label__",
+**                      classes = {"a", "b", ...}, names = <dictionary>}
+**   net:set_featurizer{kind = "table", bits =, columns = {{name =, kind =}},
+**                      classes =, names =}  (vfl.read.csv's ds.featurizer)
 **   net:featurizer()  -> that table, or nil
 **
 ** The one rule for class ids: classes[i] (1-based) is output i of
@@ -16,21 +19,46 @@
 
 #include "lvfl.h"
 
-static const char *const kinds[] = {"none", "words", NULL};
+static const char *const kinds[] = {"none", "words", "table", NULL};
+static const char *const column_kinds[] = {"skip", "numeric", "categorical", "text", "label", NULL};
+
+static void set_int(lua_State *L, const char *key, lua_Integer v) {
+  lua_pushinteger(L, v);
+  lua_setfield(L, -2, key);
+}
+
+static void push_columns(lua_State *L, const vfl_featurizer *f) {
+  lua_createtable(L, (int)f->n_columns, 0);
+  for (uint32_t k = 0; k < f->n_columns; k++) {
+    lua_createtable(L, 0, 2);
+    lua_pushstring(L, f->columns[k].name);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, column_kinds[f->columns[k].kind]);
+    lua_setfield(L, -2, "kind");
+    lua_rawseti(L, -2, (lua_Integer)k + 1);
+  }
+  lua_setfield(L, -2, "columns");
+}
 
 void lvfl_push_featurizer(lua_State *L, const vfl_featurizer *f) {
-  lua_createtable(L, 0, 8);
+  lua_createtable(L, 0, 12);
   lua_pushstring(L, kinds[f->kind]);
   lua_setfield(L, -2, "kind");
-  if (f->kind == VFL_FEATURIZE_WORDS) {
-    lua_pushinteger(L, f->bits);
-    lua_setfield(L, -2, "bits");
-    lua_pushinteger(L, f->ngrams);
-    lua_setfield(L, -2, "ngrams");
-    lua_pushinteger(L, f->seed);
-    lua_setfield(L, -2, "seed");
+  if (f->kind != VFL_FEATURIZE_NONE) {
+    set_int(L, "bits", f->bits);
+    set_int(L, "ngrams", f->ngrams);
+    set_int(L, "seed", f->seed);
     lua_pushboolean(L, f->lower);
     lua_setfield(L, -2, "lower");
+    if (f->maxn) {
+      set_int(L, "minn", f->minn);
+      set_int(L, "maxn", f->maxn);
+    }
+  }
+  if (f->n_columns) push_columns(L, f);
+  if (f->n_names) {
+    lvfl_push_dictionary(L, f->n_names, f->name_index, f->names);
+    lua_setfield(L, -2, "names");
   }
   if (f->label_prefix) {
     lua_pushstring(L, f->label_prefix);
@@ -44,22 +72,62 @@ void lvfl_push_featurizer(lua_State *L, const vfl_featurizer *f) {
   lua_setfield(L, -2, "classes");
 }
 
+static int find_kind(const char *const *list, const char *s) {
+  for (int k = 0; list[k]; k++)
+    if (!strcmp(s, list[k])) return k;
+  return -1;
+}
+
+/* columns = {{name =, kind =}, ...} into a userdata left on the stack. */
+static void check_columns(lua_State *L, int idx, const char *fname, vfl_featurizer *f) {
+  lua_getfield(L, idx, "columns");
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return;
+  }
+  if (!lua_istable(L, -1)) lvfl_error(L, "%s: option 'columns' must be a list of {name =, kind =}", fname);
+  size_t n = lua_rawlen(L, -1);
+  vfl_column *cols = lua_newuserdata(L, (n ? n : 1) * sizeof *cols);
+  for (size_t k = 0; k < n; k++) {
+    lua_rawgeti(L, -2, (lua_Integer)k + 1);
+    if (!lua_istable(L, -1)) lvfl_error(L, "%s: columns[%zu] must be a table {name =, kind =}", fname, k + 1);
+    lua_getfield(L, -1, "name");
+    lua_getfield(L, -2, "kind");
+    const char *kind = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+    cols[k].kind = find_kind(column_kinds, kind);
+    if (lua_type(L, -2) != LUA_TSTRING || cols[k].kind < 0)
+      lvfl_error(L, "%s: columns[%zu] needs a string name and a kind (skip, numeric, categorical, text or label)",
+                 fname, k + 1);
+    cols[k].name = lua_tostring(L, -2); /* anchored by the columns table */
+    lua_pop(L, 3);
+  }
+  f->n_columns = (uint32_t)n;
+  f->columns = cols;
+  lua_remove(L, -2); /* the userdata stays, the columns table is the caller's */
+}
+
 void lvfl_check_featurizer(lua_State *L, int idx, const char *fname, vfl_featurizer *f) {
-  static const char *const known[] = {"kind", "bits", "ngrams", "seed", "lower", "label", "classes", NULL};
+  static const char *const known[] = {"kind", "bits", "ngrams", "seed", "lower", "label", "classes", "minn", "maxn",
+                                      "columns", "names", NULL};
   idx = lua_absindex(L, idx);
   if (!lua_istable(L, idx)) lvfl_argerror(L, 1, fname, "featurizer table expected, got %s", lvfl_typename(L, idx));
   lvfl_checkopts(L, idx, fname, known);
   memset(f, 0, sizeof *f);
   const char *kind = lvfl_optstring(L, idx, "kind", "words", fname);
-  f->kind = -1;
-  for (int k = 0; kinds[k]; k++)
-    if (!strcmp(kind, kinds[k])) f->kind = k;
-  if (f->kind < 0) lvfl_error(L, "%s: unknown featurizer kind '%s' (words or none)", fname, kind);
+  f->kind = find_kind(kinds, kind);
+  if (f->kind < 0) lvfl_error(L, "%s: unknown featurizer kind '%s' (words, table or none)", fname, kind);
   f->bits = (uint32_t)lvfl_optint(L, idx, "bits", 20, fname, 1, 32);
   f->ngrams = (uint32_t)lvfl_optint(L, idx, "ngrams", 1, fname, 1, 8);
   f->seed = (uint32_t)lvfl_optint(L, idx, "seed", 0, fname, 0, UINT32_MAX);
   f->lower = lvfl_optbool(L, idx, "lower", 0, fname);
+  f->minn = (uint32_t)lvfl_optint(L, idx, "minn", 0, fname, 0, 16);
+  f->maxn = (uint32_t)lvfl_optint(L, idx, "maxn", 0, fname, 0, 16);
   f->label_prefix = lvfl_optstring(L, idx, "label", NULL, fname);
+  lua_getfield(L, idx, "names");
+  if (!lua_isnil(L, -1) && !lvfl_todictionary(L, -1, &f->n_names, &f->name_index, &f->names))
+    lvfl_error(L, "%s: option 'names' must be a dictionary (a featurizer's names), got %s", fname, lvfl_typename(L, -1));
+  lua_pop(L, 1); /* anchored by the caller's table */
+  check_columns(L, idx, fname, f);
   lua_getfield(L, idx, "classes");
   if (!lua_isnil(L, -1)) {
     if (!lua_istable(L, -1)) lvfl_error(L, "%s: option 'classes' must be a list of names", fname);
@@ -104,6 +172,15 @@ static int m_featurizer(lua_State *L) {
   return 1;
 }
 
+/* Pushes the features of buf as a vfl.sparse. */
+static void push_buf(lua_State *L, const vfl_feature_buf *b) {
+  int ones = 1;
+  for (uint32_t k = 0; k < b->n && ones; k++) ones = b->value[k] == 1.0f;
+  lvfl_sparse *x = lvfl_sparse_new(L, b->n, !ones);
+  memcpy((uint32_t *)x->index, b->index, b->n * sizeof *b->index);
+  if (!ones) memcpy((float *)x->value, b->value, b->n * sizeof *b->value);
+}
+
 void lvfl_featurize_text(lua_State *L, const vfl_net *net, int idx, const char *fname) {
   const vfl_featurizer *f = vfl_net_featurizer(net);
   if (!f || f->kind != VFL_FEATURIZE_WORDS)
@@ -111,8 +188,73 @@ void lvfl_featurize_text(lua_State *L, const vfl_net *net, int idx, const char *
                   "vfl.read.fasttext, or give it one with net:set_featurizer)", fname);
   size_t len;
   const char *s = lua_tolstring(L, idx, &len);
-  lvfl_words_opts o = {(int)f->bits, (int)f->ngrams, f->lower, 0, f->seed};
-  lvfl_push_words(L, s, len, &o);
+  vfl_feature_buf *b = lvfl_feature_buf(L);
+  int rc = vfl_featurize_text(f, s, len, b);
+  if (rc) lvfl_engine_error(L, fname, rc);
+  push_buf(L, b);
+  lua_remove(L, -2);
+}
+
+int lvfl_is_table_row(const vfl_net *net, lua_State *L, int idx) {
+  const vfl_featurizer *f = vfl_net_featurizer(net);
+  if (!f || f->kind != VFL_FEATURIZE_TABLE || !lua_istable(L, idx)) return 0;
+  lua_getfield(L, idx, "features");
+  int features = !lua_isnil(L, -1);
+  lua_pop(L, 1);
+  return !features; /* a dataset row {features = ...} is not a table row */
+}
+
+/* The text of value v of column k: numbers for numeric columns, strings for
+** categorical and text ones (a number where a name is expected is refused:
+** 5 and "05" are different categories). */
+static const char *field_text(lua_State *L, const vfl_featurizer *f, const char *name, const char *fname) {
+  int t = lua_type(L, -1);
+  int kind = -1;
+  for (uint32_t k = 0; k < f->n_columns; k++)
+    if (!strcmp(f->columns[k].name, name)) kind = f->columns[k].kind;
+  if (kind == VFL_COLUMN_NUMERIC) {
+    if (t != LUA_TNUMBER) lvfl_error(L, "%s: column '%s' is numeric: give a number, got %s", fname, name, lvfl_typename(L, -1));
+    lua_Number x = lua_tonumber(L, -1);
+    if (x != x) lvfl_error(L, "%s: column '%s' is NaN (leave it out for a missing value)", fname, name);
+    lua_pushfstring(L, "%.17g", (double)x);
+    lua_replace(L, -2);
+  } else if (kind == VFL_COLUMN_CATEGORICAL || kind == VFL_COLUMN_TEXT) {
+    if (t != LUA_TSTRING)
+      lvfl_error(L, "%s: column '%s' is %s: give a string (as written in the file), got %s", fname, name,
+                 kind == VFL_COLUMN_TEXT ? "text" : "categorical", lvfl_typename(L, -1));
+  } else if (t != LUA_TSTRING && t != LUA_TNUMBER && t != LUA_TBOOLEAN) {
+    lvfl_error(L, "%s: column '%s' must be a number or a string, got %s", fname, name, lvfl_typename(L, -1));
+  }
+  return lua_tostring(L, -1);
+}
+
+void lvfl_featurize_row(lua_State *L, const vfl_net *net, int idx, const char *fname) {
+  const vfl_featurizer *f = vfl_net_featurizer(net);
+  idx = lua_absindex(L, idx);
+  uint32_t n = 0;
+  for (lua_pushnil(L); lua_next(L, idx); lua_pop(L, 1)) n++;
+  const char **names = lua_newuserdata(L, (n ? n : 1) * sizeof *names);
+  const char **values = lua_newuserdata(L, (n ? n : 1) * sizeof *values);
+  lua_newtable(L); /* anchors the converted values */
+  int anchor = lua_gettop(L);
+  uint32_t i = 0;
+  for (lua_pushnil(L); lua_next(L, idx); lua_pop(L, 1)) {
+    if (lua_type(L, -2) != LUA_TSTRING)
+      lvfl_error(L, "%s: a table row names its columns ({age = 41, city = \"Oslo\"}), got a %s key", fname,
+                 lvfl_typename(L, -2));
+    names[i] = lua_tostring(L, -2);
+    lua_pushvalue(L, -1);
+    if (lua_type(L, -1) == LUA_TBOOLEAN) lua_pushstring(L, lua_toboolean(L, -1) ? "true" : "false"), lua_replace(L, -2);
+    values[i] = field_text(L, f, names[i], fname);
+    lua_rawseti(L, anchor, (lua_Integer)i + 1);
+    i++;
+  }
+  vfl_feature_buf *b = lvfl_feature_buf(L);
+  int rc = vfl_featurize_row(f, names, values, n, b);
+  if (rc) lvfl_error(L, "%s: %s", fname, vfl_last_error());
+  push_buf(L, b);
+  lua_replace(L, anchor - 2);
+  lua_settop(L, anchor - 2);
 }
 
 typedef struct ranked {

@@ -8,8 +8,6 @@
 **                                           -> vfl.sparse of token counts
 **   vfl.hash.group(group, id)              -> 1-based grouped index
 */
-#include <ctype.h>
-#include <stdlib.h> /* qsort */
 #include <string.h>
 
 #include "lvfl.h"
@@ -37,70 +35,28 @@ static int l_group(lua_State *L) {
   return 1;
 }
 
-static int u32_cmp(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return (x > y) - (x < y);
-}
-
-/* Hash of an n-gram: MurmurHash3 of its token hashes as little-endian bytes,
-** so that the result does not depend on the machine's byte order. */
-static uint32_t ngram_hash(const uint32_t *h, int n, uint32_t seed) {
-  unsigned char bytes[4 * 8];
-  if (n > 8) n = 8; /* ngrams is at most 8 (checked); this tells the compiler */
-  for (int i = 0; i < n; i++)
-    for (int k = 0; k < 4; k++) bytes[4 * i + k] = (unsigned char)(h[i] >> (8 * k));
-  return vfl_hash_bytes(bytes, (size_t)(4 * n), seed + (uint32_t)n);
-}
-
 void lvfl_push_words(lua_State *L, const char *s, size_t len, const lvfl_words_opts *o) {
-  int ngrams = o->ngrams, lower = o->lower, group = o->group;
-  uint32_t seed = o->seed, mask = group ? 0xFFFFFFu : hash_mask(o->bits);
-  int top = lua_gettop(L);
-  /* Token hashes, then every n-gram's id, then counts: Lua-owned scratch,
-  ** so that nothing leaks if an allocation raises. */
-  size_t cap_tok = len / 2 + 1;
-  uint32_t *tok = lua_newuserdata(L, cap_tok * sizeof *tok);
-  uint32_t *ids = lua_newuserdata(L, cap_tok * (size_t)ngrams * sizeof *ids);
-  float *cnt = lua_newuserdata(L, cap_tok * (size_t)ngrams * sizeof *cnt);
-  char *word = lua_newuserdata(L, len + 1);
-  size_t nt = 0, ni = 0;
-  for (size_t i = 0; i < len;) {
-    while (i < len && isspace((unsigned char)s[i])) i++;
-    size_t start = i;
-    while (i < len && !isspace((unsigned char)s[i])) i++;
-    if (i == start) break;
-    size_t wl = i - start;
-    for (size_t k = 0; k < wl; k++) word[k] = lower ? (char)tolower((unsigned char)s[start + k]) : s[start + k];
-    tok[nt++] = vfl_hash_bytes(word, wl, seed);
-  }
-  for (size_t t = 0; t < nt; t++) {
-    ids[ni++] = tok[t];
-    for (int n = 2; n <= ngrams && t + 1 >= (size_t)n; n++) ids[ni++] = ngram_hash(tok + t + 1 - n, n, seed);
-  }
-  for (size_t k = 0; k < ni; k++) ids[k] = group ? vfl_group_index((uint32_t)group - 1, ids[k] & mask) : ids[k] & mask;
-  qsort(ids, ni, sizeof *ids, u32_cmp);
-  /* Repeated ids become counts: runs of the sorted list. */
-  size_t nu = 0;
+  int group = o->group;
+  vfl_words_options w = {group ? 24u : (uint32_t)o->bits, (uint32_t)o->ngrams, o->seed, o->minn, o->maxn, o->lower};
+  /* The engine's tokenizer (vfl_words_hash) into a buffer freed by the
+  ** guard userdata's __gc, so that nothing leaks if the Lua allocation below raises. */
+  vfl_feature_buf *b = lvfl_feature_buf(L);
+  int rc = vfl_words_hash(&w, s, len, 0, b, o->names ? vfl_names_record : NULL, o->names);
+  if (rc) lvfl_engine_error(L, "vfl.hash.words", rc);
+  if (group)
+    for (uint32_t k = 0; k < b->n; k++) b->index[k] = vfl_group_index((uint32_t)group - 1, b->index[k]);
+  vfl_feature_buf_sort(b);
   int ones = 1;
-  for (size_t k = 0; k < ni; k++) {
-    if (nu && ids[k] == ids[nu - 1]) {
-      cnt[nu - 1] += 1;
-      ones = 0;
-      continue;
-    }
-    ids[nu] = ids[k];
-    cnt[nu++] = 1;
-  }
-  lvfl_sparse *x = lvfl_sparse_new(L, (uint32_t)nu, !ones);
-  memcpy((uint32_t *)x->index, ids, nu * sizeof *ids);
-  if (!ones) memcpy((float *)x->value, cnt, nu * sizeof *cnt);
-  lua_replace(L, top + 1);
-  lua_settop(L, top + 1);
+  for (uint32_t k = 0; k < b->n && ones; k++) ones = b->value[k] == 1.0f;
+  lvfl_sparse *x = lvfl_sparse_new(L, b->n, !ones);
+  memcpy((uint32_t *)x->index, b->index, b->n * sizeof *b->index);
+  if (!ones) memcpy((float *)x->value, b->value, b->n * sizeof *b->value);
+  lua_remove(L, -2); /* the buffer's guard */
 }
 
 static int l_words(lua_State *L) {
   const char *fname = "vfl.hash.words";
-  static const char *const known[] = {"bits", "ngrams", "seed", "lower", "group", NULL};
+  static const char *const known[] = {"bits", "ngrams", "seed", "lower", "group", "minn", "maxn", NULL};
   size_t len;
   if (lua_type(L, 1) != LUA_TSTRING) lvfl_argerror(L, 1, fname, "string expected, got %s", lvfl_typename(L, 1));
   const char *s = lua_tolstring(L, 1, &len);
@@ -111,8 +67,34 @@ static int l_words(lua_State *L) {
   o.seed = (uint32_t)lvfl_optint(L, 2, "seed", 0, fname, 0, UINT32_MAX);
   o.lower = lvfl_optbool(L, 2, "lower", 0, fname);
   o.group = (int)lvfl_optint(L, 2, "group", 0, fname, 1, 256);
+  lvfl_words_chargrams(L, 2, fname, &o);
+  o.names = NULL;
   lvfl_push_words(L, s, len, &o);
   return 1;
+}
+
+void lvfl_words_chargrams(lua_State *L, int idx, const char *fname, lvfl_words_opts *o) {
+  o->minn = (uint32_t)lvfl_optint(L, idx, "minn", 0, fname, 0, 16);
+  o->maxn = (uint32_t)lvfl_optint(L, idx, "maxn", 0, fname, 0, 16);
+  if ((o->minn || o->maxn) && !(o->minn >= 1 && o->minn <= o->maxn))
+    lvfl_error(L, "%s: minn %u and maxn %u: give 1 <= minn <= maxn <= 16 for character n-grams (or neither)", fname,
+               o->minn, o->maxn);
+}
+
+static int buf_gc(lua_State *L) {
+  vfl_feature_buf_free(lua_touserdata(L, 1));
+  return 0;
+}
+
+vfl_feature_buf *lvfl_feature_buf(lua_State *L) {
+  vfl_feature_buf *b = lua_newuserdata(L, sizeof *b);
+  memset(b, 0, sizeof *b);
+  if (luaL_newmetatable(L, "vfl.feature_buf")) {
+    lua_pushcfunction(L, buf_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  return b;
 }
 
 void lvfl_open_hash(lua_State *L) {

@@ -4,7 +4,8 @@
 **
 **   net:predict(x)  -> {o1, ..., ok} through the link (probabilities)
 **   net:predict(ds) -> {p1, ..., pn} (numbers; tables when k > 1)
-**   net:predict("raw text" [, {k =}]) and net:predict(x, {k = })
+**   net:predict("raw text" [, {k =}]), net:predict({age = 41, city = "Oslo"})
+**   (a table featurizer's row) and net:predict(x, {k = })
 **                   -> {{class =, p =}, ...} best first (the featurizer's
 **                      class names; indices without one)
 **   net:forward(x)  -> raw outputs, no link
@@ -181,10 +182,13 @@ static int run(lua_State *L, int link, const char *fname) {
   }
   /* Raw text goes through the model's own featurizer; it and {k = } give
   ** classes ranked by probability (lfeaturizer.c). */
-  int text = lua_type(L, 2) == LUA_TSTRING;
-  uint32_t top = text_top_k(L, link, text, fname);
+  int text = lua_type(L, 2) == LUA_TSTRING, row = !text && lvfl_is_table_row(n->net, L, 2);
+  uint32_t top = text_top_k(L, link, text || row, fname);
   if (text) {
     lvfl_featurize_text(L, n->net, 2, fname);
+    lua_replace(L, 2);
+  } else if (row) { /* {age = 41, city = "Oslo"} through the model's table featurizer */
+    lvfl_featurize_row(L, n->net, 2, fname);
     lua_replace(L, 2);
   }
   vfl_features feats[MAX_INPUTS];

@@ -99,7 +99,9 @@ int luaopen_vfl(lua_State *L) {
   lvfl_open_metrics(L);
   lvfl_open_model(L);
   lvfl_open_dist(L);
+  lvfl_open_dictionary(L);
   lvfl_open_featurizer(L);
+  lvfl_open_explain(L);
   lvfl_open_fasttext(L);
   export_methods(L);
   lua_pushstring(L, vfl_version());

@@ -171,9 +171,14 @@ lvfl_sparse *lvfl_sparse_borrowed(lua_State *L);
 ** the fastText reader and a loaded model's featurizer alike. */
 typedef struct lvfl_words_opts {
   int bits, ngrams, lower, group; /* group 0: plain indices */
-  uint32_t seed;
+  uint32_t seed, minn, maxn;      /* minn = maxn = 0: no character n-grams */
+  vfl_names *names;               /* non-NULL: record the features' names */
 } lvfl_words_opts;
 void lvfl_push_words(lua_State *L, const char *s, size_t len, const lvfl_words_opts *o);
+/* Reads options minn / maxn of the table at idx into o (checked). */
+void lvfl_words_chargrams(lua_State *L, int idx, const char *fname, lvfl_words_opts *o);
+/* Pushes a vfl_feature_buf freed when collected (a guard userdata). */
+vfl_feature_buf *lvfl_feature_buf(lua_State *L);
 
 /* Featurizers (lfeaturizer.c): the net's featurizer as a Lua table, read
 ** back from one, raw text through it, and outputs ranked by class. */
@@ -182,6 +187,19 @@ void lvfl_push_featurizer(lua_State *L, const vfl_featurizer *f);
 void lvfl_check_featurizer(lua_State *L, int idx, const char *fname, vfl_featurizer *f);
 /* Pushes the features of text through net's featurizer (an error without one). */
 void lvfl_featurize_text(lua_State *L, const vfl_net *net, int idx, const char *fname);
+/* Is the value at idx a table row ({age = 41, city = "Oslo"}) for net's
+** TABLE featurizer? */
+int lvfl_is_table_row(const vfl_net *net, lua_State *L, int idx);
+/* Pushes the features of the table row at idx (errors name the column). */
+void lvfl_featurize_row(lua_State *L, const vfl_net *net, int idx, const char *fname);
+
+/* Dictionaries (ldictionary.c): a featurizer's feature names as one userdata. */
+void lvfl_push_dictionary(lua_State *L, uint32_t n, const uint32_t *index, const char *const *name);
+void lvfl_push_names(lua_State *L, const vfl_names *names);
+int lvfl_todictionary(lua_State *L, int idx, uint32_t *n, const uint32_t **index, const char *const **name);
+void lvfl_open_dictionary(lua_State *L);
+/* A new dictionary being built, freed when the guard pushed is collected. */
+vfl_names *lvfl_names_guard(lua_State *L);
 /* Pushes {{class = name or index, p = probability}, ...}, best first, at most k. */
 void lvfl_push_ranked(lua_State *L, const vfl_net *net, const float *out, uint32_t n_out, uint32_t k);
 
@@ -252,6 +270,7 @@ void lvfl_open_sparse(lua_State *L);
 void lvfl_open_hash(lua_State *L);
 void lvfl_open_io(lua_State *L);
 void lvfl_open_featurizer(lua_State *L);
+void lvfl_open_explain(lua_State *L);
 void lvfl_open_fasttext(lua_State *L);
 void lvfl_open_dataset(lua_State *L);
 void lvfl_open_read(lua_State *L);

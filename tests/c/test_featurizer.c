@@ -25,7 +25,7 @@ static vfl_net *small_net(uint32_t outputs) {
 }
 
 static vfl_featurizer words(void) {
-  vfl_featurizer f = {VFL_FEATURIZE_WORDS, 20, 2, 7, 1, "__label__", 3, three};
+  vfl_featurizer f = {.kind = VFL_FEATURIZE_WORDS, .bits = 20, .ngrams = 2, .seed = 7, .lower = 1, .label_prefix = "__label__", .n_classes = 3, .classes = three};
   return f;
 }
 
@@ -117,7 +117,7 @@ static void damaged_sections(void) {
     size_t len;
     const char *expect;
   } cases[] = {
-      {0, "\x02", 1, "the featurizer section is marked 2 (0 or 1)"},
+      {0, "\x03", 1, "the featurizer section is marked 3 (0, 1 or 2)"},
       {1, "\x07\0\0\0", 4, "the featurizer has an unknown kind 7"},
       {5, "\x21\0\0\0", 4, "the featurizer's bits is 33 (1 to 32)"},
       {9, "\0\0\0\0", 4, "the featurizer's ngrams is 0 (1 to 8)"},

@@ -205,7 +205,9 @@ static void test_errors(void) {
             "t.csv:3:3 (c): value \"abc\" is not a number, but the column's first value (line 2) was; "
             "list the column in categorical");
   CHECK(ds == NULL);
-  CHECK_ERR(read_text("a,label,c\n1,x,3\n", &h, &ds), VFL_EFORMAT, "t.csv:2:2 (label): label \"x\" is not a number");
+  CHECK_ERR(read_text("a,label,c\n1,1,3\n1,x,3\n", &h, &ds), VFL_EFORMAT,
+            "t.csv:3:2 (label): label \"x\" is not a number, but the first label (line 2) was; give label_names = true "
+            "to read the labels as class names");
   CHECK_ERR(read_text("a,label,c\n1,,3\n", &h, &ds), VFL_EFORMAT, "t.csv:2:2 (label): the label is missing");
   CHECK_ERR(read_text("a,label,c\n1,nan,3\n", &h, &ds), VFL_EFORMAT, "t.csv:2:2 (label): label nan is not finite");
   CHECK_ERR(read_text("a,label,c\n1,1e39,3\n", &h, &ds), VFL_EFORMAT,
@@ -221,7 +223,9 @@ static void test_errors(void) {
   CHECK_ERR(read_text("a,label,c\n1,1,3\n1,1,inf\n", &h, &ds), VFL_EFORMAT, "t.csv:3:3 (c): value inf is not finite");
   CHECK_ERR(read_text("a,label,c\n1,1,3\n1,1,-1e39\n", &h, &ds), VFL_EFORMAT,
             "t.csv:3:3 (c): value -1e39 is out of range for a float");
-  CHECK_ERR(read_text("a,1\n", NULL, &ds), VFL_EFORMAT, "t.csv:1:1: label \"a\" is not a number");
+  CHECK_ERR(read_text("1,2\na,1\n", NULL, &ds), VFL_EFORMAT,
+            "t.csv:2:1: label \"a\" is not a number, but the first label (line 1) was; give label_names = true to read "
+            "the labels as class names");
   vfl_csv_options s = {0};
   s.label = 3;
   s.allow_short = 1;

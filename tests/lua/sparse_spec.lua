@@ -139,7 +139,7 @@ describe("vfl.hash", function()
   end)
 
   it("checks options", function()
-    assert.are.equal("vfl.hash.words: unknown option 'bit' (known options: bits, ngrams, seed, lower, group)",
+    assert.are.equal("vfl.hash.words: unknown option 'bit' (known options: bits, ngrams, seed, lower, group, minn, maxn)",
       err(vfl.hash.words, "a", {bit = 3}))
     assert.are.equal("vfl.hash.words: option 'bits' must be an integer from 1 to 32, got 40",
       err(vfl.hash.words, "a", {bits = 40}))
