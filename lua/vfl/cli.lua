@@ -79,7 +79,10 @@ local function check_supervised(o)
   if o.loss ~= "softmax" and o.loss ~= "ova" then fail("-loss must be softmax or ova, got '%s'", o.loss) end
   if o.label == "" then fail("-label must be a non-empty prefix") end
   if o.minCount ~= 1 then fail("-minCount %d is not supported: hashed features keep every word (use 1)", o.minCount) end
-  if o.minn ~= 0 or o.maxn ~= 0 then fail("-minn/-maxn (character n-grams) are not supported yet (use 0)") end
+  if o.maxn ~= 0 and not (o.minn >= 1 and o.minn <= o.maxn and o.maxn <= 16) then
+    fail("-minn %d -maxn %d: character n-grams need 1 <= minn <= maxn <= 16 (or -maxn 0 for none)", o.minn, o.maxn)
+  end
+
   if o.thread < 1 then fail("-thread must be at least 1, got %d", o.thread) end
   if o["autotune-validation"] then
     if o.loss ~= "softmax" then fail("-autotune-validation goes with -loss softmax") end
@@ -118,7 +121,8 @@ end
 -- they decide the features, read once.
 local function autotune(o, bits, ds)
   local valid = vfl.read.fasttext(o["autotune-validation"], {label = o.label, bits = bits, ngrams = o.wordNgrams,
-                                                              lower = o.lower ~= 0, classes = ds.classes})
+                                                              lower = o.lower ~= 0, classes = ds.classes,
+                                                              minn = ds.featurizer.minn, maxn = ds.featurizer.maxn})
   return (vfl.tune{
     net = function(p) return text_net({dim = p.dim}, bits, #ds.classes) end,
     train = ds, valid = valid, loss = "multinomial",
@@ -131,8 +135,10 @@ function cli.supervised(args)
   local o = parse_flags(args, supervised_flags)
   check_supervised(o)
   local bits = bits_of(o.bucket)
+  -- -maxn 0 turns character n-grams off whatever -minn says (fastText's rule)
+  local minn, maxn = o.maxn > 0 and o.minn or nil, o.maxn > 0 and o.maxn or nil
   local ds = vfl.read.fasttext(o.input, {label = o.label, bits = bits, ngrams = o.wordNgrams,
-                                          lower = o.lower ~= 0, multilabel = o.loss == "ova"})
+                                          lower = o.lower ~= 0, multilabel = o.loss == "ova", minn = minn, maxn = maxn})
   if #ds.classes < 2 and o.loss == "softmax" then
     fail("%s has a single class ('%s'): softmax needs two or more", o.input, ds.classes[1])
   end
@@ -272,9 +278,15 @@ function cli.inspect(args)
     return 0
   end
   if f.kind == "words" then
-    io.write(string.format("featurizer words: 2^%d buckets, n-grams up to %d, seed %d, lower %s, labels '%s'\n",
-      f.bits, f.ngrams, f.seed, tostring(f.lower), f.label or ""))
+    io.write(string.format("featurizer words: 2^%d buckets, n-grams up to %d, seed %d, lower %s, labels '%s'%s\n",
+      f.bits, f.ngrams, f.seed, tostring(f.lower), f.label or "",
+      f.maxn and string.format(", character n-grams %d to %d", f.minn, f.maxn) or ""))
+  elseif f.kind == "table" then
+    local cols = {}
+    for _, c in ipairs(f.columns) do cols[#cols + 1] = c.name .. ":" .. c.kind end
+    io.write(string.format("featurizer table: 2^%d buckets, columns %s\n", f.bits, table.concat(cols, " ")))
   end
+  if f.names then io.write(string.format("dictionary %d feature names\n", #f.names)) end
   io.write(string.format("classes   %d: %s\n", #f.classes, table.concat(f.classes, " ")))
   return 0
 end

@@ -14,6 +14,7 @@
 ** (vfl.losses.multinomial); a one-output (logistic) model with two classes
 ** gives the probability of classes[2].
 */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,6 +149,19 @@ void lvfl_check_featurizer(lua_State *L, int idx, const char *fname, vfl_featuri
   lua_pop(L, 1);
 }
 
+void lvfl_dataset_keep_featurizer(lua_State *L, int idx, const vfl_featurizer *f) {
+  if (!f) return;
+  idx = lua_absindex(L, idx);
+  lvfl_pushuv(L, idx);
+  lvfl_push_featurizer(L, f);
+  if (f->n_classes) {
+    lua_getfield(L, -1, "classes");
+    lua_setfield(L, -3, "classes");
+  }
+  lua_setfield(L, -2, "featurizer");
+  lua_pop(L, 1);
+}
+
 static int m_set_featurizer(lua_State *L) {
   const char *fname = "net:set_featurizer";
   lvfl_net *n = lvfl_checknet_idle(L, 1, fname);
@@ -216,7 +230,9 @@ static const char *field_text(lua_State *L, const vfl_featurizer *f, const char 
     if (t != LUA_TNUMBER) lvfl_error(L, "%s: column '%s' is numeric: give a number, got %s", fname, name, lvfl_typename(L, -1));
     lua_Number x = lua_tonumber(L, -1);
     if (x != x) lvfl_error(L, "%s: column '%s' is NaN (leave it out for a missing value)", fname, name);
-    lua_pushfstring(L, "%.17g", (double)x);
+    char num[40];
+    snprintf(num, sizeof num, "%.17g", (double)x);
+    lua_pushstring(L, num);
     lua_replace(L, -2);
   } else if (kind == VFL_COLUMN_CATEGORICAL || kind == VFL_COLUMN_TEXT) {
     if (t != LUA_TSTRING)

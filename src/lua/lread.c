@@ -4,7 +4,11 @@
 **
 **   vfl.read.libsvm(path, {dim=, hash_bits=, labels=, input=, cores=1})
 **   vfl.read.csv(path, {sep=, header=, label=, skip=, categorical=,
-**                       extras=, hash_bits=, input=, allow_short=})
+**                       extras=, hash_bits=, input=, allow_short=, text=,
+**                       ngrams=, lower=, minn=, maxn=, label_names=,
+**                       classes=, keep_names=})
+**                       -> ds, with ds.featurizer (the columns) and
+**                          ds.classes (when the labels are class names)
 **   vfl.read.vw(path, {hash_bits=, groups="flat"|"order"|"letter", input=})
 **   vfl.read.<format>_text(text, {..., name=})  -- the same, from a string
 */
@@ -34,6 +38,7 @@ static void libsvm_options(lua_State *L, int idx, const char *fname, vfl_libsvm_
 ** strings; the strings are anchored in the table at `anchor`. */
 static const char *const *column_list(lua_State *L, int opts, const char *key, int anchor, uint32_t *n,
                                       const char *fname) {
+  const char *what = strcmp(key, "classes") ? "a column name or number" : "a class name";
   lua_getfield(L, opts, key);
   int t = lua_gettop(L);
   *n = 0;
@@ -48,8 +53,7 @@ static const char *const *column_list(lua_State *L, int opts, const char *key, i
     lua_replace(L, t);
   }
   if (!lua_istable(L, t))
-    lvfl_error(L, "%s: option '%s' must be a column name or number, or a list of them, got %s", fname, key,
-               lvfl_typename(L, t));
+    lvfl_error(L, "%s: option '%s' must be %s, or a list of them, got %s", fname, key, what, lvfl_typename(L, t));
   size_t k = lua_rawlen(L, t);
   const char **list = lua_newuserdata(L, (k ? k : 1) * sizeof *list);
   lua_rawseti(L, anchor, (lua_Integer)lua_rawlen(L, anchor) + 1);
@@ -61,8 +65,7 @@ static const char *const *column_list(lua_State *L, int opts, const char *key, i
       lua_pop(L, 1);
       lua_pushstring(L, num);
     } else if (lua_type(L, -1) != LUA_TSTRING) {
-      lvfl_error(L, "%s: option '%s' entry %zu must be a column name or number, got %s", fname, key, i + 1,
-                 lvfl_typename(L, -1));
+      lvfl_error(L, "%s: option '%s' entry %zu must be %s, got %s", fname, key, i + 1, what, lvfl_typename(L, -1));
     }
     list[i] = lua_tostring(L, -1);
     lua_rawseti(L, anchor, (lua_Integer)lua_rawlen(L, anchor) + 1); /* keeps the string alive */
@@ -74,7 +77,9 @@ static const char *const *column_list(lua_State *L, int opts, const char *key, i
 
 static void csv_options(lua_State *L, int idx, const char *fname, vfl_csv_options *o, const char **name) {
   static const char *const known[] = {"sep",   "header", "label",       "skip",   "categorical", "hash_bits",
-                                      "input", "name",   "allow_short", "extras", NULL};
+                                      "input", "name",   "allow_short", "extras", "text",        "ngrams",
+                                      "lower", "minn",   "maxn",        "label_names", "classes", "keep_names",
+                                      NULL};
   lvfl_checkopts(L, idx, fname, known);
   memset(o, 0, sizeof *o);
   const char *sep = lvfl_optstring(L, idx, "sep", ",", fname);
@@ -85,6 +90,13 @@ static void csv_options(lua_State *L, int idx, const char *fname, vfl_csv_option
   o->hash_bits = (uint32_t)lvfl_optint(L, idx, "hash_bits", 0, fname, 0, 31);
   o->input = lvfl_optstring(L, idx, "input", NULL, fname);
   if (name) *name = lvfl_optstring(L, idx, "name", "<string>", fname);
+  o->ngrams = (uint32_t)lvfl_optint(L, idx, "ngrams", 1, fname, 1, 8);
+  o->lower = lvfl_optbool(L, idx, "lower", 0, fname);
+  lvfl_words_opts w;
+  lvfl_words_chargrams(L, idx, fname, &w);
+  o->minn = w.minn, o->maxn = w.maxn;
+  o->label_names = lvfl_optbool(L, idx, "label_names", 0, fname);
+  o->keep_names = lvfl_optbool(L, idx, "keep_names", 0, fname);
   if (lua_istable(L, idx)) {
     lua_getfield(L, idx, "label");
     if (lua_type(L, -1) == LUA_TSTRING)
@@ -97,6 +109,8 @@ static void csv_options(lua_State *L, int idx, const char *fname, vfl_csv_option
     o->skip = column_list(L, idx, "skip", anchor, &o->n_skip, fname);
     o->categorical = column_list(L, idx, "categorical", anchor, &o->n_categorical, fname);
     o->extras = column_list(L, idx, "extras", anchor, &o->n_extras, fname);
+    o->text = column_list(L, idx, "text", anchor, &o->n_text, fname);
+    o->classes = column_list(L, idx, "classes", anchor, &o->n_classes, fname);
   }
 }
 
@@ -202,6 +216,7 @@ static int l_read(lua_State *L) {
     return lvfl_engine_error(L, fname, rc);
   }
   lvfl_pushdataset(L, ds);
+  lvfl_dataset_keep_featurizer(L, -1, vfl_dataset_featurizer(ds));
   return 1;
 }
 

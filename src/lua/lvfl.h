@@ -187,6 +187,9 @@ void lvfl_push_featurizer(lua_State *L, const vfl_featurizer *f);
 void lvfl_check_featurizer(lua_State *L, int idx, const char *fname, vfl_featurizer *f);
 /* Pushes the features of text through net's featurizer (an error without one). */
 void lvfl_featurize_text(lua_State *L, const vfl_net *net, int idx, const char *fname);
+/* Sets ds.featurizer (and ds.classes when f names classes) of the dataset
+** at idx from a reader's featurizer; nothing when f is NULL. */
+void lvfl_dataset_keep_featurizer(lua_State *L, int idx, const vfl_featurizer *f);
 /* Is the value at idx a table row ({age = 41, city = "Oslo"}) for net's
 ** TABLE featurizer? */
 int lvfl_is_table_row(const vfl_net *net, lua_State *L, int idx);
