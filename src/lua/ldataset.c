@@ -268,8 +268,60 @@ static void unknown_field(lua_State *L, const vfl_dataset *ds, const char *fname
 
 /* Appends the row table at idx. Converted vectors are parked on the stack
 ** below the lua_next key until the engine has copied the row. */
-void lvfl_dataset_append_row(lua_State *L, lvfl_dataset *d, int idx, const char *fname) {
+/* The 0-based id of class name at val: its position in ds.classes (kept in
+** the dataset's user value with a name -> id index), added when new. */
+static float class_label(lua_State *L, lvfl_dataset *d, int dsi, int val, const char *fname, size_t r) {
+  if (!dsi)
+    lvfl_error(L, "%s: row %zu: label '%s' is a class name, which a stream does not encode: give class ids "
+                  "(0-based, see help(vfl.dataset))", fname, r, lua_tostring(L, val));
+  if (!d->named_labels && d->ds && vfl_dataset_rows(d->ds))
+    lvfl_error(L, "%s: row %zu: label '%s' is a class name, but the rows before have numeric labels", fname, r,
+               lua_tostring(L, val));
+  d->named_labels = 1;
+  lvfl_pushuv(L, dsi);
+  int uv = lua_gettop(L);
+  lua_getfield(L, uv, "class_index");
+  if (lua_isnil(L, -1)) { /* first name: the list (kept by ds:split) and its index */
+    lua_pop(L, 1);
+    lua_getfield(L, uv, "classes");
+    if (lua_isnil(L, -1)) {
+      lua_pop(L, 1);
+      lua_newtable(L);
+      lua_pushvalue(L, -1);
+      lua_setfield(L, uv, "classes");
+    }
+    lua_newtable(L);
+    for (lua_Integer i = 1; i <= (lua_Integer)lua_rawlen(L, -2); i++) {
+      lua_rawgeti(L, -2, i);
+      lua_pushinteger(L, i - 1);
+      lua_rawset(L, -3);
+    }
+    lua_pushvalue(L, -1);
+    lua_setfield(L, uv, "class_index");
+    lua_remove(L, -2);
+  }
+  lua_pushvalue(L, val);
+  lua_rawget(L, -2);
+  float id;
+  if (lua_isnil(L, -1)) {
+    lua_getfield(L, uv, "classes");
+    id = (float)lua_rawlen(L, -1);
+    lua_pushvalue(L, val);
+    lua_rawseti(L, -2, (lua_Integer)id + 1);
+    lua_pushvalue(L, val);
+    lua_pushinteger(L, (lua_Integer)id);
+    lua_rawset(L, -5);
+    lua_pop(L, 1);
+  } else {
+    id = (float)lua_tointeger(L, -1);
+  }
+  lua_settop(L, uv - 1);
+  return id;
+}
+
+void lvfl_dataset_append_row(lua_State *L, lvfl_dataset *d, int dsi, int idx, const char *fname) {
   idx = lua_absindex(L, idx);
+  if (dsi) dsi = lua_absindex(L, dsi);
   int top = lua_gettop(L);
   if (!lua_istable(L, idx)) lvfl_error(L, "%s: a row must be a table, got %s", fname, lvfl_typename(L, idx));
   if (!d->ds) infer(L, idx, d, fname);
@@ -293,7 +345,13 @@ void lvfl_dataset_append_row(lua_State *L, lvfl_dataset *d, int idx, const char 
     if (!strcmp(k, "label")) {
       if (nl != 1)
         lvfl_error(L, "%s: row %zu: this dataset has %u labels per row; give them as labels = {...}", fname, r, nl);
-      d->floats[0] = row_number(L, -1, fname, r, "label");
+      if (lua_type(L, -1) == LUA_TSTRING) {
+        d->floats[0] = class_label(L, d, dsi, lua_gettop(L), fname, r);
+      } else {
+        if (d->named_labels)
+          lvfl_error(L, "%s: row %zu: the labels are class names (ds.classes), got %s", fname, r, lvfl_typename(L, -1));
+        d->floats[0] = row_number(L, -1, fname, r, "label");
+      }
       have_label = 1;
     } else if (!strcmp(k, "labels")) {
       if (!lua_istable(L, -1) || lua_rawlen(L, -1) != nl)
@@ -363,7 +421,7 @@ static int l_emit(lua_State *L) {
   lvfl_dataset *d = lua_touserdata(L, lua_upvalueindex(1));
   if (d->closed) lvfl_error(L, "emit: the dataset has been closed");
   if (d->busy) lvfl_error(L, "emit: the dataset is being used by net:learn and cannot change until it returns");
-  lvfl_dataset_append_row(L, d, 1, "emit");
+  lvfl_dataset_append_row(L, d, lua_upvalueindex(1), 1, "emit");
   return 0;
 }
 
@@ -382,7 +440,7 @@ static void fill_from_function(lua_State *L, int fn, int dsi, lvfl_dataset *d, c
   while (!lua_isnil(L, -1)) {
     if (!lua_istable(L, -1))
       lvfl_error(L, "%s: the iterator returned %s; it must return rows (tables), then nil", fname, lvfl_typename(L, -1));
-    lvfl_dataset_append_row(L, d, -1, fname);
+    lvfl_dataset_append_row(L, d, dsi, -1, fname);
     lua_pop(L, 1);
     lua_pushvalue(L, fn);
     lua_call(L, 0, 1);
@@ -391,7 +449,7 @@ static void fill_from_function(lua_State *L, int fn, int dsi, lvfl_dataset *d, c
 }
 
 /* for-in triples: vfl.dataset(ipairs(rows)) -- the row is the last value. */
-static void fill_from_triple(lua_State *L, lvfl_dataset *d, const char *fname) {
+static void fill_from_triple(lua_State *L, lvfl_dataset *d, int dsi, const char *fname) {
   lua_pushvalue(L, 3); /* control variable */
   for (;;) {
     lua_pushvalue(L, 1);
@@ -400,7 +458,7 @@ static void fill_from_triple(lua_State *L, lvfl_dataset *d, const char *fname) {
     lua_call(L, 2, 2);
     if (lua_isnil(L, -2)) break;
     int rowi = lua_istable(L, -2) ? -2 : -1;
-    lvfl_dataset_append_row(L, d, rowi, fname);
+    lvfl_dataset_append_row(L, d, dsi, rowi, fname);
     lua_pop(L, 1);    /* second value */
     lua_replace(L, -2); /* new control variable */
   }
@@ -439,14 +497,14 @@ static int l_dataset(lua_State *L) {
   int dsi = lua_gettop(L);
   if (spec) from_spec(L, spec, d, fname);
   if (triple) {
-    fill_from_triple(L, d, fname);
+    fill_from_triple(L, d, dsi, fname);
   } else if (src && lua_isfunction(L, 1)) {
     fill_from_function(L, 1, dsi, d, fname);
   } else if (src) {
     size_t n = lua_rawlen(L, 1);
     for (size_t i = 1; i <= n; i++) {
       lua_rawgeti(L, 1, (lua_Integer)i);
-      lvfl_dataset_append_row(L, d, -1, fname);
+      lvfl_dataset_append_row(L, d, dsi, -1, fname);
       lua_pop(L, 1);
     }
   }
@@ -636,7 +694,7 @@ static int m_gc(lua_State *L) {
 
 static int m_append(lua_State *L) {
   lvfl_dataset *d = lvfl_checkdataset_idle(L, 1, "ds:append");
-  lvfl_dataset_append_row(L, d, 2, "ds:append");
+  lvfl_dataset_append_row(L, d, 1, 2, "ds:append");
   lua_settop(L, 1);
   return 1;
 }

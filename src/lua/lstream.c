@@ -46,7 +46,7 @@ static int fill(lua_State *L) {
     }
     if (!lua_istable(L, -1))
       lvfl_error(L, "the iterator returned %s; it must return rows (tables), then nil", lvfl_typename(L, -1));
-    lvfl_dataset_append_row(L, d, -1, "the iterator");
+    lvfl_dataset_append_row(L, d, 0, -1, "the iterator");
     st->rows++;
     lua_pop(L, 1);
   }

@@ -48,6 +48,7 @@ typedef struct lvfl_dataset {
   int busy; /* a net:learn is reading it: no appending, shuffling, closing */
   size_t row_base; /* rows before this one's first, for messages (a stream's chunks) */
   int open_extras; /* inferred from its first row: a new scalar field in a later row becomes an extra */
+  int named_labels; /* labels given as class names, encoded in ds.classes (0-based ids) */
   /* Scratch for converting one Lua row into a vfl_row (reused). */
   vfl_features *feats;
   uint32_t feats_cap;
@@ -320,7 +321,7 @@ int lvfl_shard_read(const char *path, const lvfl_shard *sh, int with_header, lvf
 
 /* Appends the Lua row table at idx to d (its first row declares an empty
 ** d's labels and inputs); raises a Lua error naming the row and field. */
-void lvfl_dataset_append_row(lua_State *L, lvfl_dataset *d, int idx, const char *fname);
+void lvfl_dataset_append_row(lua_State *L, lvfl_dataset *d, int dsi, int idx, const char *fname);
 
 /* Streaming net:learn (lstream.c): rows pulled from a Lua iterator in chunks.
 ** open pushes the stream object and pulls the first chunk (raising Lua
