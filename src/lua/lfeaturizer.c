@@ -238,7 +238,7 @@ static const char *field_text(lua_State *L, const vfl_featurizer *f, const char 
     if (t != LUA_TSTRING)
       lvfl_error(L, "%s: column '%s' is %s: give a string (as written in the file), got %s", fname, name,
                  kind == VFL_COLUMN_TEXT ? "text" : "categorical", lvfl_typename(L, -1));
-  } else if (t != LUA_TSTRING && t != LUA_TNUMBER && t != LUA_TBOOLEAN) {
+  } else if (t != LUA_TSTRING && t != LUA_TNUMBER) {
     lvfl_error(L, "%s: column '%s' must be a number or a string, got %s", fname, name, lvfl_typename(L, -1));
   }
   return lua_tostring(L, -1);
@@ -260,7 +260,6 @@ void lvfl_featurize_row(lua_State *L, const vfl_net *net, int idx, const char *f
                  lvfl_typename(L, -2));
     names[i] = lua_tostring(L, -2);
     lua_pushvalue(L, -1);
-    if (lua_type(L, -1) == LUA_TBOOLEAN) lua_pushstring(L, lua_toboolean(L, -1) ? "true" : "false"), lua_replace(L, -2);
     values[i] = field_text(L, f, names[i], fname);
     lua_rawseti(L, anchor, (lua_Integer)i + 1);
     i++;
