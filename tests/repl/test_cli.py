@@ -31,9 +31,9 @@ def env(**extra):
     return e
 
 
-def run(*args, stdin="", environ=None, cwd=None):
+def run(*args, stdin="", environ=None, cwd=None, timeout=30):
     p = subprocess.run([VFL, *args], input=stdin.encode(), capture_output=True,
-                       env=environ or env(), cwd=cwd or TMP, timeout=30)
+                       env=environ or env(), cwd=cwd or TMP, timeout=timeout)
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 

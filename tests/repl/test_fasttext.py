@@ -83,6 +83,8 @@ def case_errors():
          "vfl supervised: other.txt:1: the line has no label (a token starting with '__label__')\n"),
         (("-input", "empty.txt", "-output", "m"),
          "vfl supervised: \"empty.txt\" has no examples (an empty file, or only blank lines)\n"),
+        (("-input", "train.txt", "-output", "m", "-minn", "4", "-maxn", "3"),
+         "vfl supervised: -minn 4 -maxn 3: character n-grams need 1 <= minn <= maxn <= 16 (or -maxn 0 for none)\n"),
         (("-input", "train.txt", "-output", "m", "-dim", "0"), "vfl supervised: -dim must be at least 1, got 0\n"),
         (("-input", "train.txt", "-output", "m", "-dim", "ten"), "vfl supervised: -dim needs an integer, got 'ten'\n"),
         (("-input", "train.txt", "-output", "m", "-loss", "hs"), "vfl supervised: -loss must be softmax or ova, got 'hs'\n"),
@@ -122,6 +124,26 @@ def case_autotune():
           "a validation label the training file lacks", r)
     r = run("supervised", "-input", "train.txt", "-output", "m", "-loss", "ova", "-autotune-validation", "valid.txt")
     check(r == (1, "", "vfl supervised: -autotune-validation goes with -loss softmax\n"), "autotune with ova", r)
+
+
+def case_chargrams_hashing():
+    """-minn/-maxn: the model hashes the n-grams of <word> as vfl.h documents
+    (vfl_words_hash): word "ab" with -minn 2 -maxn 3 is the word and the
+    grams <a <ab ab ab> b>, each MurmurHash3 with seed 16 mod 2^bits."""
+    write("train.txt", TINY)
+    r = run("supervised", "-input", "train.txt", "-output", "model", "-dim", "4", "-bucket", "65536",
+            "-minn", "2", "-maxn", "3", "-epoch", "1", "-verbose", "0")
+    check(r == (0, "", ""), "vfl supervised -minn 2 -maxn 3", r)
+    r = run("inspect", "model.bin")
+    check(r[0] == 0 and "character n-grams 2 to 3" in r[1], "vfl inspect names the character n-grams", r)
+    write("check.lua", "local f = vfl.load('model.bin'):featurizer()\n"
+          "local want = {[vfl.hash.string('ab', f.bits)] = 1}\n"
+          "for _, g in ipairs{'<a', '<ab', 'ab', 'ab>', 'b>'} do local i = vfl.hash.string(g, f.bits, 16); "
+          "want[i] = (want[i] or 0) + 1 end\n"
+          "local got = vfl.hash.words('ab', {bits = f.bits, minn = f.minn, maxn = f.maxn})\n"
+          "print(f.minn, f.maxn, f.bits, vfl.sparse(want) == got)\n")
+    r = run("check.lua")
+    check(r == (0, "2\t3\t16\ttrue\n", ""), "the saved settings hash <word>'s n-grams as documented", r)
 
 
 def case_script_named_like_a_command():
@@ -194,6 +216,20 @@ def case_newsgroups_end_to_end():
     labels = r[1].split()
     check(r[0] == 0 and len(labels) == 3 and all(l.startswith("__label__") for l in labels), "three classes", r)
     check("__label__sci.space" in labels, "sci.space among the top 3", r)
+
+
+def case_newsgroups_chargrams():
+    """-minn 3 -maxn 5 on 20 Newsgroups: P@1 measured 0.834 (0.813 without
+    character n-grams, same flags, same machine); 0.80 asserted."""
+    files = newsgroups_files()
+    r = run("supervised", "-input", files["train"], "-output", "ngc", "-dim", "32", "-bucket", "262144",
+            "-epoch", "5", "-lr", "0.5", "-thread", "2", "-verbose", "0", "-minn", "3", "-maxn", "5", timeout=500)
+    check(r == (0, "", ""), "vfl supervised -minn 3 -maxn 5 on the 20 Newsgroups training posts", r)
+    r = run("test", "ngc.bin", files["test"], timeout=300)
+    m = re.fullmatch(r"N\t7532\nP@1\t(0\.\d+)\nR@1\t(0\.\d+)\n", r[1])
+    check(r[0] == 0 and m and float(m.group(1)) >= 0.80, "P@1 >= 0.80 with character n-grams", r)
+    r = run("predict", "ngc.bin", "-", "3", stdin="the shuttle reached orbit\n")
+    check(r[0] == 0 and "__label__sci.space" in r[1].split(), "sci.space among the top 3", r)
 
 
 if __name__ == "__main__":
