@@ -145,8 +145,92 @@ static void damaged_sections(void) {
   free(data);
 }
 
+/* The extension: a table featurizer with character n-grams and a
+** dictionary survives save and load field for field. */
+static void extension_round_trip(void) {
+  static const vfl_column cols[] = {{"y", VFL_COLUMN_LABEL}, {"age", VFL_COLUMN_NUMERIC},
+                                    {"city", VFL_COLUMN_CATEGORICAL}, {"note", VFL_COLUMN_TEXT}};
+  static const uint32_t ids[] = {1, 9, 40};
+  static const char *const names[] = {"age", "city=Oslo", "fjords"};
+  vfl_featurizer f = {.kind = VFL_FEATURIZE_TABLE, .bits = 5, .ngrams = 2, .minn = 2, .maxn = 4, .n_classes = 3,
+                      .classes = three, .n_columns = 4, .columns = cols, .n_names = 3, .name_index = ids, .names = names};
+  vfl_net *net = small_net(3), *back = NULL;
+  CHECK_OK(vfl_net_set_featurizer(net, &f));
+  const char *path = t_tmp_path("feat-ext.vfl");
+  CHECK_OK(vfl_model_save(net, path));
+  CHECK_OK(vfl_model_load(path, &back));
+  const vfl_featurizer *g = back ? vfl_net_featurizer(back) : NULL;
+  CHECK(g && g->kind == VFL_FEATURIZE_TABLE && g->bits == 5 && g->ngrams == 2 && g->minn == 2 && g->maxn == 4);
+  CHECK(g && g->n_columns == 4 && strcmp(g->columns[3].name, "note") == 0 && g->columns[3].kind == VFL_COLUMN_TEXT);
+  CHECK(g && g->n_names == 3 && g->name_index[2] == 40 && strcmp(g->names[1], "city=Oslo") == 0);
+  CHECK(g && vfl_featurizer_name(g, 9) && strcmp(vfl_featurizer_name(g, 9), "city=Oslo") == 0);
+  CHECK(g && vfl_featurizer_name(g, 10) == NULL);
+
+  /* a row by column names: numeric column 1 is feature 1, a category 4 + its hash */
+  vfl_feature_buf buf = {0};
+  const char *keys[] = {"age", "city"}, *vals[] = {"41", "Oslo"};
+  CHECK_OK(vfl_featurize_row(g, keys, vals, 2, &buf));
+  uint32_t city = 4 + (vfl_hash_bytes("city=Oslo", 9, 0) & 31);
+  CHECK(buf.n == 2 && buf.index[0] == 1 && buf.value[0] == 41.0f && buf.index[1] == city && buf.value[1] == 1.0f);
+  const char *typo[] = {"town"};
+  CHECK_ERR(vfl_featurize_row(g, typo, vals + 1, 1, &buf), VFL_EINVAL,
+            "no column is named 'town' (the columns: age, city, note)");
+  const char *old[] = {"old"};
+  CHECK_ERR(vfl_featurize_row(g, keys, old, 1, &buf), VFL_EINVAL, "column 'age' is numeric, but its value is \"old\"");
+  CHECK_ERR(vfl_featurize_text(g, "a b", 3, &buf), VFL_EINVAL,
+            "the featurizer does not read raw text (its kind is not words)");
+  vfl_feature_buf_free(&buf);
+  vfl_net_free(back);
+  vfl_net_free(net);
+}
+
+/* The extension's tagged fields: an unknown required field refuses the file,
+** an unknown optional one is stepped over, a wrong size is damage. */
+static void extension_errors(void) {
+  vfl_net *net = small_net(3), *out = NULL;
+  vfl_featurizer f = words();
+  f.minn = 3, f.maxn = 5;
+  CHECK_OK(vfl_net_set_featurizer(net, &f));
+  const char *good = t_tmp_path("feat-ext-good.vfl"), *bad = t_tmp_path("feat-ext-bad.vfl");
+  CHECK_OK(vfl_model_save(net, good));
+  vfl_net_free(net);
+  char *data, msg[1024];
+  size_t n = t_read_file(good, &data);
+  size_t ext = 4 + (4 + 8 + 8) + 4, at = n - 4 - ext; /* version, the n-gram field, the end tag */
+  char *copy = malloc(n);
+  struct {
+    size_t offset;
+    const char *bytes;
+    size_t len;
+    const char *expect;
+  } cases[] = {
+      {0, "\0\0\0\0", 4, "the featurizer's extension has version 0 (1 or later)"},
+      {4, "\x07\0\0\0", 4, "the featurizer has field 7, unknown to this vfl (written by a later one)"},
+      {8, "\x09\0\0\0", 4, "the featurizer's field 1 is damaged (its size)"},
+      {16, "\x06\0\0\0", 4, "the featurizer's character n-grams are 6 to 5 (0 0, or 1 <= minn <= maxn <= 16)"},
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    memcpy(copy, data, n);
+    memcpy(copy + at + cases[c].offset, cases[c].bytes, cases[c].len);
+    write_with_crc(bad, copy, n);
+    snprintf(msg, sizeof msg, "\"%s\": %s", bad, cases[c].expect);
+    CHECK_ERR(vfl_model_load(bad, &out), VFL_EFORMAT, msg);
+    CHECK(out == NULL);
+  }
+  memcpy(copy, data, n); /* an optional field of a later vfl (top bit set) is stepped over */
+  memcpy(copy + at + 4, "\x07\0\0\x80", 4);
+  write_with_crc(bad, copy, n);
+  CHECK_OK(vfl_model_load(bad, &out));
+  CHECK(out && vfl_net_featurizer(out)->maxn == 0 && vfl_net_featurizer(out)->bits == 20);
+  vfl_net_free(out);
+  free(copy);
+  free(data);
+}
+
 int main(void) {
   set_checks_and_copies();
+  extension_round_trip();
+  extension_errors();
   survives_save_and_load();
   damaged_sections();
   return t_done("test_featurizer");
