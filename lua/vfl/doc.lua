@@ -61,7 +61,11 @@ An in-memory dataset, built from Lua. Rows are tables:
   {label = 1, weight = 2, features = vfl.sparse{...}}      -- one input
   {label = 4.5, user = vfl.sparse{...}, item = vfl.sparse{...}}  -- named inputs
   {labels = {0, 1, 0}, features = ...}                     -- several labels
+  {label = "sci.space", features = ...}                    -- a class name
   {label = 1, features = ..., user = 42, text = "..."}     -- with extras
+Class names are encoded once, in order of first appearance: ds.classes,
+class i (1-based) stored as label i - 1 (the one rule for class ids:
+docs/features.md); a dataset's labels are all names or all numbers.
 Extras are numbers, integers, booleans or strings that a row carries for a
 Lua loss (row.user) or for analysis (ds[i].text); training never reads them.
 Sources:
@@ -118,16 +122,26 @@ Reads a libsvm / svmlight file, plain or gzip, into a dataset.
              that every rank's dataset has the same width.
 Errors name path:line:column (a shard's count from its first byte).]]},
   {"vfl.read.libsvm_text", "vfl.read.libsvm_text(text [, {..., name=}])", "vfl.read.libsvm on a string; name is used in error messages."},
-  {"vfl.read.csv", "vfl.read.csv(path [, {sep=',', header=false, label=1, skip=, categorical=, extras=, hash_bits=20, input=, allow_short=}])", [[
+  {"vfl.read.csv", "vfl.read.csv(path [, {sep=',', header=false, label=1, skip=, categorical=, text=, extras=, hash_bits=20, input=, allow_short=, ngrams=1, lower=false, minn=, maxn=, label_names=false, classes=, keep_names=false}])", [[
 Reads CSV/TSV (plain or gzip). The label column is a number or a header
 name; every other column is a feature: numeric columns by position,
 categorical ones (strings, or listed in categorical; "*" for all) hashed
-as "name=value" into 2^hash_bits extra features. skip lists columns to drop.
-extras lists columns kept beside the features as string extras (ds[i].id,
-row.id in a Lua loss), named after the header or "column<N>"; empty
-fields are nil. Columns are named by header name or 1-based number.
+as "name=value" into 2^hash_bits extra features, and text columns (listed
+in text) hashed by words into the same buckets (ngrams, lower, minn, maxn
+as vfl.hash.words). An empty field gives no feature. skip lists columns to
+drop. extras lists columns kept beside the features as string extras
+(ds[i].id, row.id in a Lua loss), named after the header or "column<N>";
+empty fields are nil. Columns are named by header name or 1-based number.
+Labels that are not numbers (the first decides, or label_names = true)
+are class names: ds.classes, ids 0-based in order of first appearance
+(classes = train.classes fixes them). ds.featurizer records every column
+for net:set_featurizer, so that the saved model predicts from a row by
+column names: net:predict{age = 41, city = "Oslo"}. keep_names = true
+keeps a dictionary of the features seen (net:top_features, net:explain).
+See docs/features.md.
   vfl.read.csv("clicks.tsv", {sep = "\t", label = 1, hash_bits = 22})
-  vfl.read.csv("users.csv", {header = true, label = "churned", extras = {"user_id"}})]]},
+  vfl.read.csv("users.csv", {header = true, label = "churned", extras = {"user_id"}})
+  vfl.read.csv("posts.tsv.gz", {sep = "\t", label = 1, skip = {2}, text = {3}, lower = true})]]},
   {"vfl.read.csv_text", "vfl.read.csv_text(text [, {..., name=}])", "vfl.read.csv on a string."},
   {"vfl.read.vw", "vfl.read.vw(path [, {hash_bits=18, groups='flat', input=}])", [[
 Reads Vowpal Wabbit text: "label [importance] [tag]|ns feat[:v] ...".
@@ -136,7 +150,7 @@ the '|') becomes the string extra ds[i].tag. groups = "flat" hashes every
 namespace into one sparse input; "order" or "letter" make a grouped input
 (for vfl.layers.cross) whose groups are namespaces by order of appearance
 or by first letter.]]},
-  {"vfl.read.fasttext", "vfl.read.fasttext(path [, {label='__label__', bits=20, ngrams=1, seed=0, lower=false, multilabel=false, input='features', classes=}])", [[
+  {"vfl.read.fasttext", "vfl.read.fasttext(path [, {label='__label__', bits=20, ngrams=1, seed=0, lower=false, minn=, maxn=, multilabel=false, input='features', classes=, dictionary=false}])", [[
 fastText's supervised format, plain or gzip: tokens starting with the label
 prefix are labels, the rest is text hashed as vfl.hash.words does (words
 and word n-grams into 2^bits). Labels are names, encoded in order of first
@@ -148,6 +162,9 @@ net:set_featurizer; ds:split and ds:subset keep both. Blank lines are
 skipped; a line without a label or a file without examples is an error
 naming it. classes = train.classes encodes a validation or test file as
 the training set was (a label outside them is an error naming its line).
+minn, maxn add fastText's character n-grams (see vfl.hash.words);
+dictionary = true keeps the names of the features seen in
+ds.featurizer.names (saved with the model; see net:top_features).
   local ds = vfl.read.fasttext("train.txt", {ngrams = 2})
   net:learn(ds, "multinomial", vfl.optim.adagrad(0.5))
   net:set_featurizer(ds.featurizer); net:save("model.bin")]]},
@@ -158,10 +175,13 @@ the training set was (a label outside them is an error naming its line).
   {"vfl.hash.string", "vfl.hash.string(s [, bits [, seed]])", [[
 The 1-based feature index of string s: MurmurHash3(s, seed) mod 2^bits,
 plus 1. Stable across runs and machines.]]},
-  {"vfl.hash.words", "vfl.hash.words(text [, {bits=20, ngrams=1, seed=0, lower=false, group=}])", [[
+  {"vfl.hash.words", "vfl.hash.words(text [, {bits=20, ngrams=1, seed=0, lower=false, minn=, maxn=, group=}])", [[
 A vfl.sparse of the text's whitespace-separated tokens (and its n-grams
-up to ngrams), hashed into 2^bits; repeated tokens count. With group = g
-the indices are grouped ids (see vfl.hash.group) for vfl.layers.cross.
+up to ngrams), hashed into 2^bits; repeated tokens count. minn..maxn adds
+fastText's character n-grams: those of "<token>" of minn to maxn UTF-8
+characters ("<" and ">" alone left out), each hashed as
+vfl.hash.string(gram, bits, seed + 16). With group = g the indices are
+grouped ids (see vfl.hash.group) for vfl.layers.cross.
   emit{label = y, features = vfl.hash.words(text, {bits = 20, ngrams = 2})}]]},
   {"vfl.hash.group", "vfl.hash.group(group, id)", [[
 The 1-based index of grouped feature id (its low 24 bits) in group 1..256:
@@ -261,6 +281,23 @@ Raw text goes through the model's saved featurizer (net:featurizer) and
 gives every class ranked, best first: {{class = "sci.space", p = 0.93}, ...};
 {k = 3} keeps the top 3 (also for x). Classes are the featurizer's names,
 else output indices. Class i is output i and engine label i - 1.]]},
+  {"vfl.net:top_features", "net:top_features(class [, n=10])", [[
+The n features with the largest weight for class (a name of the
+featurizer's classes, or a 1-based output), largest first:
+{{feature = "orbit", id = 5012, weight = 2.1}, ...}. A feature's weight is
+what it adds to the class's output minus the mean over the outputs,
+through the linear layers (a softmax or logistic regression, or fastText's
+embedding bag then output; other nets are an error). Features are named
+through the featurizer's dictionary (vfl.read.fasttext{dictionary = true},
+vfl.read.csv{keep_names = true}), and only features seen in training are
+ranked; without one, every hashed id is ranked and named "#id", and the
+result has dictionary = false and a note saying so.]]},
+  {"vfl.net:explain", "net:explain(x [, {class=, n=10}])", [[
+Why the model predicts what it does for x (raw text, a table row or a
+vfl.sparse): {class =, p =, features = {{feature =, id =, value =,
+contribution =}, ...}}, the n largest contributions (by size) of x's
+features to class (default: the predicted one), named as in
+net:top_features. An embedding bag's average is taken into account.]]},
   {"vfl.net:forward", "net:forward(x | ds)", "Like net:predict, without the link: the raw outputs."},
   {"vfl.net:params", "net:params(layer [, block])", [[
 The parameters of a linear layer as a flat list (feature-major: rows =
@@ -273,14 +310,36 @@ Sets a block of parameters from a flat list or a list of rows; returns net.]]},
   {"vfl.net:layers", "net:layers()", "A list of {name=, kind=, dim=, parents={...}}, one per layer."},
   {"vfl.net:save", "net:save(path)", "Writes the model to path atomically (a temporary file, then a rename); returns net. Under mpirun only rank 0 writes, and every rank returns (or raises) its result."},
   {"vfl.net:close", "net:close()", "Frees the net now; later use is an error. Also `local net <close> = ...`."},
-  {"vfl.net:set_featurizer", "net:set_featurizer{kind='words', bits=20, ngrams=1, seed=0, lower=false, label=, classes=}", [[
-Gives the net how its raw text becomes features (the vfl.hash.words
-settings) and its class names; net:save stores them in the model file, so
-that after vfl.load, net:predict("raw text") hashes text as in training
-and names the classes. ds.featurizer of vfl.read.fasttext is such a table.
+  {"vfl.net:set_featurizer", "net:set_featurizer{kind='words', bits=20, ngrams=1, seed=0, lower=false, minn=, maxn=, label=, classes=, columns=, names=}", [[
+Gives the net how its raw input becomes features and its class names;
+net:save stores them in the model file, so that after vfl.load,
+net:predict("raw text") (kind words: the vfl.hash.words settings) or
+net:predict{age = 41, city = "Oslo"} (kind table: columns, as
+vfl.read.csv records them) featurizes as in training and names the
+classes. ds.featurizer of vfl.read.fasttext and vfl.read.csv is such a
+table; see vfl.features. names is a dictionary of feature names.
 classes[i] is output i (one output: two classes, p of the second). nil
 removes it. Returns net.]]},
   {"vfl.net:featurizer", "net:featurizer()", "The featurizer table set by net:set_featurizer or loaded with the model, or nil."},
+  {"vfl.features", "vfl.features{kind='words'|'table', bits=, ngrams=1, seed=0, lower=false, minn=, maxn=, columns=, classes=, names=}", [[
+A featurizer table checked by the engine, with its defaults filled in:
+what net:set_featurizer takes and vfl.featurize applies. kind "words"
+hashes raw text (vfl.hash.words); kind "table" reads rows by column name,
+columns = {{name = "age", kind = "numeric"}, {name = "city", kind =
+"categorical"}, {name = "note", kind = "text"}, {name = "y", kind =
+"label"}, ...} in the file's order: numeric column k (1-based) is feature
+k with its value, a category is feature #columns + vfl.hash.string(
+"name=value", bits), text words #columns + their hash. A missing or empty
+value gives no feature. See docs/features.md.]]},
+  {"vfl.featurize", "vfl.featurize(featurizer, text | row)", [[
+The vfl.sparse of raw text (kind words) or of a table row {column =
+value} (kind table), exactly as a model with that featurizer reads it:
+emit{label = y, features = vfl.featurize(f, row)} in a Lua adapter.
+Numeric columns take numbers, categorical and text columns strings; an
+unknown column is an error naming it.]]},
+  {"vfl.dictionary#", "dict", [[
+A featurizer's dictionary (featurizer.names): #dict names, dict[id] the
+name first seen for feature id (1-based), or nil.]]},
   {"vfl.load", "vfl.load(path)", "Reads a model written by net:save; a damaged or foreign file is an error naming the problem."},
 
   -- -------------------------------------------------------------- layers

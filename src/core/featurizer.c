@@ -100,6 +100,11 @@ static const char *copy_text(char **text, const char *s) {
   return *text - n;
 }
 
+int vfl_featurizer_check(const vfl_featurizer *f) {
+  if (!f) return vfl_fail(VFL_EINVAL, "the featurizer is NULL");
+  return featurizer_check(f, 0);
+}
+
 featurizer_own *featurizer_copy(const vfl_featurizer *f) {
   size_t columns = (size_t)f->n_columns * sizeof(vfl_column);
   size_t lists = ((size_t)f->n_classes + 1 + f->n_names) * sizeof(char *);

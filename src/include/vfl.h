@@ -635,6 +635,8 @@ typedef struct vfl_featurizer {
 VFL_API int vfl_net_set_featurizer(vfl_net *net, const vfl_featurizer *f);
 /* The net's featurizer (valid until it is changed or the net freed), or NULL. */
 VFL_API const vfl_featurizer *vfl_net_featurizer(const vfl_net *net);
+/* Checks f as vfl_net_set_featurizer does (without a net's outputs). */
+VFL_API int vfl_featurizer_check(const vfl_featurizer *f);
 /* The featurizer a reader built for its dataset (CSV: the columns and
 ** class names), or NULL. Valid while the dataset lives. */
 VFL_API const vfl_featurizer *vfl_dataset_featurizer(const vfl_dataset *ds);

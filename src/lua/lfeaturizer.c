@@ -195,11 +195,7 @@ static void push_buf(lua_State *L, const vfl_feature_buf *b) {
   if (!ones) memcpy((float *)x->value, b->value, b->n * sizeof *b->value);
 }
 
-void lvfl_featurize_text(lua_State *L, const vfl_net *net, int idx, const char *fname) {
-  const vfl_featurizer *f = vfl_net_featurizer(net);
-  if (!f || f->kind != VFL_FEATURIZE_WORDS)
-    lvfl_error(L, "%s: the model has no text featurizer, so it cannot read raw text (train it from "
-                  "vfl.read.fasttext, or give it one with net:set_featurizer)", fname);
+static void featurize_text(lua_State *L, const vfl_featurizer *f, int idx, const char *fname) {
   size_t len;
   const char *s = lua_tolstring(L, idx, &len);
   vfl_feature_buf *b = lvfl_feature_buf(L);
@@ -207,6 +203,14 @@ void lvfl_featurize_text(lua_State *L, const vfl_net *net, int idx, const char *
   if (rc) lvfl_engine_error(L, fname, rc);
   push_buf(L, b);
   lua_remove(L, -2);
+}
+
+void lvfl_featurize_text(lua_State *L, const vfl_net *net, int idx, const char *fname) {
+  const vfl_featurizer *f = vfl_net_featurizer(net);
+  if (!f || f->kind != VFL_FEATURIZE_WORDS)
+    lvfl_error(L, "%s: the model has no text featurizer, so it cannot read raw text (train it from "
+                  "vfl.read.fasttext, or give it one with net:set_featurizer)", fname);
+  featurize_text(L, f, idx, fname);
 }
 
 int lvfl_is_table_row(const vfl_net *net, lua_State *L, int idx) {
@@ -244,8 +248,7 @@ static const char *field_text(lua_State *L, const vfl_featurizer *f, const char 
   return lua_tostring(L, -1);
 }
 
-void lvfl_featurize_row(lua_State *L, const vfl_net *net, int idx, const char *fname) {
-  const vfl_featurizer *f = vfl_net_featurizer(net);
+static void featurize_row(lua_State *L, const vfl_featurizer *f, int idx, const char *fname) {
   idx = lua_absindex(L, idx);
   uint32_t n = 0;
   for (lua_pushnil(L); lua_next(L, idx); lua_pop(L, 1)) n++;
@@ -306,7 +309,45 @@ void lvfl_push_ranked(lua_State *L, const vfl_net *net, const float *out, uint32
   lua_remove(L, -2);
 }
 
+void lvfl_featurize_row(lua_State *L, const vfl_net *net, int idx, const char *fname) {
+  featurize_row(L, vfl_net_featurizer(net), idx, fname);
+}
+
+/* vfl.features{...}: a featurizer table, checked by the engine and
+** completed with its defaults, for net:set_featurizer and vfl.featurize. */
+static int l_features(lua_State *L) {
+  const char *fname = "vfl.features";
+  vfl_featurizer f;
+  lvfl_check_featurizer(L, 1, fname, &f);
+  if (vfl_featurizer_check(&f)) lvfl_error(L, "%s: %s", fname, vfl_last_error());
+  lvfl_push_featurizer(L, &f);
+  return 1;
+}
+
+/* vfl.featurize(featurizer, x): the vfl.sparse of raw text (words) or of a
+** table row {column = value} (table), as a model with that featurizer reads
+** it; for Lua adapters: emit{label = y, features = vfl.featurize(f, row)}. */
+static int l_featurize(lua_State *L) {
+  const char *fname = "vfl.featurize";
+  vfl_featurizer f;
+  lvfl_check_featurizer(L, 1, fname, &f);
+  if (vfl_featurizer_check(&f)) lvfl_error(L, "%s: %s", fname, vfl_last_error());
+  if (f.kind == VFL_FEATURIZE_WORDS && lua_type(L, 2) == LUA_TSTRING)
+    featurize_text(L, &f, 2, fname);
+  else if (f.kind == VFL_FEATURIZE_TABLE && lua_istable(L, 2))
+    featurize_row(L, &f, 2, fname);
+  else
+    lvfl_argerror(L, 2, fname, "%s expected for a featurizer of kind %s, got %s",
+                  f.kind == VFL_FEATURIZE_TABLE ? "a table row {column = value}" : "a string",
+                  kinds[f.kind], lvfl_typename(L, 2));
+  return 1;
+}
+
 void lvfl_open_featurizer(lua_State *L) {
+  lua_pushcfunction(L, l_features);
+  lua_setfield(L, -2, "features");
+  lua_pushcfunction(L, l_featurize);
+  lua_setfield(L, -2, "featurize");
   luaL_getmetatable(L, LVFL_NET);
   lua_getfield(L, -1, "methods");
   lua_pushcfunction(L, m_set_featurizer);

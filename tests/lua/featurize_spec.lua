@@ -144,6 +144,21 @@ describe("the table featurizer (vfl.read.csv)", function()
   end)
 end)
 
+describe("vfl.features and vfl.featurize", function()
+  it("check a featurizer and featurize raw input as a model with it would", function()
+    local f = vfl.features{kind = "table", bits = 8,
+                           columns = {{name = "age", kind = "numeric"}, {name = "city", kind = "categorical"}}}
+    assert.are.same({1, 8}, {f.ngrams, f.bits})
+    assert.are.same(vfl.sparse{[1] = 3, [2 + vfl.hash.string("city=Oslo", 8)] = 1}:totable(),
+                    vfl.featurize(f, {age = 3, city = "Oslo"}):totable())
+    local w = vfl.features{bits = 10, ngrams = 2, minn = 2, maxn = 3}
+    assert.are.equal(vfl.hash.words("ab cd", {bits = 10, ngrams = 2, minn = 2, maxn = 3}), vfl.featurize(w, "ab cd"))
+    assert.are.equal("vfl.features: the table featurizer has no columns", err(vfl.features, {kind = "table", bits = 8}))
+    assert.are.equal("vfl.featurize: bad argument #2 (a string expected for a featurizer of kind words, got table)",
+      err(vfl.featurize, w, {}))
+  end)
+end)
+
 describe("class names as labels", function()
   it("are encoded once from emit, in order of first appearance", function()
     local ds = vfl.dataset(function(emit)
