@@ -143,13 +143,15 @@ See docs/features.md.
   vfl.read.csv("users.csv", {header = true, label = "churned", extras = {"user_id"}})
   vfl.read.csv("posts.tsv.gz", {sep = "\t", label = 1, skip = {2}, text = {3}, lower = true})]]},
   {"vfl.read.csv_text", "vfl.read.csv_text(text [, {..., name=}])", "vfl.read.csv on a string."},
-  {"vfl.read.vw", "vfl.read.vw(path [, {hash_bits=18, groups='flat', input=}])", [[
+  {"vfl.read.vw", "vfl.read.vw(path [, {hash_bits=18, groups='flat', input=, keep_names=false}])", [[
 Reads Vowpal Wabbit text: "label [importance] [tag]|ns feat[:v] ...".
 The importance becomes the row weight; a tag ('ex17, or a token touching
 the '|') becomes the string extra ds[i].tag. groups = "flat" hashes every
 namespace into one sparse input; "order" or "letter" make a grouped input
 (for vfl.layers.cross) whose groups are namespaces by order of appearance
-or by first letter.]]},
+or by first letter. With "flat", ds.featurizer (kind vw) lets a saved
+model predict from a line's features: net:predict("|user age_40 |item x");
+keep_names = true keeps a dictionary "ns^feature" (VW's --invert_hash).]]},
   {"vfl.read.fasttext", "vfl.read.fasttext(path [, {label='__label__', bits=20, ngrams=1, seed=0, lower=false, minn=, maxn=, multilabel=false, input='features', classes=, dictionary=false}])", [[
 fastText's supervised format, plain or gzip: tokens starting with the label
 prefix are labels, the rest is text hashed as vfl.hash.words does (words

@@ -17,10 +17,64 @@ static vfl_words_options words_of(const vfl_featurizer *f) {
   return (vfl_words_options){f->bits, f->ngrams, f->seed, f->minn, f->maxn, f->lower};
 }
 
+static int push_one(vfl_feature_buf *b, uint32_t index, float value);
+
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+
+/* The length of the name at p: up to a blank, ':' or '|'. */
+static size_t name_len(const char *p, const char *end) {
+  const char *q = p;
+  while (q < end && !is_blank(*q) && *q != ':' && *q != '|') q++;
+  return (size_t)(q - p);
+}
+
+/* ":number" at *pp (after a namespace or a feature name) into *v. */
+static int vw_number(const char **pp, const char *end, double *v) {
+  const char *p = *pp + 1;
+  size_t n = 0;
+  while (p + n < end && !is_blank(p[n]) && p[n] != '|') n++;
+  if (!text_number_n(p, n, v) || !isfinite(*v))
+    return vfl_fail(VFL_EINVAL, "VW features: \"%.*s\" is not a number", (int)(n < 40 ? n : 40), p);
+  *pp = p + n;
+  return VFL_OK;
+}
+
+/* "|ns[:w] f[:v] ..." as vfl_read_vw hashes a FLAT line (read_vw.c). */
+static int vw_features(const vfl_featurizer *f, const char *p, const char *end, vfl_feature_buf *b) {
+  uint32_t mask = (uint32_t)(((uint64_t)1 << f->bits) - 1);
+  while (p < end && *p != '|') p++; /* the label part, if any */
+  while (p < end) {
+    p++; /* '|' */
+    size_t n = name_len(p, end);
+    uint32_t seed = n ? vfl_hash_bytes(p, n, 0) : vfl_hash_bytes(" ", 1, 0);
+    double scale = 1;
+    p += n;
+    if (p < end && *p == ':' && vw_number(&p, end, &scale)) return VFL_EINVAL;
+    for (;;) {
+      while (p < end && is_blank(*p)) p++;
+      if (p >= end || *p == '|') break;
+      const char *name = p;
+      n = name_len(p, end);
+      double v = 1;
+      p += n;
+      if (p < end && *p == ':' && vw_number(&p, end, &v)) return VFL_EINVAL;
+      if (!n) return vfl_fail(VFL_EINVAL, "VW features: expected a feature name before ':'");
+      if (push_one(b, vfl_hash_bytes(name, n, seed) & mask, (float)(v * scale))) return VFL_ENOMEM;
+    }
+  }
+  return VFL_OK;
+}
+
 int vfl_featurize_text(const vfl_featurizer *f, const char *text, size_t len, vfl_feature_buf *buf) {
   buf->n = 0;
+  if (f && f->kind == VFL_FEATURIZE_VW) {
+    int rc = vw_features(f, text, text + len, buf);
+    if (rc) return rc;
+    vfl_feature_buf_sort(buf);
+    return VFL_OK;
+  }
   if (!f || f->kind != VFL_FEATURIZE_WORDS)
-    return vfl_fail(VFL_EINVAL, "the featurizer does not read raw text (its kind is not words)");
+    return vfl_fail(VFL_EINVAL, "the featurizer does not read raw text (its kind is not words or vw)");
   vfl_words_options o = words_of(f);
   int rc = vfl_words_hash(&o, text, len, 0, buf, NULL, NULL);
   if (rc) return rc;

@@ -16,7 +16,7 @@
 #define CHARGRAM_MAX 16
 
 static int check_words(const vfl_featurizer *f) {
-  uint32_t max_bits = f->kind == VFL_FEATURIZE_TABLE ? 31 : 32;
+  uint32_t max_bits = f->kind == VFL_FEATURIZE_WORDS ? 32 : 31;
   if (f->bits < 1 || f->bits > max_bits)
     return vfl_fail(VFL_EINVAL, "the featurizer's bits is %u (1 to %u)", f->bits, max_bits);
   if (f->ngrams < 1 || f->ngrams > 8) return vfl_fail(VFL_EINVAL, "the featurizer's ngrams is %u (1 to 8)", f->ngrams);
@@ -73,7 +73,7 @@ static int check_classes(const vfl_featurizer *f, uint32_t outputs) {
 }
 
 int featurizer_check(const vfl_featurizer *f, uint32_t outputs) {
-  if (f->kind != VFL_FEATURIZE_NONE && f->kind != VFL_FEATURIZE_WORDS && f->kind != VFL_FEATURIZE_TABLE)
+  if (f->kind < VFL_FEATURIZE_NONE || f->kind > VFL_FEATURIZE_VW)
     return vfl_fail(VFL_EINVAL, "the featurizer has an unknown kind %d", f->kind);
   if (f->kind != VFL_FEATURIZE_NONE && check_words(f)) return VFL_EINVAL;
   if (f->kind == VFL_FEATURIZE_NONE && (f->minn || f->maxn))

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "dataset.h"
+#include "featurizer.h"
 #include "error.h"
 #include "read_row.h"
 #include "textio.h"
@@ -38,6 +40,9 @@ typedef struct vw_reader {
   const char *tag;  /* this line's tag (without its '), or NULL */
   size_t tag_len;
   int tag_extra;    /* the dataset's extra "tag", -1 until a line has one */
+  vfl_names *names; /* keep_names: the dictionary */
+  char *name;       /* "ns^feature" being recorded */
+  size_t name_cap;
   read_row row;
   vfl_dataset *ds;
 } vw_reader;
@@ -140,6 +145,8 @@ static int rank_of(vw_reader *r, const char *name, size_t n, uint32_t seed, cons
 typedef struct vw_space {
   uint32_t seed, group;
   double scale;
+  const char *name; /* for the dictionary */
+  size_t len;
 } vw_space;
 
 /* "ns[:weight]" right after a '|'; a '|' followed by a space opens the
@@ -155,6 +162,8 @@ static int parse_namespace(vw_reader *r, const char **pp, vw_space *ns) {
   }
   ns->seed = vfl_hash_bytes(name, n, 0);
   ns->scale = 1;
+  ns->name = name;
+  ns->len = n;
   if (*p == ':') {
     int rc = number(r, p + 1, "namespace weight", *pp, &ns->scale);
     if (rc) return rc;
@@ -168,6 +177,15 @@ static int parse_namespace(vw_reader *r, const char **pp, vw_space *ns) {
   }
   *pp = p;
   return VFL_OK;
+}
+
+/* "ns^feature" (VW's --invert_hash spelling) for the dictionary. */
+static int record_name(vw_reader *r, const vw_space *ns, const char *name, size_t n) {
+  if (vfl_grow(&r->name, &r->name_cap, ns->len + n + 1, 1)) return VFL_ENOMEM;
+  memcpy(r->name, ns->name, ns->len);
+  r->name[ns->len] = '^';
+  memcpy(r->name + ns->len + 1, name, n);
+  return vfl_names_add(r->names, vfl_hash_bytes(name, n, ns->seed) & r->mask, r->name, ns->len + n + 1);
 }
 
 /* One "feature[:value]" at *pp. */
@@ -186,6 +204,7 @@ static int parse_feature(vw_reader *r, const char **pp, const vw_space *ns) {
   if (!(fabs(v) <= FLT_MAX))
     return text_fail(&r->src, name, VFL_EFORMAT, "the value times the namespace weight is out of range for a float");
   uint32_t h = vfl_hash_bytes(name, n, ns->seed) & r->mask;
+  if (r->names && r->groups == VFL_VW_FLAT && record_name(r, ns, name, n)) return VFL_ENOMEM;
   *pp = p;
   return read_row_push(&r->row, r->groups == VFL_VW_FLAT ? h : vfl_group_index(ns->group, h), (float)v);
 }
@@ -249,6 +268,27 @@ static int read_all(vw_reader *r) {
   return rc;
 }
 
+/* FLAT: the dataset's featurizer, so that a model trained on it predicts
+** from "|ns f ..." (vfl_featurize_text), with the dictionary if kept. */
+static int vw_featurizer(vw_reader *r, uint32_t bits) {
+  vfl_featurizer f = {.kind = VFL_FEATURIZE_VW, .bits = bits, .ngrams = 1};
+  uint32_t *index = NULL;
+  const char **names = NULL;
+  int rc = VFL_OK;
+  if (r->names && (f.n_names = vfl_names_count(r->names))) {
+    index = vfl_alloc(f.n_names * sizeof *index);
+    names = vfl_alloc(f.n_names * sizeof *names);
+    if (!index || !names) rc = VFL_ENOMEM;
+    if (!rc) vfl_names_list(r->names, index, names);
+    f.name_index = index;
+    f.names = names;
+  }
+  if (!rc && !(r->ds->featurizer = featurizer_copy(&f))) rc = VFL_ENOMEM;
+  vfl_free(index);
+  vfl_free(names);
+  return rc;
+}
+
 /* Takes src (opened by the caller) and always closes it. */
 static int run(text_src *src, const vfl_vw_options *o, vfl_dataset **out) {
   vw_reader r;
@@ -263,8 +303,13 @@ static int run(text_src *src, const vfl_vw_options *o, vfl_dataset **out) {
   ** grows to the largest id seen. */
   r.ds = o->groups == VFL_VW_FLAT ? read_dataset_new(1, name, VFL_INPUT_SPARSE, r.mask + 1)
                                   : read_dataset_new(1, name, VFL_INPUT_GROUPED, 0);
-  int rc = r.ds ? read_all(&r) : VFL_ENOMEM;
+  int rc = r.ds ? VFL_OK : VFL_ENOMEM;
+  if (!rc && o->keep_names && o->groups == VFL_VW_FLAT && !(r.names = vfl_names_new())) rc = VFL_ENOMEM;
+  if (!rc) rc = read_all(&r);
+  if (!rc && o->groups == VFL_VW_FLAT) rc = vw_featurizer(&r, bits);
   text_close(&r.src);
+  vfl_names_free(r.names);
+  vfl_free(r.name);
   read_row_free(&r.row);
   for (uint32_t i = 0; i < r.n_ns; i++) vfl_free(r.ns[i].name);
   vfl_free(r.ns);

@@ -252,6 +252,8 @@ typedef struct vfl_vw_options {
   uint32_t hash_bits;  /* 0 picks 18; at most 31, or 24 when grouped */
   int groups;          /* VFL_VW_FLAT, VFL_VW_GROUP_ORDER or VFL_VW_GROUP_LETTER */
   const char *input;   /* name of the single input; NULL: "features" */
+  int keep_names;      /* 1: a dictionary of the features seen, "ns^feature" as VW's --invert_hash */
+  /* With FLAT, the dataset's featurizer (vfl_dataset_featurizer) is a VW one. */
 } vfl_vw_options;
 
 VFL_API int vfl_read_vw(const char *path, const vfl_vw_options *opt, vfl_dataset **out);
@@ -597,7 +599,9 @@ VFL_API int vfl_model_load(const char *path, vfl_net **out);
 ** is output i of the net: with n_classes names the net has n_classes
 ** outputs, or one output for two classes (a logistic model: output 1 is the
 ** probability of the second class). */
-enum { VFL_FEATURIZE_NONE = 0, VFL_FEATURIZE_WORDS = 1, VFL_FEATURIZE_TABLE = 2 };
+enum { VFL_FEATURIZE_NONE = 0, VFL_FEATURIZE_WORDS = 1, VFL_FEATURIZE_TABLE = 2, VFL_FEATURIZE_VW = 3 };
+/* VW: the features part of a Vowpal Wabbit line, "|ns[:w] f[:v] ... |ns2 ...",
+** hashed as vfl_read_vw hashes it with groups FLAT into 2^bits (1..31). */
 
 /* TABLE: what each column of a CSV/TSV row is. Column k (0-based, in the
 ** file's order) NUMERIC is feature k with the field's value; CATEGORICAL
@@ -675,7 +679,9 @@ VFL_API int vfl_words_hash(const vfl_words_options *o, const char *text, size_t 
 /* Sorts buf by index and adds up repeats. */
 VFL_API void vfl_feature_buf_sort(vfl_feature_buf *buf);
 
-/* Raw text through a WORDS featurizer: buf is cleared, filled and sorted. */
+/* Raw text through a WORDS featurizer (or the features of a VW line through
+** a VW one; text before the first '|' is left out): buf is cleared, filled
+** and sorted. */
 VFL_API int vfl_featurize_text(const vfl_featurizer *f, const char *text, size_t len, vfl_feature_buf *buf);
 /* One row through a TABLE featurizer: fields by column name, values as they
 ** would stand in the file (NULL or "": missing, no feature). An unknown

@@ -20,7 +20,7 @@
 
 #include "lvfl.h"
 
-static const char *const kinds[] = {"none", "words", "table", NULL};
+static const char *const kinds[] = {"none", "words", "table", "vw", NULL};
 static const char *const column_kinds[] = {"skip", "numeric", "categorical", "text", "label", NULL};
 
 static void set_int(lua_State *L, const char *key, lua_Integer v) {
@@ -116,7 +116,7 @@ void lvfl_check_featurizer(lua_State *L, int idx, const char *fname, vfl_featuri
   memset(f, 0, sizeof *f);
   const char *kind = lvfl_optstring(L, idx, "kind", "words", fname);
   f->kind = find_kind(kinds, kind);
-  if (f->kind < 0) lvfl_error(L, "%s: unknown featurizer kind '%s' (words, table or none)", fname, kind);
+  if (f->kind < 0) lvfl_error(L, "%s: unknown featurizer kind '%s' (words, table, vw or none)", fname, kind);
   f->bits = (uint32_t)lvfl_optint(L, idx, "bits", 20, fname, 1, 32);
   f->ngrams = (uint32_t)lvfl_optint(L, idx, "ngrams", 1, fname, 1, 8);
   f->seed = (uint32_t)lvfl_optint(L, idx, "seed", 0, fname, 0, UINT32_MAX);
@@ -207,7 +207,7 @@ static void featurize_text(lua_State *L, const vfl_featurizer *f, int idx, const
 
 void lvfl_featurize_text(lua_State *L, const vfl_net *net, int idx, const char *fname) {
   const vfl_featurizer *f = vfl_net_featurizer(net);
-  if (!f || f->kind != VFL_FEATURIZE_WORDS)
+  if (!f || (f->kind != VFL_FEATURIZE_WORDS && f->kind != VFL_FEATURIZE_VW))
     lvfl_error(L, "%s: the model has no text featurizer, so it cannot read raw text (train it from "
                   "vfl.read.fasttext, or give it one with net:set_featurizer)", fname);
   featurize_text(L, f, idx, fname);
@@ -332,7 +332,7 @@ static int l_featurize(lua_State *L) {
   vfl_featurizer f;
   lvfl_check_featurizer(L, 1, fname, &f);
   if (vfl_featurizer_check(&f)) lvfl_error(L, "%s: %s", fname, vfl_last_error());
-  if (f.kind == VFL_FEATURIZE_WORDS && lua_type(L, 2) == LUA_TSTRING)
+  if ((f.kind == VFL_FEATURIZE_WORDS || f.kind == VFL_FEATURIZE_VW) && lua_type(L, 2) == LUA_TSTRING)
     featurize_text(L, &f, 2, fname);
   else if (f.kind == VFL_FEATURIZE_TABLE && lua_istable(L, 2))
     featurize_row(L, &f, 2, fname);

@@ -117,7 +117,7 @@ static void csv_options(lua_State *L, int idx, const char *fname, vfl_csv_option
 /* ------------------------------------------------------------ Vowpal Wabbit */
 
 static void vw_options(lua_State *L, int idx, const char *fname, vfl_vw_options *o, const char **name) {
-  static const char *const known[] = {"hash_bits", "groups", "input", "name", NULL};
+  static const char *const known[] = {"hash_bits", "groups", "input", "name", "keep_names", NULL};
   lvfl_checkopts(L, idx, fname, known);
   memset(o, 0, sizeof *o);
   o->hash_bits = (uint32_t)lvfl_optint(L, idx, "hash_bits", 0, fname, 0, 31);
@@ -131,6 +131,7 @@ static void vw_options(lua_State *L, int idx, const char *fname, vfl_vw_options 
   else
     lvfl_error(L, "%s: option 'groups' must be \"flat\", \"order\" or \"letter\", got \"%s\"", fname, g);
   o->input = lvfl_optstring(L, idx, "input", NULL, fname);
+  o->keep_names = lvfl_optbool(L, idx, "keep_names", 0, fname);
   if (name) *name = lvfl_optstring(L, idx, "name", "<string>", fname);
 }
 

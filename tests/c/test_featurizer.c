@@ -178,7 +178,7 @@ static void extension_round_trip(void) {
   const char *old[] = {"old"};
   CHECK_ERR(vfl_featurize_row(g, keys, old, 1, &buf), VFL_EINVAL, "column 'age' is numeric, but its value is \"old\"");
   CHECK_ERR(vfl_featurize_text(g, "a b", 3, &buf), VFL_EINVAL,
-            "the featurizer does not read raw text (its kind is not words)");
+            "the featurizer does not read raw text (its kind is not words or vw)");
   vfl_feature_buf_free(&buf);
   vfl_net_free(back);
   vfl_net_free(net);

@@ -34,7 +34,7 @@ static int csv(const char *text, vfl_dataset **ds) {
 }
 
 static int vw(const char *text, vfl_dataset **ds) {
-  vfl_vw_options o = {0, VFL_VW_GROUP_ORDER, NULL};
+  vfl_vw_options o = {.groups = VFL_VW_GROUP_ORDER};
   return vfl_read_vw_buffer(text, strlen(text), "t.vw", &o, ds);
 }
 

@@ -81,7 +81,7 @@ static void test_small(void) {
 ** collide are one feature with their values added (VW's own arithmetic). */
 static void test_sorted_and_merged(void) {
   vfl_dataset *ds = NULL;
-  vfl_vw_options o = {4, VFL_VW_FLAT, NULL}; /* 16 buckets: 40 names must collide */
+  vfl_vw_options o = {4, VFL_VW_FLAT, NULL, 0}; /* 16 buckets: 40 names must collide */
   CHECK_OK(read_text("1 |f a b c d e f g h i j k l m n o p q r s t u v w x y z A B C D E F G H I J K L M N:2\n", &o, &ds));
   if (!ds) return;
   vfl_features f = row_of(ds, 0, NULL);
@@ -119,7 +119,7 @@ static void test_tag_then_blank(void) {
 
 static void test_groups(void) {
   const char *text = "1 |user a |item b |user c\n0 | d |item e\n";
-  vfl_vw_options o = {12, VFL_VW_GROUP_ORDER, "g"};
+  vfl_vw_options o = {12, VFL_VW_GROUP_ORDER, "g", 0};
   vfl_dataset *ds = NULL;
   CHECK_OK(read_text(text, &o, &ds));
   if (ds) {
@@ -133,7 +133,7 @@ static void test_groups(void) {
     CHECK(has(&f, vfl_group_index(1, h("item", "e", 12)), 1));
   }
   vfl_dataset_free(ds);
-  vfl_vw_options letter = {0, VFL_VW_GROUP_LETTER, NULL};
+  vfl_vw_options letter = {0, VFL_VW_GROUP_LETTER, NULL, 0};
   CHECK_OK(read_text(text, &letter, &ds));
   if (ds) {
     vfl_features f = row_of(ds, 0, NULL);
@@ -175,7 +175,7 @@ static void test_errors(void) {
   char text[4096];
   size_t n = (size_t)snprintf(text, sizeof text, "1");
   for (int i = 0; i < 257; i++) n += (size_t)snprintf(text + n, sizeof text - n, " |n%d a", i);
-  vfl_vw_options order = {0, VFL_VW_GROUP_ORDER, NULL};
+  vfl_vw_options order = {0, VFL_VW_GROUP_ORDER, NULL, 0};
   CHECK_ERR(read_text(text, &order, &ds), VFL_EFORMAT,
             "t.vw:1:1942: namespace \"n256\" is the 257th; a grouped input holds at most 256");
   CHECK(ds == NULL);
@@ -183,13 +183,13 @@ static void test_errors(void) {
 
 static void test_option_errors(void) {
   vfl_dataset *ds = NULL;
-  vfl_vw_options bad = {0, 7, NULL};
+  vfl_vw_options bad = {0, 7, NULL, 0};
   CHECK_ERR(read_text("1 |f a\n", &bad, &ds), VFL_EINVAL,
             "reading \"t.vw\": groups 7 is not VFL_VW_FLAT, VFL_VW_GROUP_ORDER or VFL_VW_GROUP_LETTER");
-  vfl_vw_options wide = {25, VFL_VW_GROUP_LETTER, NULL};
+  vfl_vw_options wide = {25, VFL_VW_GROUP_LETTER, NULL, 0};
   CHECK_ERR(read_text("1 |f a\n", &wide, &ds), VFL_EINVAL,
             "reading \"t.vw\": hash_bits 25 is out of range (1 to 24 for grouped namespaces, or 0 for 18)");
-  vfl_vw_options flat = {32, VFL_VW_FLAT, NULL};
+  vfl_vw_options flat = {32, VFL_VW_FLAT, NULL, 0};
   CHECK_ERR(read_text("1 |f a\n", &flat, &ds), VFL_EINVAL,
             "reading \"t.vw\": hash_bits 32 is out of range (1 to 31, or 0 for 18)");
   CHECK_ERR(vfl_read_vw("nope.vw", NULL, &ds), VFL_EIO, "cannot open \"nope.vw\": No such file or directory");

@@ -144,6 +144,28 @@ describe("the table featurizer (vfl.read.csv)", function()
   end)
 end)
 
+describe("the VW featurizer (vfl.read.vw)", function()
+  local VW = "1 |user age_40 city=oslo |item:2 fjord_cruise\n-1 |user age_20 city=paris |item wine_tour\n"
+    .. "1 |user city=oslo |item fjord_cruise\n-1 |user age_30 city=paris |item:0.5 wine_tour\n"
+  it("predicts from a line's namespaces after a load, hashed as the reader hashed the file", function()
+    local ds = vfl.read.vw_text(VW, {hash_bits = 12, keep_names = true})
+    local f = ds.featurizer
+    assert.are.same({"vw", 12}, {f.kind, f.bits})
+    assert.are.equal("user^city=oslo", f.names[vfl.hash.string("city=oslo", 12, vfl.hash.string("user") - 1)])
+    -- the features of a line through the featurizer are the reader's row
+    assert.are.same(ds[1].features:totable(), vfl.featurize(f, "|user age_40 city=oslo |item:2 fjord_cruise"):totable())
+    local net = vfl.net():stack(vfl.layers.sparse(ds.dim)):stack(vfl.layers.linear(1))
+    net:learn(ds, "logistic", vfl.optim.adagrad(0.5), {epochs = 20, progress = false})
+    net:set_featurizer(ds.featurizer)
+    local m = reloaded(net)
+    assert.are.near(net:predict(ds[1])[1], m:predict("|user age_40 city=oslo |item:2 fjord_cruise", {k = 2})[1].p, 1e-6)
+    local top = m:top_features(2, 2)
+    assert.is_true(top.dictionary)
+    assert.is_truthy(top[1].feature:match("^%a+%^"))
+    assert.are.equal("vfl.featurize: VW features: \"x\" is not a number", err(vfl.featurize, f, "|a b:x"))
+  end)
+end)
+
 describe("vfl.features and vfl.featurize", function()
   it("check a featurizer and featurize raw input as a model with it would", function()
     local f = vfl.features{kind = "table", bits = 8,
