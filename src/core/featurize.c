@@ -10,14 +10,13 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "featurizer.h"
 #include "textnum.h"
 #include "vfl.h"
 
 static vfl_words_options words_of(const vfl_featurizer *f) {
   return (vfl_words_options){f->bits, f->ngrams, f->seed, f->minn, f->maxn, f->lower};
 }
-
-static int push_one(vfl_feature_buf *b, uint32_t index, float value);
 
 static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
 
@@ -59,7 +58,7 @@ static int vw_features(const vfl_featurizer *f, const char *p, const char *end, 
       p += n;
       if (p < end && *p == ':' && vw_number(&p, end, &v)) return VFL_EINVAL;
       if (!n) return vfl_fail(VFL_EINVAL, "VW features: expected a feature name before ':'");
-      if (push_one(b, vfl_hash_bytes(name, n, seed) & mask, (float)(v * scale))) return VFL_ENOMEM;
+      if (feature_buf_push(b, vfl_hash_bytes(name, n, seed) & mask, (float)(v * scale))) return VFL_ENOMEM;
     }
   }
   return VFL_OK;
@@ -82,22 +81,6 @@ int vfl_featurize_text(const vfl_featurizer *f, const char *text, size_t len, vf
   return VFL_OK;
 }
 
-static int push_one(vfl_feature_buf *b, uint32_t index, float value) {
-  if (b->n == b->cap) {
-    size_t cap = b->cap ? 2 * b->cap : 64;
-    uint32_t *i = vfl_realloc(b->index, cap * sizeof *i);
-    if (!i) return VFL_ENOMEM;
-    b->index = i;
-    float *v = vfl_realloc(b->value, cap * sizeof *v);
-    if (!v) return VFL_ENOMEM;
-    b->value = v;
-    b->cap = cap;
-  }
-  b->index[b->n] = index;
-  b->value[b->n++] = value;
-  return VFL_OK;
-}
-
 /* "name=value" hashed as the CSV reader hashes a categorical field. */
 static int categorical(const vfl_featurizer *f, const vfl_column *c, const char *v, vfl_feature_buf *b) {
   size_t kl = strlen(c->name), vl = strlen(v);
@@ -106,7 +89,7 @@ static int categorical(const vfl_featurizer *f, const vfl_column *c, const char 
   b->name[kl] = '=';
   memcpy(b->name + kl + 1, v, vl);
   uint32_t mask = (uint32_t)(((uint64_t)1 << f->bits) - 1);
-  return push_one(b, f->n_columns + (vfl_hash_bytes(b->name, kl + vl + 1, 0) & mask), 1.0f);
+  return feature_buf_push(b, f->n_columns + (vfl_hash_bytes(b->name, kl + vl + 1, 0) & mask), 1.0f);
 }
 
 static int column_names(const vfl_featurizer *f, char *out, size_t size) {
@@ -142,7 +125,7 @@ static int field(const vfl_featurizer *f, const char *name, const char *v, vfl_f
   if (!text_number_n(v, strlen(v), &x)) return vfl_fail(VFL_EINVAL, "column '%s' is numeric, but its value is \"%s\"", name, v);
   if (!isfinite(x) || fabs(x) > FLT_MAX)
     return vfl_fail(VFL_EINVAL, "column '%s': value %s is not a finite float", name, v);
-  return x == 0 ? VFL_OK : push_one(b, k, (float)x);
+  return x == 0 ? VFL_OK : feature_buf_push(b, k, (float)x);
 }
 
 int vfl_featurize_row(const vfl_featurizer *f, const char *const *names, const char *const *values, uint32_t n,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "dataset.h"
 #include "error.h"
 #include "featurizer.h"
 #include "net.h"
@@ -98,6 +99,26 @@ static const char *copy_text(char **text, const char *s) {
   memcpy(*text, s, n);
   *text += n;
   return *text - n;
+}
+
+int featurizer_attach(vfl_dataset *ds, vfl_featurizer *f, const vfl_names *names) {
+  uint32_t *index = NULL;
+  const char **list = NULL;
+  int rc = VFL_OK;
+  if (names && (f->n_names = vfl_names_count(names))) {
+    index = vfl_alloc(f->n_names * sizeof *index);
+    list = vfl_alloc(f->n_names * sizeof *list);
+    if (!index || !list) rc = VFL_ENOMEM;
+    if (!rc) vfl_names_list(names, index, list);
+    f->name_index = index;
+    f->names = list;
+  }
+  if (!rc) rc = featurizer_check(f, 0);
+  if (!rc && !(ds->featurizer = featurizer_copy(f))) rc = VFL_ENOMEM;
+  f->n_names = 0, f->name_index = NULL, f->names = NULL;
+  vfl_free(index);
+  vfl_free(list);
+  return rc;
 }
 
 int vfl_featurizer_check(const vfl_featurizer *f) {

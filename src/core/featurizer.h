@@ -19,6 +19,13 @@ int featurizer_check(const vfl_featurizer *f, uint32_t outputs);
 /* A copy of f in one allocation, or NULL (error set). */
 featurizer_own *featurizer_copy(const vfl_featurizer *f);
 
+/* Appends one feature to b, growing it (words.c). */
+int feature_buf_push(vfl_feature_buf *b, uint32_t index, float value);
+
+/* Gives ds a copy of f, with the dictionary of names (may be NULL) listed
+** into f first. A check failure is returned with its message set. */
+int featurizer_attach(vfl_dataset *ds, vfl_featurizer *f, const vfl_names *names);
+
 /* Model section: u8 present (0 none, 1, or 2 with the extension), then
 ** i32 kind, u32 bits, u32 ngrams, u32 seed, u8 lower, str label_prefix,
 ** u32 n_classes, str[n_classes] classes. The extension (present = 2; a

@@ -117,30 +117,11 @@ int csv_make_featurizer(csv_reader *c, uint32_t bits) {
     f.n_classes = c->classes.n;
     f.classes = (const char *const *)c->classes.name;
   }
-  uint32_t *index = NULL;
-  const char **names = NULL;
-  int rc = VFL_OK;
-  if (c->names && (f.n_names = vfl_names_count(c->names))) {
-    index = vfl_alloc(f.n_names * sizeof *index);
-    names = vfl_alloc(f.n_names * sizeof *names);
-    if (!index || !names) rc = VFL_ENOMEM;
-    if (!rc) vfl_names_list(c->names, index, names);
-    f.name_index = index;
-    f.names = names;
-  }
-  if (!rc && featurizer_check(&f, 0)) {
-    /* e.g. two columns of the same header name: a plain numeric file still
-    ** reads (without a featurizer); one that needs it fails, saying why */
-    int needed = c->label_mode == LABELS_NAMES || c->names || c->opt->n_text;
-    rc = needed ? VFL_EFORMAT : VFL_OK;
-    if (!needed) goto done;
-  }
-  if (!rc && !(c->ds->featurizer = featurizer_copy(&f))) rc = VFL_ENOMEM;
-done:
+  int rc = featurizer_attach(c->ds, &f, c->names);
+  if (rc && rc != VFL_ENOMEM && !(c->label_mode == LABELS_NAMES || c->names || c->opt->n_text))
+    rc = VFL_OK; /* e.g. two columns of the same header name: a plain numeric file still reads, without a featurizer */
   for (uint32_t k = 0; k < c->ncols; k++) c->cols[k].key[c->cols[k].key_len - 1] = '=';
   vfl_free(cols);
-  vfl_free(index);
-  vfl_free(names);
   if (rc && rc != VFL_ENOMEM) {
     char where[600];
     snprintf(where, sizeof where, "reading \"%s\"", c->src.name);

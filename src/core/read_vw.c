@@ -272,21 +272,7 @@ static int read_all(vw_reader *r) {
 ** from "|ns f ..." (vfl_featurize_text), with the dictionary if kept. */
 static int vw_featurizer(vw_reader *r, uint32_t bits) {
   vfl_featurizer f = {.kind = VFL_FEATURIZE_VW, .bits = bits, .ngrams = 1};
-  uint32_t *index = NULL;
-  const char **names = NULL;
-  int rc = VFL_OK;
-  if (r->names && (f.n_names = vfl_names_count(r->names))) {
-    index = vfl_alloc(f.n_names * sizeof *index);
-    names = vfl_alloc(f.n_names * sizeof *names);
-    if (!index || !names) rc = VFL_ENOMEM;
-    if (!rc) vfl_names_list(r->names, index, names);
-    f.name_index = index;
-    f.names = names;
-  }
-  if (!rc && !(r->ds->featurizer = featurizer_copy(&f))) rc = VFL_ENOMEM;
-  vfl_free(index);
-  vfl_free(names);
-  return rc;
+  return featurizer_attach(r->ds, &f, r->names);
 }
 
 /* Takes src (opened by the caller) and always closes it. */

@@ -11,6 +11,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "featurizer.h"
 #include "vfl.h"
 
 /* Character n-grams are hashed with this added to the seed, so that "<ab"
@@ -25,21 +26,23 @@ static uint32_t mask_of(uint32_t bits) { return bits >= 32 ? 0xFFFFFFFFu : ((uin
 
 static int is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 
-static int push(vfl_feature_buf *b, uint32_t id) {
+int feature_buf_push(vfl_feature_buf *b, uint32_t index, float value) {
   if (b->n == b->cap) {
     size_t cap = b->cap ? 2 * b->cap : 256;
-    uint32_t *index = vfl_realloc(b->index, cap * sizeof *index);
-    if (!index) return VFL_ENOMEM;
-    b->index = index;
-    float *value = vfl_realloc(b->value, cap * sizeof *value);
-    if (!value) return VFL_ENOMEM;
-    b->value = value;
+    uint32_t *i = vfl_realloc(b->index, cap * sizeof *i);
+    if (!i) return VFL_ENOMEM;
+    b->index = i;
+    float *v = vfl_realloc(b->value, cap * sizeof *v);
+    if (!v) return VFL_ENOMEM;
+    b->value = v;
     b->cap = cap;
   }
-  b->index[b->n] = id;
-  b->value[b->n++] = 1.0f;
+  b->index[b->n] = index;
+  b->value[b->n++] = value;
   return VFL_OK;
 }
+
+static int push(vfl_feature_buf *b, uint32_t id) { return feature_buf_push(b, id, 1.0f); }
 
 /* Hash of a word n-gram: MurmurHash3 of its token hashes as little-endian
 ** bytes, so that it does not depend on the machine's byte order. */

@@ -98,6 +98,31 @@ static void survives_save_and_load(void) {
   vfl_net_free(net);
 }
 
+/* One damage to a saved file: bytes written at offset (from the start of
+** the part tested) and the message the loader must give. */
+typedef struct damage {
+  size_t offset;
+  const char *bytes;
+  size_t len;
+  const char *expect;
+} damage;
+
+/* Writes each damaged copy of data (n bytes, the part at `at`) to bad with
+** a fresh CRC and checks the loader's exact message. */
+static void expect_damage(const char *data, size_t n, size_t at, const damage *cases, size_t count, const char *bad) {
+  char *copy = malloc(n), msg[1024];
+  vfl_net *out = NULL;
+  for (size_t c = 0; c < count; c++) {
+    memcpy(copy, data, n);
+    memcpy(copy + at + cases[c].offset, cases[c].bytes, cases[c].len);
+    write_with_crc(bad, copy, n);
+    snprintf(msg, sizeof msg, "\"%s\": %s", bad, cases[c].expect);
+    CHECK_ERR(vfl_model_load(bad, &out), VFL_EFORMAT, msg);
+    CHECK(out == NULL);
+  }
+  free(copy);
+}
+
 /* The section ends the body: its offset is fixed by what words() writes. */
 static void damaged_sections(void) {
   vfl_net *net = small_net(3), *out = NULL;
@@ -110,13 +135,7 @@ static void damaged_sections(void) {
   size_t n = t_read_file(good, &data);
   size_t names = (4 + 9) + (4 + 9) + (4 + 13);
   size_t section = 1 + 4 * 4 + 1 + (4 + 9) + 4 + names, at = n - 4 - section;
-  char *copy = malloc(n);
-  struct {
-    size_t offset;
-    const char *bytes;
-    size_t len;
-    const char *expect;
-  } cases[] = {
+  static const damage cases[] = {
       {0, "\x03", 1, "the featurizer section is marked 3 (0, 1 or 2)"},
       {1, "\x07\0\0\0", 4, "the featurizer has an unknown kind 7"},
       {5, "\x21\0\0\0", 4, "the featurizer's bits is 33 (1 to 32)"},
@@ -127,14 +146,8 @@ static void damaged_sections(void) {
       {39, "rec.autos", 9, "the featurizer names class 'rec.autos' twice (classes 1 and 2)"},
       {40, "\0", 1, "the featurizer's class 1 holds a NUL byte"},
   };
-  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-    memcpy(copy, data, n);
-    memcpy(copy + at + cases[c].offset, cases[c].bytes, cases[c].len);
-    write_with_crc(bad, copy, n);
-    snprintf(msg, sizeof msg, "\"%s\": %s", bad, cases[c].expect);
-    CHECK_ERR(vfl_model_load(bad, &out), VFL_EFORMAT, msg);
-    CHECK(out == NULL);
-  }
+  expect_damage(data, n, at, cases, sizeof cases / sizeof cases[0], bad);
+  char *copy = malloc(n);
   /* more classes than the bytes that remain: a count checked before allocating */
   memcpy(copy, data, n);
   memcpy(copy + at + 31, "\0\0\0\x10", 4);
@@ -194,29 +207,17 @@ static void extension_errors(void) {
   const char *good = t_tmp_path("feat-ext-good.vfl"), *bad = t_tmp_path("feat-ext-bad.vfl");
   CHECK_OK(vfl_model_save(net, good));
   vfl_net_free(net);
-  char *data, msg[1024];
+  char *data;
   size_t n = t_read_file(good, &data);
   size_t ext = 4 + (4 + 8 + 8) + 4, at = n - 4 - ext; /* version, the n-gram field, the end tag */
-  char *copy = malloc(n);
-  struct {
-    size_t offset;
-    const char *bytes;
-    size_t len;
-    const char *expect;
-  } cases[] = {
+  static const damage cases[] = {
       {0, "\0\0\0\0", 4, "the featurizer's extension has version 0 (1 or later)"},
       {4, "\x07\0\0\0", 4, "the featurizer has field 7, unknown to this vfl (written by a later one)"},
       {8, "\x09\0\0\0", 4, "the featurizer's field 1 is damaged (its size)"},
       {16, "\x06\0\0\0", 4, "the featurizer's character n-grams are 6 to 5 (0 0, or 1 <= minn <= maxn <= 16)"},
   };
-  for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-    memcpy(copy, data, n);
-    memcpy(copy + at + cases[c].offset, cases[c].bytes, cases[c].len);
-    write_with_crc(bad, copy, n);
-    snprintf(msg, sizeof msg, "\"%s\": %s", bad, cases[c].expect);
-    CHECK_ERR(vfl_model_load(bad, &out), VFL_EFORMAT, msg);
-    CHECK(out == NULL);
-  }
+  expect_damage(data, n, at, cases, sizeof cases / sizeof cases[0], bad);
+  char *copy = malloc(n);
   memcpy(copy, data, n); /* an optional field of a later vfl (top bit set) is stepped over */
   memcpy(copy + at + 4, "\x07\0\0\x80", 4);
   write_with_crc(bad, copy, n);
