@@ -2,7 +2,8 @@
 ** target_csv.c -- vfl_read_csv_buffer. Option byte:
 **   bit 0     header
 **   bit 1     separator: ',' or '\t'
-**   bit 2     every column categorical ("*")
+**   bit 2     every column categorical ("*"), but column "2" free text (word
+**             bigrams, character 2- to 4-grams) and a dictionary kept
 **   bit 3     allow_short
 **   bits 4-5  label column: default (1), 1, 2 or 3
 **   bit 6     skip column "2", keep column "3" as an extra
@@ -21,6 +22,10 @@ void fuzz_csv(const uint8_t *data, size_t size) {
   if (b & 4) {
     o.categorical = all;
     o.n_categorical = 1;
+    o.text = second;
+    o.n_text = 1;
+    o.ngrams = 2, o.minn = 2, o.maxn = 4;
+    o.keep_names = 1;
   }
   o.allow_short = (b >> 3) & 1;
   o.label = (b >> 4) & 3;
