@@ -458,7 +458,8 @@ softmax multiclass, one identity output on -1/+1 labels binary margins
   multiclass  accuracy, top_k {top-1 .. top-k accuracy}, micro_f1,
               macro_f1 (over classes present), logloss, per_class {id,
               class, precision, recall, f1, support}, confusion[true][pred]
-              (1-based: class id + 1), classes: opts.classes[id + 1] or ids
+              (1-based: class id + 1), classes: opts.classes[id + 1], else
+              ds.classes, else the net's featurizer's names, else ids
   regression  rmse, mae, r2
   multilabel  p_at_k, r_at_k {P@1 .. P@k}, {R@1 .. R@k} (k: opts.k, 5),
               as fastText's test counts them: a softmax net on k-hot

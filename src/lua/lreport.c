@@ -124,16 +124,24 @@ static void add_binary(lua_State *L, const float *score, const float *label, siz
   lua_remove(L, -2); /* count */
 }
 
-/* Pushes the name of class c: opts.classes[c + 1], else the id. */
+/* Pushes the name of class c: opts.classes[c + 1], else ds.classes[c + 1]
+** (class names read or emitted), else the net's featurizer's, else the id
+** (the class-id rule: docs/features.md). */
 static void push_class(lua_State *L, uint32_t c) {
-  if (lua_istable(L, 3)) {
-    lua_getfield(L, 3, "classes");
+  for (int from = 0; from < 2; from++) {
+    if (from == 0 && !lua_istable(L, 3)) continue;
+    lua_getfield(L, from == 0 ? 3 : 2, "classes");
     if (lua_istable(L, -1)) {
       lua_rawgeti(L, -1, (lua_Integer)c + 1);
       lua_remove(L, -2);
       if (!lua_isnil(L, -1)) return;
     }
     lua_pop(L, 1);
+  }
+  const vfl_featurizer *f = vfl_net_featurizer(((lvfl_net *)lua_touserdata(L, 1))->net);
+  if (f && c < f->n_classes) {
+    lua_pushstring(L, f->classes[c]);
+    return;
   }
   lua_pushinteger(L, c);
 }
