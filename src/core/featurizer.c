@@ -4,6 +4,7 @@
 ** API would refuse.
 */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -27,6 +28,40 @@ static int check_words(const vfl_featurizer *f) {
   return VFL_OK;
 }
 
+static int by_name(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+/* The first name given twice in names[0..n) (sorted, as a file may have a
+** million columns or classes), with its two 1-based positions; NULL when
+** they are distinct. *rc is VFL_ENOMEM when the sort could not be had. */
+static const char *given_twice(const char *const *names, uint32_t n, uint32_t *first, uint32_t *second, int *rc) {
+  *rc = VFL_OK;
+  if (n < 2) return NULL;
+  const char **sorted = vfl_alloc((size_t)n * sizeof *sorted);
+  if (!sorted) return *rc = VFL_ENOMEM, NULL;
+  memcpy(sorted, names, (size_t)n * sizeof *sorted);
+  qsort(sorted, n, sizeof *sorted, by_name);
+  const char *twice = NULL;
+  for (uint32_t k = 1; k < n && !twice; k++)
+    if (strcmp(sorted[k - 1], sorted[k]) == 0) twice = sorted[k];
+  vfl_free(sorted);
+  *first = *second = 0;
+  for (uint32_t k = 0; twice && k < n && !*second; k++)
+    if (strcmp(names[k], twice) == 0) *(*first ? second : first) = k + 1;
+  return twice;
+}
+
+static int distinct_columns(const vfl_featurizer *f) {
+  const char **names = vfl_alloc((size_t)f->n_columns * sizeof *names);
+  if (!names) return VFL_ENOMEM;
+  for (uint32_t k = 0; k < f->n_columns; k++) names[k] = f->columns[k].name;
+  uint32_t a, b;
+  int rc;
+  const char *twice = given_twice(names, f->n_columns, &a, &b, &rc);
+  if (twice) rc = vfl_fail(VFL_EINVAL, "the featurizer names column '%s' twice (columns %u and %u)", twice, a, b);
+  vfl_free(names);
+  return rc;
+}
+
 static int check_columns(const vfl_featurizer *f) {
   if (f->kind != VFL_FEATURIZE_TABLE) {
     if (f->n_columns) return vfl_fail(VFL_EINVAL, "the featurizer lists columns but is not a table featurizer");
@@ -40,11 +75,8 @@ static int check_columns(const vfl_featurizer *f) {
       return vfl_fail(VFL_EINVAL, "the featurizer's column %u has a name of %zu bytes (1 to %d)", k + 1, n, CLASS_NAME_MAX);
     if (c->kind < VFL_COLUMN_SKIP || c->kind > VFL_COLUMN_LABEL)
       return vfl_fail(VFL_EINVAL, "the featurizer's column %u (%s) has an unknown kind %d", k + 1, c->name, c->kind);
-    for (uint32_t j = 0; j < k; j++)
-      if (strcmp(f->columns[j].name, c->name) == 0)
-        return vfl_fail(VFL_EINVAL, "the featurizer names column '%s' twice (columns %u and %u)", c->name, j + 1, k + 1);
   }
-  return VFL_OK;
+  return distinct_columns(f);
 }
 
 static int check_names(const vfl_featurizer *f) {
@@ -60,14 +92,15 @@ static int check_names(const vfl_featurizer *f) {
 static int check_classes(const vfl_featurizer *f, uint32_t outputs) {
   if (f->n_classes && !f->classes) return vfl_fail(VFL_EINVAL, "the featurizer has %u classes but no names", f->n_classes);
   for (uint32_t i = 0; i < f->n_classes; i++) {
-    const char *c = f->classes[i];
-    size_t n = c ? strlen(c) : 0;
+    size_t n = f->classes[i] ? strlen(f->classes[i]) : 0;
     if (n == 0 || n > CLASS_NAME_MAX)
       return vfl_fail(VFL_EINVAL, "the featurizer's class %u has a name of %zu bytes (1 to %d)", i + 1, n, CLASS_NAME_MAX);
-    for (uint32_t j = 0; j < i; j++) /* a handful to a few thousand classes, checked once */
-      if (strcmp(f->classes[j], c) == 0)
-        return vfl_fail(VFL_EINVAL, "the featurizer names class '%s' twice (classes %u and %u)", c, j + 1, i + 1);
   }
+  uint32_t a, b;
+  int rc;
+  const char *twice = given_twice(f->classes, f->n_classes, &a, &b, &rc);
+  if (twice) return vfl_fail(VFL_EINVAL, "the featurizer names class '%s' twice (classes %u and %u)", twice, a, b);
+  if (rc) return rc;
   if (outputs && f->n_classes && f->n_classes != outputs && !(outputs == 1 && f->n_classes == 2))
     return vfl_fail(VFL_EINVAL, "the featurizer names %u classes for a net of %u outputs", f->n_classes, outputs);
   return VFL_OK;
@@ -79,7 +112,9 @@ int featurizer_check(const vfl_featurizer *f, uint32_t outputs) {
   if (f->kind != VFL_FEATURIZE_NONE && check_words(f)) return VFL_EINVAL;
   if (f->kind == VFL_FEATURIZE_NONE && (f->minn || f->maxn))
     return vfl_fail(VFL_EINVAL, "the featurizer has character n-grams but no text (kind none)");
-  if (check_columns(f) || check_names(f)) return VFL_EINVAL;
+  int rc = check_columns(f);
+  if (!rc) rc = check_names(f);
+  if (rc) return rc;
   if (f->label_prefix && strlen(f->label_prefix) > PREFIX_MAX)
     return vfl_fail(VFL_EINVAL, "the featurizer's label prefix is longer than %d bytes", PREFIX_MAX);
   return check_classes(f, outputs);

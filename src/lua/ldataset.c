@@ -350,6 +350,9 @@ void lvfl_dataset_append_row(lua_State *L, lvfl_dataset *d, int dsi, int idx, co
       } else {
         if (d->named_labels)
           lvfl_error(L, "%s: row %zu: the labels are class names (ds.classes), got %s", fname, r, lvfl_typename(L, -1));
+        if (lua_type(L, -1) != LUA_TNUMBER && lua_type(L, -1) != LUA_TBOOLEAN)
+          lvfl_error(L, "%s: row %zu: field 'label' must be a number or a class name (a string), got %s", fname, r,
+                     lvfl_typename(L, -1));
         d->floats[0] = row_number(L, -1, fname, r, "label");
       }
       have_label = 1;

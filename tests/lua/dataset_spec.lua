@@ -147,8 +147,8 @@ describe("vfl.dataset", function()
         emit{label = 1, features = vfl.sparse{[1] = 1}}
         emit{features = vfl.sparse{[1] = 1}}
       end))
-    assert.are.equal("emit: row 1: field 'label' must be a number, got string",
-      err(vfl.dataset, function(emit) emit{label = "yes", features = vfl.sparse{}} end))
+    assert.are.equal("emit: row 1: field 'label' must be a number or a class name (a string), got table",
+      err(vfl.dataset, function(emit) emit{label = {}, features = vfl.sparse{}} end))
     assert.are.equal("emit: row 1: weight -1 must be a finite number >= 0",
       err(vfl.dataset, function(emit) emit{label = 1, weight = -1, features = vfl.sparse{}} end))
     local calls = 0
