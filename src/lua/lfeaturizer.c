@@ -186,12 +186,11 @@ static int m_featurizer(lua_State *L) {
   return 1;
 }
 
-/* Pushes the features of buf as a vfl.sparse. */
-static void push_buf(lua_State *L, const vfl_feature_buf *b) {
+void lvfl_push_feature_buf(lua_State *L, const vfl_feature_buf *b) {
   int ones = 1;
   for (uint32_t k = 0; k < b->n && ones; k++) ones = b->value[k] == 1.0f;
   lvfl_sparse *x = lvfl_sparse_new(L, b->n, !ones);
-  memcpy((uint32_t *)x->index, b->index, b->n * sizeof *b->index);
+  if (b->n) memcpy((uint32_t *)x->index, b->index, b->n * sizeof *b->index); /* an empty text: no buffer yet */
   if (!ones) memcpy((float *)x->value, b->value, b->n * sizeof *b->value);
 }
 
@@ -201,7 +200,7 @@ static void featurize_text(lua_State *L, const vfl_featurizer *f, int idx, const
   vfl_feature_buf *b = lvfl_feature_buf(L);
   int rc = vfl_featurize_text(f, s, len, b);
   if (rc) lvfl_engine_error(L, fname, rc);
-  push_buf(L, b);
+  lvfl_push_feature_buf(L, b);
   lua_remove(L, -2);
 }
 
@@ -270,7 +269,7 @@ static void featurize_row(lua_State *L, const vfl_featurizer *f, int idx, const 
   vfl_feature_buf *b = lvfl_feature_buf(L);
   int rc = vfl_featurize_row(f, names, values, n, b);
   if (rc) lvfl_error(L, "%s: %s", fname, vfl_last_error());
-  push_buf(L, b);
+  lvfl_push_feature_buf(L, b);
   lua_replace(L, anchor - 2);
   lua_settop(L, anchor - 2);
 }

@@ -46,11 +46,7 @@ void lvfl_push_words(lua_State *L, const char *s, size_t len, const lvfl_words_o
   if (group)
     for (uint32_t k = 0; k < b->n; k++) b->index[k] = vfl_group_index((uint32_t)group - 1, b->index[k]);
   vfl_feature_buf_sort(b);
-  int ones = 1;
-  for (uint32_t k = 0; k < b->n && ones; k++) ones = b->value[k] == 1.0f;
-  lvfl_sparse *x = lvfl_sparse_new(L, b->n, !ones);
-  memcpy((uint32_t *)x->index, b->index, b->n * sizeof *b->index);
-  if (!ones) memcpy((float *)x->value, b->value, b->n * sizeof *b->value);
+  lvfl_push_feature_buf(L, b);
   lua_remove(L, -2); /* the buffer's guard */
 }
 

@@ -178,6 +178,8 @@ typedef struct lvfl_words_opts {
 void lvfl_push_words(lua_State *L, const char *s, size_t len, const lvfl_words_opts *o);
 /* Reads options minn / maxn of the table at idx into o (checked). */
 void lvfl_words_chargrams(lua_State *L, int idx, const char *fname, lvfl_words_opts *o);
+/* Pushes the features of b (sorted) as a vfl.sparse (lfeaturizer.c). */
+void lvfl_push_feature_buf(lua_State *L, const vfl_feature_buf *b);
 /* Pushes a vfl_feature_buf freed when collected (a guard userdata). */
 vfl_feature_buf *lvfl_feature_buf(lua_State *L);
 
