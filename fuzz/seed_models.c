@@ -137,31 +137,33 @@ static void square(const char *dir) {
   save(net, dir, "softmax-sgd.vfl");
 }
 
-/* A text classifier: the featurizer section with its hashing settings and
-** class names (model format 3). */
-static void text(const char *dir) {
+/* A three-class softmax net on 8 sparse features, carrying featurizer f. */
+static void text_net(const char *dir, const char *name, const vfl_featurizer *f) {
   vfl_net *net = vfl_net_new();
   vfl_layer_spec x = input(VFL_INPUT_SPARSE, 8), out = linear(3, 1, 0);
   check(vfl_net_stack(net, "x", &x) || vfl_net_stack(net, "out", &out), "build text");
   check(vfl_net_init(net, -1, 5), "init");
   vfl_net_set_link(net, VFL_LINK_SOFTMAX);
+  check(vfl_net_set_featurizer(net, f), name);
+  save(net, dir, name);
+}
+
+/* Text classifiers: the featurizer section with its hashing settings and
+** class names (model format 3), then its extension (character n-grams, a
+** dictionary; a table featurizer's columns). */
+static void text(const char *dir) {
   static const char *const classes[] = {"a", "bb", "ccc"};
   vfl_featurizer f = {.kind = VFL_FEATURIZE_WORDS, .bits = 3, .ngrams = 2, .lower = 1, .label_prefix = "__label__",
                       .n_classes = 3, .classes = classes};
-  check(vfl_net_set_featurizer(net, &f), "featurizer");
-  save(net, dir, "text.vfl");
-  /* the featurizer's extension: character n-grams and a dictionary */
+  text_net(dir, "text.vfl", &f);
   static const uint32_t ids[] = {1, 5};
   static const char *const names[] = {"<ab", "word"};
   f.minn = 2, f.maxn = 3, f.n_names = 2, f.name_index = ids, f.names = names;
-  check(vfl_net_set_featurizer(net, &f), "featurizer with extension");
-  save(net, dir, "text_ext.vfl");
-  /* a table featurizer: its columns */
+  text_net(dir, "text_ext.vfl", &f);
   static const vfl_column cols[] = {{"y", VFL_COLUMN_LABEL}, {"age", VFL_COLUMN_NUMERIC}, {"city", VFL_COLUMN_CATEGORICAL}};
   vfl_featurizer t = {.kind = VFL_FEATURIZE_TABLE, .bits = 2, .ngrams = 1, .n_classes = 3, .classes = classes,
                       .n_columns = 3, .columns = cols};
-  check(vfl_net_set_featurizer(net, &t), "table featurizer");
-  save(net, dir, "table.vfl");
+  text_net(dir, "table.vfl", &t);
 }
 
 int main(int argc, char **argv) {
