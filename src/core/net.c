@@ -211,6 +211,7 @@ int vfl_layer_describe(const vfl_layer_spec *spec, char *buf, size_t size) {
 uint32_t vfl_net_outputs(const vfl_net *net) { return net->ready ? net->layers[net->output].dim : 0; }
 
 int vfl_net_ready(const vfl_net *net) { return net->ready; }
+int vfl_net_storage(const vfl_net *net) { return net->storage; }
 
 uint64_t vfl_net_params(const vfl_net *net) {
   uint64_t n = 0;

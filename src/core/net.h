@@ -65,6 +65,7 @@ struct vfl_net {
   atomic_int stop_requested; /* vfl_net_stop, from any thread */
   volatile int *stop_flag;   /* while learn runs: the caller's signal-handler
                              ** flag (vfl_train_options.stop), or NULL */
+  int storage;         /* VFL_STORE_*: how the file it was loaded from held the weights */
   struct featurizer_own *featurizer; /* raw input to features, class names (featurizer.h); NULL: none */
 };
 

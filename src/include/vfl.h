@@ -575,6 +575,21 @@ VFL_API int vfl_model_save(const vfl_net *net, const char *path);
 ** message naming the problem. */
 VFL_API int vfl_model_load(const char *path, vfl_net **out);
 
+/* How a save stores the weights (model.h, format version 4):
+**   FULL     weights and optimizer state, as floats (vfl_model_save)
+**   WEIGHTS  weights alone, as floats: for deployment, a third of an
+**            AdaGrad model (training it again starts a fresh optimizer)
+**   F16      weights alone, IEEE half precision (11 significant bits; a
+**            weight beyond 65504 is refused)
+**   Q8       weights alone, 8-bit integers with one float scale per 64
+**            consecutive weights (max |w| / 127), about a quarter of WEIGHTS
+** Loading turns every encoding back into floats. */
+enum { VFL_STORE_FULL = 0, VFL_STORE_WEIGHTS = 1, VFL_STORE_F16 = 2, VFL_STORE_Q8 = 3 };
+VFL_API int vfl_model_save_as(const vfl_net *net, const char *path, int storage);
+/* The VFL_STORE_* of the file net was loaded from: WEIGHTS when it held no
+** optimizer state (FULL for a net built in this process). */
+VFL_API int vfl_net_storage(const vfl_net *net);
+
 /* VFL_FFI_END */
 
 /* ----------------------------------------------------------- featurizers */

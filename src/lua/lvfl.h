@@ -285,7 +285,7 @@ void lvfl_dist_push_stats(lua_State *L, const lvfl_dist_plan *plan);
 ** rank's figures, becomes those of all ranks' rows. */
 void lvfl_dist_metrics(lua_State *L, int net, int ds, vfl_metrics *m, const char *fname);
 /* net:save under mpirun (ldist.c): rank 0 writes, every rank gets its status. */
-int lvfl_dist_save(const vfl_net *net, const char *path);
+int lvfl_dist_save(const vfl_net *net, const char *path, int storage);
 
 /* Sharded reading (lshard.c): rank of size (0-based), size 1 = whole file. */
 typedef struct lvfl_shard {

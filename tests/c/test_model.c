@@ -129,7 +129,7 @@ static void damaged_files(void) {
 
   data[8] = 9;
   write_all(bad, data, n);
-  snprintf(msg, sizeof msg, "\"%s\": model format version 9, this vfl reads versions 1 to 3", bad);
+  snprintf(msg, sizeof msg, "\"%s\": model format version 9, this vfl reads versions 1 to 4", bad);
   CHECK_ERR(vfl_model_load(bad, &out), VFL_EFORMAT, msg);
   data[8] = 1;
 
