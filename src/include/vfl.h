@@ -91,6 +91,23 @@ VFL_API uint32_t vfl_group_index(uint32_t group, uint32_t hash);
 ** hashed feature in vfl, on every platform. */
 VFL_API uint32_t vfl_hash_bytes(const void *data, size_t len, uint32_t seed);
 
+/* Raw text to hashed features (vfl.hash.words): words split at white space
+** (lower-cased first with lower), each hashed with seed, and the word
+** n-grams up to ngrams (1..8) hashed from their words' hashes; ids are
+** masked to bits (1..32), or packed into group (1..256, vfl_group_index of
+** group - 1) when group is not 0. */
+typedef struct vfl_words_options {
+  uint32_t bits, ngrams, seed;
+  int lower;
+  uint32_t group;
+} vfl_words_options;
+/* How many features len bytes of text can give at most: the room ids and
+** counts must have. */
+VFL_API size_t vfl_hash_words_cap(size_t len, uint32_t ngrams);
+/* Writes the distinct ids in increasing order and how often each occurs;
+** returns how many. Reentrant: the caller's arrays are all it uses. */
+VFL_API size_t vfl_hash_words(const char *text, size_t len, const vfl_words_options *o, uint32_t *ids, float *counts);
+
 /* ------------------------------------------------------------- datasets */
 
 typedef struct vfl_dataset vfl_dataset;
@@ -618,6 +635,57 @@ typedef struct vfl_featurizer {
 VFL_API int vfl_net_set_featurizer(vfl_net *net, const vfl_featurizer *f);
 /* The net's featurizer (valid until it is changed or the net freed), or NULL. */
 VFL_API const vfl_featurizer *vfl_net_featurizer(const vfl_net *net);
+
+/* ------------------------------------------------------------- inference */
+
+/* A model opened for prediction only, from C without Lua:
+**
+**   vfl_model *m;  vfl_scratch *s;
+**   if (vfl_model_open("model.bin", &m)) { puts(vfl_last_error()); ... }
+**   vfl_scratch_new(m, &s);                         (one per thread)
+**   uint32_t cls[3];  float p[3];
+**   int n = vfl_model_predict_text(m, s, "the shuttle reached orbit", 3, cls, p);
+**   for (int i = 0; i < n; i++) printf("%s %g\n", vfl_model_class_name(m, cls[i]), p[i]);
+**
+** Threads: once opened, a model is only read, so any number of threads may
+** predict with it at once, each with its own vfl_scratch (the activations,
+** the text's features and the outputs). A NULL scratch makes one for the
+** call (an allocation per prediction). A scratch grows to the longest text
+** it has seen and is never shared between threads. Class ids are 0-based
+** outputs (class 1 of a one-output logistic model is its probability). */
+typedef struct vfl_model vfl_model;
+typedef struct vfl_scratch vfl_scratch;
+/* Loads path as vfl_model_load does (any format version, damaged files
+** refused), for prediction. */
+VFL_API int vfl_model_open(const char *path, vfl_model **out);
+VFL_API void vfl_model_free(vfl_model *m);
+/* The model's net, for the vfl_net_* readers (not for training or
+** vfl_net_predict while other threads predict). */
+VFL_API const vfl_net *vfl_model_net(const vfl_model *m);
+/* Classes: outputs, or 2 for one logistic output. */
+VFL_API uint32_t vfl_model_classes(const vfl_model *m);
+/* Class c's name from the model's featurizer, or NULL (no names, or c out of range). */
+VFL_API const char *vfl_model_class_name(const vfl_model *m, uint32_t c);
+VFL_API int vfl_scratch_new(const vfl_model *m, vfl_scratch **out);
+VFL_API void vfl_scratch_free(vfl_scratch *s);
+/* Raw text through the model's featurizer into *out, which points into s
+** (valid until s is used again). An error for a model without a text
+** featurizer. Further featurizer kinds (columns of fields) featurize
+** through this same pair: vfl_model_featurize*, then vfl_model_predict_row. */
+VFL_API int vfl_model_featurize(const vfl_model *m, vfl_scratch *s, const char *text, size_t len, vfl_features *out);
+/* Predicts from features (one vfl_features per input of the net, as
+** vfl_net_predict) and writes the k most probable classes, best first
+** (ties: the lower class first), and their probabilities. Returns how many
+** were written (k, or every class when there are fewer), or a negative
+** status. s may be NULL. */
+VFL_API int vfl_model_predict_row(const vfl_model *m, vfl_scratch *s, const vfl_features *in, uint32_t n_in, uint32_t k,
+                                  uint32_t *classes, float *probs);
+/* vfl_model_featurize of a NUL-terminated text, then vfl_model_predict_row. */
+VFL_API int vfl_model_predict_text(const vfl_model *m, vfl_scratch *s, const char *text, uint32_t k, uint32_t *classes,
+                                   float *probs);
+/* The k best of n_out predictions p (one output: 2 classes, 1 - p and p),
+** into classes and probs, best first; returns how many. */
+VFL_API uint32_t vfl_rank_outputs(const float *p, uint32_t n_out, uint32_t k, uint32_t *classes, float *probs);
 
 /* ------------------------------------------------------------ text lines */
 

@@ -1,15 +1,14 @@
 /*
 ** lhash.c -- vfl.hash: the hashing trick from Lua, on the engine's stable
 ** MurmurHash3, so that a feature hashed in a Lua adapter gets the same index
-** as one hashed by a C reader, on every platform.
+** as one hashed by a C reader, on every platform. Words go through the
+** engine's tokenizer (vfl_hash_words, words.c).
 **
 **   vfl.hash.string(s [, bits [, seed]])  -> 1-based index
 **   vfl.hash.words(text, {bits=20, ngrams=1, seed=0, lower=false, group=})
 **                                           -> vfl.sparse of token counts
 **   vfl.hash.group(group, id)              -> 1-based grouped index
 */
-#include <ctype.h>
-#include <stdlib.h> /* qsort */
 #include <string.h>
 
 #include "lvfl.h"
@@ -37,60 +36,16 @@ static int l_group(lua_State *L) {
   return 1;
 }
 
-static int u32_cmp(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return (x > y) - (x < y);
-}
-
-/* Hash of an n-gram: MurmurHash3 of its token hashes as little-endian bytes,
-** so that the result does not depend on the machine's byte order. */
-static uint32_t ngram_hash(const uint32_t *h, int n, uint32_t seed) {
-  unsigned char bytes[4 * 8];
-  if (n > 8) n = 8; /* ngrams is at most 8 (checked); this tells the compiler */
-  for (int i = 0; i < n; i++)
-    for (int k = 0; k < 4; k++) bytes[4 * i + k] = (unsigned char)(h[i] >> (8 * k));
-  return vfl_hash_bytes(bytes, (size_t)(4 * n), seed + (uint32_t)n);
-}
-
 void lvfl_push_words(lua_State *L, const char *s, size_t len, const lvfl_words_opts *o) {
-  int ngrams = o->ngrams, lower = o->lower, group = o->group;
-  uint32_t seed = o->seed, mask = group ? 0xFFFFFFu : hash_mask(o->bits);
   int top = lua_gettop(L);
-  /* Token hashes, then every n-gram's id, then counts: Lua-owned scratch,
-  ** so that nothing leaks if an allocation raises. */
-  size_t cap_tok = len / 2 + 1;
-  uint32_t *tok = lua_newuserdata(L, cap_tok * sizeof *tok);
-  uint32_t *ids = lua_newuserdata(L, cap_tok * (size_t)ngrams * sizeof *ids);
-  float *cnt = lua_newuserdata(L, cap_tok * (size_t)ngrams * sizeof *cnt);
-  char *word = lua_newuserdata(L, len + 1);
-  size_t nt = 0, ni = 0;
-  for (size_t i = 0; i < len;) {
-    while (i < len && isspace((unsigned char)s[i])) i++;
-    size_t start = i;
-    while (i < len && !isspace((unsigned char)s[i])) i++;
-    if (i == start) break;
-    size_t wl = i - start;
-    for (size_t k = 0; k < wl; k++) word[k] = lower ? (char)tolower((unsigned char)s[start + k]) : s[start + k];
-    tok[nt++] = vfl_hash_bytes(word, wl, seed);
-  }
-  for (size_t t = 0; t < nt; t++) {
-    ids[ni++] = tok[t];
-    for (int n = 2; n <= ngrams && t + 1 >= (size_t)n; n++) ids[ni++] = ngram_hash(tok + t + 1 - n, n, seed);
-  }
-  for (size_t k = 0; k < ni; k++) ids[k] = group ? vfl_group_index((uint32_t)group - 1, ids[k] & mask) : ids[k] & mask;
-  qsort(ids, ni, sizeof *ids, u32_cmp);
-  /* Repeated ids become counts: runs of the sorted list. */
-  size_t nu = 0;
+  vfl_words_options wo = {(uint32_t)o->bits, (uint32_t)o->ngrams, o->seed, o->lower, (uint32_t)o->group};
+  /* Lua-owned scratch, so that nothing leaks if an allocation raises */
+  size_t cap = vfl_hash_words_cap(len, wo.ngrams);
+  uint32_t *ids = lua_newuserdata(L, cap * sizeof *ids);
+  float *cnt = lua_newuserdata(L, cap * sizeof *cnt);
+  size_t nu = vfl_hash_words(s, len, &wo, ids, cnt);
   int ones = 1;
-  for (size_t k = 0; k < ni; k++) {
-    if (nu && ids[k] == ids[nu - 1]) {
-      cnt[nu - 1] += 1;
-      ones = 0;
-      continue;
-    }
-    ids[nu] = ids[k];
-    cnt[nu++] = 1;
-  }
+  for (size_t k = 0; k < nu && ones; k++) ones = cnt[k] == 1;
   lvfl_sparse *x = lvfl_sparse_new(L, (uint32_t)nu, !ones);
   memcpy((uint32_t *)x->index, ids, nu * sizeof *ids);
   if (!ones) memcpy((float *)x->value, cnt, nu * sizeof *cnt);

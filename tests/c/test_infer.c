@@ -1,0 +1,169 @@
+/*
+** test_infer.c -- the C inference API: the version-3 text model
+** (tests/data/models/v3-text.vflmodel) predicts through vfl_model_* what
+** the Lua build that wrote it predicted (v3-text.predictions), several
+** threads predicting at once with their own scratch get exactly the
+** single-threaded answers, and the errors are named.
+*/
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "vfl.h"
+
+/* Each line: text, then a tab and "class probability(%a)" per class. */
+static void predicts_as_written(void) {
+  vfl_model *m = NULL;
+  CHECK_OK(vfl_model_open(t_testdata("models/v3-text.vflmodel"), &m));
+  FILE *f = fopen(t_testdata("models/v3-text.predictions"), "r");
+  CHECK(f && m);
+  if (!f || !m) return;
+  CHECK(vfl_model_classes(m) == 3);
+  CHECK(vfl_model_class_name(m, 3) == NULL);
+  char line[1024];
+  int lines = 0;
+  vfl_scratch *s = NULL;
+  CHECK_OK(vfl_scratch_new(m, &s));
+  while (fgets(line, sizeof line, f)) {
+    if (line[0] == '#') continue;
+    char *tab = strchr(line, '\t');
+    CHECK(tab != NULL);
+    if (!tab) break;
+    *tab = '\0';
+    uint32_t cls[3];
+    float p[3];
+    CHECK(vfl_model_predict_text(m, s, line, 3, cls, p) == 3);
+    char *field = tab + 1;
+    for (int j = 0; j < 3; j++) {
+      char name[64];
+      double expected;
+      CHECK(sscanf(field, "%63s %la", name, &expected) == 2);
+      CHECK(strcmp(vfl_model_class_name(m, cls[j]), name) == 0);
+      CHECK_NEAR(p[j], expected, 1e-6);
+      field = strchr(field, '\t');
+      field = field ? field + 1 : "";
+    }
+    /* the one best, with no scratch of the caller's */
+    uint32_t best;
+    float pb;
+    CHECK(vfl_model_predict_text(m, NULL, line, 1, &best, &pb) == 1);
+    CHECK(best == cls[0] && pb == p[0]);
+    lines++;
+  }
+  CHECK(lines == 4);
+  fclose(f);
+  vfl_scratch_free(s);
+  vfl_model_free(m);
+}
+
+/* Features in, classes out: vfl_model_featurize then vfl_model_predict_row
+** gives what the text call gives. */
+static void featurize_then_predict(void) {
+  vfl_model *m = NULL;
+  vfl_scratch *s = NULL;
+  CHECK_OK(vfl_model_open(t_testdata("models/v3-text.vflmodel"), &m));
+  if (!m) return;
+  CHECK_OK(vfl_scratch_new(m, &s));
+  const char *text = "The Shuttle reached ORBIT the shuttle";
+  vfl_features x;
+  CHECK_OK(vfl_model_featurize(m, s, text, strlen(text), &x));
+  CHECK(x.n > 0 && x.n < 20);
+  for (uint32_t i = 1; i < x.n; i++) CHECK(x.index[i - 1] < x.index[i]);
+  uint32_t a[3], b[3];
+  float pa[3], pb[3];
+  CHECK(vfl_model_predict_row(m, s, &x, 1, 5, a, pa) == 3); /* k beyond the classes: every class */
+  CHECK(vfl_model_predict_text(m, s, text, 3, b, pb) == 3);
+  CHECK(memcmp(a, b, sizeof a) == 0 && memcmp(pa, pb, sizeof pa) == 0);
+  CHECK(fabsf(pa[0] + pa[1] + pa[2] - 1) < 1e-5f);
+  vfl_scratch_free(s);
+  vfl_model_free(m);
+}
+
+static void errors_named(void) {
+  vfl_model *m = NULL;
+  char msg[1024];
+  snprintf(msg, sizeof msg, "cannot open \"%s\": No such file or directory", t_tmp_path("missing.vfl"));
+  CHECK_ERR(vfl_model_open(t_tmp_path("missing.vfl"), &m), VFL_EIO, msg);
+  CHECK(m == NULL);
+  CHECK_OK(vfl_model_open(t_testdata("models/v1-legacy.vflmodel"), &m)); /* no featurizer, three inputs */
+  if (!m) return;
+  uint32_t c[3];
+  float p[3];
+  CHECK_ERR(vfl_model_predict_text(m, NULL, "words", 3, c, p), VFL_EINVAL,
+            "featurize: the model has no text featurizer, so it cannot read raw text");
+  CHECK(vfl_model_class_name(m, 0) == NULL);
+  vfl_features one = {0, NULL, NULL};
+  CHECK_ERR(vfl_model_predict_row(m, NULL, &one, 1, 3, c, p), VFL_EINVAL, "forward: the net has 3 inputs, 1 given");
+  vfl_model_free(m);
+}
+
+/* ---------------------------------------------------------------- threads */
+
+enum { THREADS = 4, TEXTS = 240, K = 2 };
+static const char *const words[] = {"the", "shuttle", "orbit", "goal", "penalty", "bread", "salt", "coach",
+                                    "rocket", "soup", "fans", "planet", "chef", "line", "win", "golden"};
+static char texts[TEXTS][128];
+static uint32_t solo_class[TEXTS][K];
+static float solo_p[TEXTS][K];
+
+typedef struct job {
+  const vfl_model *m;
+  int first, failures;
+} job;
+
+static void make_texts(void) {
+  for (int t = 0; t < TEXTS; t++) {
+    texts[t][0] = '\0';
+    for (int w = 0; w < 3 + t % 7; w++) {
+      strcat(texts[t], words[(t * 7 + w * 3 + w * t) % 16]);
+      strcat(texts[t], " ");
+    }
+  }
+}
+
+/* Every text, starting at a different one per thread, three times over. */
+static void *predict_all(void *arg) {
+  job *j = arg;
+  vfl_scratch *s = NULL;
+  if (vfl_scratch_new(j->m, &s)) return j->failures = 1, NULL;
+  for (int i = 0; i < 3 * TEXTS; i++) {
+    int t = (j->first + i) % TEXTS;
+    uint32_t c[K];
+    float p[K];
+    if (vfl_model_predict_text(j->m, s, texts[t], K, c, p) != K || memcmp(c, solo_class[t], sizeof c) ||
+        memcmp(p, solo_p[t], sizeof p))
+      j->failures++;
+  }
+  vfl_scratch_free(s);
+  return NULL;
+}
+
+static void threads_agree(const char *file) {
+  vfl_model *m = NULL;
+  CHECK_OK(vfl_model_open(file, &m));
+  if (!m) return;
+  make_texts();
+  for (int t = 0; t < TEXTS; t++) CHECK(vfl_model_predict_text(m, NULL, texts[t], K, solo_class[t], solo_p[t]) == K);
+  pthread_t th[THREADS];
+  job jobs[THREADS];
+  for (int i = 0; i < THREADS; i++) {
+    jobs[i] = (job){m, i * TEXTS / THREADS, 0};
+    CHECK(pthread_create(&th[i], NULL, predict_all, &jobs[i]) == 0);
+  }
+  for (int i = 0; i < THREADS; i++) {
+    pthread_join(th[i], NULL);
+    CHECK(jobs[i].failures == 0);
+  }
+  vfl_model_free(m);
+}
+
+int main(void) {
+  predicts_as_written();
+  featurize_then_predict();
+  errors_named();
+  threads_agree(t_testdata("models/v3-text.vflmodel"));
+  return t_done("test_infer");
+}
