@@ -1,7 +1,8 @@
 /*
 ** seed_models.c -- writes small model files that use every part of the
 ** format (each layer kind, input kind, optimizer state, prior form and
-** link, the featurizer section), as the model target's seed corpus:
+** link, the featurizer section, and the weights-only, f16 and q8
+** encodings of format 4), as the model target's seed corpus:
 **   fuzz_seed_models <folder>
 ** Small on purpose: the fuzzer mutates every byte, so a seed of a few
 ** hundred bytes explores far more per second than a real model.
@@ -54,10 +55,14 @@ static void train(vfl_net *net, uint32_t dim, int loss_kind, uint32_t classes, i
   vfl_dataset_free(ds);
 }
 
-static void save(vfl_net *net, const char *dir, const char *name) {
+static void save_as(const vfl_net *net, const char *dir, const char *name, int storage) {
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", dir, name);
-  check(vfl_model_save(net, path), path);
+  check(vfl_model_save_as(net, path, storage), path);
+}
+
+static void save(vfl_net *net, const char *dir, const char *name) {
+  save_as(net, dir, name, VFL_STORE_FULL);
   vfl_net_free(net);
 }
 
@@ -68,6 +73,7 @@ static void logistic(const char *dir) {
   check(vfl_net_stack(net, "x", &x) || vfl_net_stack(net, "out", &out), "build logistic");
   check(vfl_net_init(net, -1, 1), "init");
   train(net, 6, VFL_LOSS_LOGISTIC, 2, VFL_OPTIM_ADAGRAD);
+  save_as(net, dir, "logistic-weights.vfl", VFL_STORE_WEIGHTS); /* the state left out */
   save(net, dir, "logistic.vfl");
 }
 
@@ -138,16 +144,20 @@ static void square(const char *dir) {
 }
 
 /* A text classifier: the featurizer section with its hashing settings and
-** class names (model format 3). */
+** class names (model format 3), in every encoding (format 4): its 40 x 3
+** weights span two q8 groups and end inside the second. */
 static void text(const char *dir) {
   vfl_net *net = vfl_net_new();
-  vfl_layer_spec x = input(VFL_INPUT_SPARSE, 8), out = linear(3, 1, 0);
+  vfl_layer_spec x = input(VFL_INPUT_SPARSE, 40), out = linear(3, 1, 0);
   check(vfl_net_stack(net, "x", &x) || vfl_net_stack(net, "out", &out), "build text");
   check(vfl_net_init(net, -1, 5), "init");
   vfl_net_set_link(net, VFL_LINK_SOFTMAX);
   static const char *const classes[] = {"a", "bb", "ccc"};
   vfl_featurizer f = {VFL_FEATURIZE_WORDS, 3, 2, 0, 1, "__label__", 3, classes};
   check(vfl_net_set_featurizer(net, &f), "featurizer");
+  save_as(net, dir, "text-weights.vfl", VFL_STORE_WEIGHTS);
+  save_as(net, dir, "text-f16.vfl", VFL_STORE_F16);
+  save_as(net, dir, "text-q8.vfl", VFL_STORE_Q8);
   save(net, dir, "text.vfl");
 }
 
