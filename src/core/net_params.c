@@ -150,6 +150,17 @@ int vfl_net_param_row(const vfl_net *net, const char *layer, uint32_t block, uin
   return VFL_OK;
 }
 
+int vfl_net_param_at(const vfl_net *net, const char *layer, uint32_t block, uint64_t i, float *out) {
+  vfl_param *p = NULL;
+  int rc = find_block(net, layer, block, &p);
+  if (rc) return rc;
+  if (i >= (uint64_t)p->rows * p->cols)
+    return vfl_fail(VFL_EINVAL, "layer '%s': weight %llu is out of range (the block has %llu)", layer,
+                    (unsigned long long)i + 1, (unsigned long long)p->rows * p->cols);
+  *out = param_row(p, (uint32_t)(i / p->cols))[i % p->cols];
+  return VFL_OK;
+}
+
 int vfl_net_param_set(vfl_net *net, const char *layer, uint32_t block, const float *in) {
   vfl_param *p = NULL;
   int rc = find_block(net, layer, block, &p);

@@ -341,6 +341,8 @@ VFL_API int vfl_net_param_set(vfl_net *net, const char *layer, uint32_t block, c
 ** loss callback may read rows (and blocks) while vfl_net_learn trains on
 ** other threads: the values are Hogwild's, being written meanwhile. */
 VFL_API int vfl_net_param_row(const vfl_net *net, const char *layer, uint32_t block, uint32_t row, float *out);
+/* One weight: i counts along the rows from 0 (row i / cols, column i % cols). */
+VFL_API int vfl_net_param_at(const vfl_net *net, const char *layer, uint32_t block, uint64_t i, float *out);
 
 /* How outputs turn into predictions; set by training with a built-in loss. */
 enum { VFL_LINK_IDENTITY = 0, VFL_LINK_SIGMOID = 1, VFL_LINK_SOFTMAX = 2 };

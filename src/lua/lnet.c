@@ -287,32 +287,10 @@ uint32_t lvfl_block_arg(lua_State *L, const vfl_net *net, const char *layer, int
   return (uint32_t)lvfl_checkint(L, idx, fname, what, 1, 65536) - 1;
 }
 
-int lvfl_push_params(lua_State *L, const vfl_net *net, int layer_idx, const char *fname) {
-  if (lua_type(L, layer_idx) != LUA_TSTRING)
-    lvfl_argerror(L, 1, fname, "layer name expected, got %s", lvfl_typename(L, layer_idx));
-  const char *layer = lua_tostring(L, layer_idx);
-  uint32_t block = lvfl_block_arg(L, net, layer, layer_idx + 1, fname);
-  uint32_t rows, cols;
-  int rc = vfl_net_param_shape(net, layer, block, &rows, &cols);
-  if (rc) return lvfl_engine_error(L, fname, rc);
-  size_t count = (size_t)rows * cols;
-  float *buf = lua_newuserdata(L, (count ? count : 1) * sizeof *buf);
-  rc = vfl_net_param_get(net, layer, block, buf);
-  if (rc) return lvfl_engine_error(L, fname, rc);
-  lua_createtable(L, (int)(count < (size_t)1 << 30 ? count : 0), 0);
-  for (size_t i = 0; i < count; i++) {
-    lua_pushnumber(L, buf[i]);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
-  lua_pushinteger(L, rows);
-  lua_pushinteger(L, cols);
-  return 3;
-}
-
-/* net:params(layer [, block]) -> flat table (feature-major), rows, cols */
+/* net:params(layer [, block]) -> a view of the weights (lparams.c), rows, cols */
 static int m_params(lua_State *L) {
   lvfl_net *n = lvfl_checknet(L, 1, "net:params");
-  return lvfl_push_params(L, n->net, 2, "net:params");
+  return lvfl_push_params(L, &n->net, 2, "net:params");
 }
 
 /* net:set_params(layer, block, values) -- values flat or one table per row. */

@@ -210,8 +210,10 @@ int lvfl_net_tostring(lua_State *L);
 ** number, a parent's name or "bias"), raising a Lua error otherwise. */
 uint32_t lvfl_block_arg(lua_State *L, const vfl_net *net, const char *layer, int idx, const char *fname);
 /* net:params's results for the layer name at layer_idx and the block after
-** it: a flat list (feature-major), rows, cols; returns 3. */
-int lvfl_push_params(lua_State *L, const vfl_net *net, int layer_idx, const char *fname);
+** it (lparams.c): a read-only view of the weights (feature-major), rows,
+** cols; returns 3. owner is the net pointer inside the Lua object at index
+** 1, which the view keeps alive (and finds NULL after net:close). */
+int lvfl_push_params(lua_State *L, vfl_net *const *owner, int layer_idx, const char *fname);
 const char *lvfl_link_name(int link);
 
 /* Layer, prior and optimizer specs (lspec.c): names and descriptions. */

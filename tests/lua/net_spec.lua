@@ -77,11 +77,11 @@ describe("vfl.net", function()
     assert.are.equal(3, rows)
     assert.are.equal(2, cols)
     assert.are.equal(6, #w)
-    for _, v in ipairs(w) do assert.is_true(math.abs(v) <= 0.5) end
+    for _, v in ipairs(w:totable()) do assert.is_true(math.abs(v) <= 0.5) end
     local bias = net:params("linear1", "bias")
-    assert.are.same({0, 0}, bias)
+    assert.are.same({0, 0}, bias:totable())
     net:set_params("linear1", 1, {{1, 2}, {3, 4}, {5, 6}})
-    assert.are.same({1, 2, 3, 4, 5, 6}, (net:params("linear1", 1)))
+    assert.are.same({1, 2, 3, 4, 5, 6}, net:params("linear1", 1):totable())
     net:set_params("linear1", "bias", {0.5, -0.5})
     assert.are.same({1 + 5 + 0.5, 2 + 6 - 0.5}, net:forward(vfl.sparse{[1] = 1, [3] = 1}))
     assert.are.equal("net:set_params: argument #3 (3 x 2 values) must hold 6 numbers (got 2)",
