@@ -263,15 +263,32 @@ gives every class ranked, best first: {{class = "sci.space", p = 0.93}, ...};
 else output indices. Class i is output i and engine label i - 1.]]},
   {"vfl.net:forward", "net:forward(x | ds)", "Like net:predict, without the link: the raw outputs."},
   {"vfl.net:params", "net:params(layer [, block])", [[
-The parameters of a linear layer as a flat list (feature-major: rows =
-input features, cols = outputs), then rows, cols. block: a parent's
-position (default 1) or name, or "bias".]]},
+A read-only view of a layer's weights (a vfl.params: w[i], #w, w:row(r),
+w:totable(), w:shape()), then rows, cols. Feature-major: rows = input
+features, cols = outputs; w[(r - 1) * cols + c]. It copies nothing, so a
+layer of millions of rows costs no Lua table, and it reads the weights as
+they are now (w:totable() copies them). block: a parent's position
+(default 1) or name, or "bias".]]},
   {"vfl.net:set_params", "net:set_params(layer, block, values)", [[
 Sets a block of parameters from a flat list or a list of rows; returns net.]]},
   {"vfl.net:link", "net:link()", "The output link: \"identity\", \"sigmoid\" or \"softmax\"."},
   {"vfl.net:set_link", "net:set_link(name)", "Sets the output link (\"identity\", \"sigmoid\", \"softmax\"); returns net."},
   {"vfl.net:layers", "net:layers()", "A list of {name=, kind=, dim=, parents={...}}, one per layer."},
-  {"vfl.net:save", "net:save(path)", "Writes the model to path atomically (a temporary file, then a rename); returns net. Under mpirun only rank 0 writes, and every rank returns (or raises) its result."},
+  {"vfl.net:save", "net:save(path [, {weights_only = true} | {quantize = \"f16\" | \"q8\"}])", [[
+Writes the model to path atomically (a temporary file, then a rename);
+returns net. Under mpirun only rank 0 writes, and every rank returns (or
+raises) its result. By default the file holds the optimizer state too,
+so that training resumes where it stopped. For deployment:
+weights_only = true leaves the state out (an AdaGrad model halves);
+quantize = "f16" stores the weights as IEEE halves (a quarter of a full
+AdaGrad model; a weight beyond 65504 is an error), "q8" as 8-bit integers
+with one scale per 64 weights (about an eighth). vfl.load turns them
+back into floats; a quantised model predicts, and learns again with a
+fresh optimizer. docs/deploy.md has sizes and accuracies.]]},
+  {"vfl.net:storage", "net:storage()", [[
+How the file the net was loaded from held its weights: "full" (with
+optimizer state), "weights" (none), "f16" or "q8". "full" for a net made
+in this process.]]},
   {"vfl.net:close", "net:close()", "Frees the net now; later use is an error. Also `local net <close> = ...`."},
   {"vfl.net:set_featurizer", "net:set_featurizer{kind='words', bits=20, ngrams=1, seed=0, lower=false, label=, classes=}", [[
 Gives the net how its raw text becomes features (the vfl.hash.words
@@ -363,6 +380,14 @@ What a Lua loss receives as out and grad (and row.labels): 1-based,
 #v values, v[i] read, grad[i] = x written. Valid only during that call;
 v:totable() copies.]]},
   {"vfl.view:totable", "v:totable()", "A Lua list with the view's values."},
+  {"vfl.params#", "w", [[
+What net:params returns: a read-only view of one block of weights. w[i]
+(1-based, row-major over rows = features; nil beyond #w), #w = rows x
+cols, w == v (same shape and values). Reads the net when indexed; keeps
+the net alive; an error once the net is closed or reshaped.]]},
+  {"vfl.params:row", "w:row(r)", "The cols weights of row r (feature r of a sparse input) as a list."},
+  {"vfl.params:totable", "w:totable()", "Every weight in a new Lua list (a copy: mind the size of large layers)."},
+  {"vfl.params:shape", "w:shape()", "rows, cols."},
   {"vfl.row#", "row", [[
 What a Lua loss receives as row: row.label, row.labels (a view),
 row.weight, row.id (the row's position in the dataset), row.features

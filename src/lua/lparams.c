@@ -21,8 +21,6 @@
 
 #include "lvfl.h"
 
-#define LVFL_PARAMS "vfl.params"
-
 typedef struct lvfl_params {
   vfl_net *const *owner; /* the net's pointer in its Lua object: NULL once net:close freed it */
   const vfl_net *net;
@@ -155,6 +153,11 @@ static void push_class(lua_State *L) {
   static const luaL_Reg meta[] = {{"__newindex", p_newindex}, {"__len", p_len}, {"__eq", p_eq},
                                   {"__tostring", p_tostring}, {NULL, NULL}};
   lvfl_newclass(L, LVFL_PARAMS, methods, meta, p_index);
+}
+
+void lvfl_open_params(lua_State *L) {
+  push_class(L);
+  lua_pop(L, 1);
 }
 
 int lvfl_push_params(lua_State *L, vfl_net *const *owner, int layer_idx, const char *fname) {

@@ -23,6 +23,7 @@
 #define LVFL_PRIOR "vfl.prior"
 #define LVFL_OPTIM "vfl.optim"
 #define LVFL_VIEW "vfl.view"
+#define LVFL_PARAMS "vfl.params" /* net:params's view of the weights (lparams.c) */
 #define LVFL_ROW "vfl.row"
 
 /* ------------------------------------------------------------ objects */
@@ -260,6 +261,7 @@ void lvfl_open_read(lua_State *L);
 void lvfl_open_net(lua_State *L);
 void lvfl_open_spec(lua_State *L);
 void lvfl_open_view(lua_State *L);
+void lvfl_open_params(lua_State *L);
 void lvfl_open_learn(lua_State *L);
 void lvfl_open_losses(lua_State *L);
 void lvfl_open_predict(lua_State *L);
