@@ -1,8 +1,8 @@
 -- deploy_sizes.lua: file size and test accuracy of one model saved four ways
 -- (full, weights-only, f16, q8: net:save(path, {weights_only =, quantize =}))
--- on 20 Newsgroups (fastText-format, the settings of docs/fasttext.md) and
--- a9a (logistic regression and a 16-unit MLP). Prints the table of docs/deploy.md.
---   vfl scripts/deploy_sizes.lua [data folder, default ../shared/data]
+-- on a9a (logistic regression and a 16-unit MLP): rows of the table in
+-- docs/deploy.md. scripts/deploy-sizes runs it after the 20 Newsgroups row.
+--   vfl scripts/deploy_sizes.lua [data folder, default ../shared/data] [--no-header]
 local data = arg and arg[1] or os.getenv("VFL_DATA") or "../shared/data"
 local tmp = os.tmpname()
 
@@ -28,39 +28,9 @@ local function row(name, net, test)
   io.stdout:flush()
 end
 
-print("| model | full | weights-only | f16 | q8 |")
-print("|---|---|---|---|---|")
-
--- 20 Newsgroups: the posts (group<TAB>id<TAB>text, gzip) written in fastText's format
-local function fasttext_file(from)
-  local to = os.tmpname()
-  local out = assert(io.open(to, "w"))
-  for line in vfl.io.lines(from) do
-    local group, text = line:match("^([^\t]*)\t[^\t]*\t(.*)$")
-    if group then out:write("__label__", group, " ", text, "\n") end
-  end
-  out:close()
-  return to
-end
-local ng = data .. "/20newsgroups/20news-bydate-"
-if io.open(ng .. "train.tsv.gz") then
-  local train_txt, test_txt = fasttext_file(ng .. "train.tsv.gz"), fasttext_file(ng .. "test.tsv.gz")
-  local opt = {bits = 18, ngrams = 2, lower = true}
-  local train = vfl.read.fasttext(train_txt, opt)
-  opt.classes = train.classes
-  local test = vfl.read.fasttext(test_txt, opt)
-  local net = vfl.net()
-    :stack(vfl.layers.sparse(2 ^ 18))
-    :stack(vfl.layers.linear(32, {intercept = false, mean = true}))
-    :stack(vfl.layers.linear(#train.classes))
-  net:init{seed = 1}
-  net:learn(train, "multinomial", vfl.optim.adagrad{lr = 0.5, epochs = 5}, {cores = 2})
-  net:set_featurizer(train.featurizer)
-  row("20 Newsgroups, 2^18 x 32 + 32 x 20 (AdaGrad)", net, test)
-  os.remove(train_txt)
-  os.remove(test_txt)
-else
-  print("| 20 Newsgroups | absent: " .. ng .. "train.tsv.gz | | | |")
+if not (arg and arg[2] == "--no-header") then
+  print("| model | full | weights-only | f16 | q8 |")
+  print("|---|---|---|---|---|")
 end
 
 local a9a = data .. "/a9a/a9a"
