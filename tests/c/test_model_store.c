@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "harness.h"
+#include "net.h" /* to plant an infinite weight, as a diverged training with keep_last_good = false leaves */
 #include "vfl.h"
 
 enum { FEATURES = 256, HIDDEN = 16, CLASSES = 3, ROWS = 300 };
@@ -144,6 +145,12 @@ static void unsavable_weights(void) {
   snprintf(msg, sizeof msg,
            "save \"%s\": layer 'out' has a weight of 100000, beyond half precision's 65504 (save it as q8 or full)", path);
   CHECK_ERR(vfl_model_save_as(net, path, VFL_STORE_F16), VFL_EINVAL, msg);
+  int out = vfl_net_layer_find(net, "out");
+  net->layers[out].blocks[0].data[1] = -INFINITY; /* vfl_net_param_set refuses it */
+  snprintf(msg, sizeof msg, "save \"%s\": layer 'out' has a weight of -inf, which cannot be quantised", path);
+  CHECK_ERR(vfl_model_save_as(net, path, VFL_STORE_Q8), VFL_EINVAL, msg);
+  CHECK_OK(vfl_model_save_as(net, path, VFL_STORE_WEIGHTS)); /* floats keep it, as a full save does */
+  remove(path);
   snprintf(msg, sizeof msg, "save \"%s\": unknown storage 9 (VFL_STORE_FULL, _WEIGHTS, _F16 or _Q8)", path);
   CHECK_ERR(vfl_model_save_as(net, path, 9), VFL_EINVAL, msg);
   CHECK(file_size(path) == -1);
