@@ -11,7 +11,6 @@
 ** (vfl.losses.multinomial); a one-output (logistic) model with two classes
 ** gives the probability of classes[2].
 */
-#include <stdlib.h>
 #include <string.h>
 
 #include "lvfl.h"

@@ -3,7 +3,8 @@
 ** (tests/data/models/v3-text.vflmodel) predicts through vfl_model_* what
 ** the Lua build that wrote it predicted (v3-text.predictions), several
 ** threads predicting at once with their own scratch get exactly the
-** single-threaded answers, and the errors are named.
+** single-threaded answers (with the shipped model and a q8 copy of it),
+** and the errors are named.
 */
 #include <math.h>
 #include <pthread.h>
@@ -165,5 +166,11 @@ int main(void) {
   featurize_then_predict();
   errors_named();
   threads_agree(t_testdata("models/v3-text.vflmodel"));
+  /* and a q8 copy, as deployed (format 4) */
+  vfl_net *net = NULL;
+  CHECK_OK(vfl_model_load(t_testdata("models/v3-text.vflmodel"), &net));
+  CHECK_OK(vfl_model_save_as(net, t_tmp_path("text-q8.vfl"), VFL_STORE_Q8));
+  vfl_net_free(net);
+  threads_agree(t_tmp_path("text-q8.vfl"));
   return t_done("test_infer");
 }
