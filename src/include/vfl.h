@@ -259,21 +259,31 @@ enum {
   VFL_LAYER_SELU,
   VFL_LAYER_SIGMOID,
   VFL_LAYER_DROPOUT,
-  VFL_LAYER_CROSS
+  VFL_LAYER_CROSS,
+  VFL_LAYER_EMBEDDING = 11, /* an embedding bag (pool: VFL_POOL_*) over sparse parents */
+  VFL_LAYER_CONCAT = 12,    /* its dense parents' outputs side by side */
+  VFL_LAYER_ADD = 13        /* the sum of its dense parents' outputs, all of one width */
 };
+
+/* How an embedding pools the rows its features pick (each row times the
+** feature's value), over the n features of a row: their sum, the sum / n,
+** the sum / sqrt(n), or the elementwise largest. */
+enum { VFL_POOL_SUM = 0, VFL_POOL_MEAN = 1, VFL_POOL_SQRTN = 2, VFL_POOL_MAX = 3 };
 
 /* A layer's description. Fields not used by a kind are ignored. */
 typedef struct vfl_layer_spec {
   int kind;              /* VFL_LAYER_* */
   int input_kind;        /* VFL_INPUT_*, for VFL_LAYER_INPUT */
-  uint32_t dim;          /* INPUT: feature dimension; LINEAR: outputs */
-  int intercept;         /* LINEAR: 1 adds a bias vector (the default in Lua) */
-  int mean;              /* LINEAR: 1 averages sparse parents' rows (embedding bag) */
+  uint32_t dim;          /* INPUT: feature dimension; LINEAR, EMBEDDING: outputs */
+  int intercept;         /* LINEAR: 1 adds a bias vector (the default in Lua); EMBEDDING: the same (off in Lua) */
+  int mean;              /* LINEAR: no longer taken (refused): an EMBEDDING with pool VFL_POOL_MEAN is the
+                         ** embedding bag it was; model files with it load as one */
   float rate;            /* DROPOUT: probability of dropping a unit (a feature, on a sparse parent) */
   uint32_t cross_bits;   /* CROSS: output ids hashed into 2^cross_bits */
   uint32_t n_crosses;    /* CROSS: number of crosses */
   const uint32_t *crosses; /* CROSS: cross_order * n_crosses group ids, one cross after the other */
   uint32_t cross_order;  /* CROSS: groups per cross, 2 (pairs; 0 means 2) to 8 */
+  int pool;              /* EMBEDDING: VFL_POOL_* (0: sum) */
 } vfl_layer_spec;
 
 /* The kind's name as the Lua constructor spells it ("sparse", "linear", ..)

@@ -172,7 +172,7 @@ describe("vfl.net", function()
   end)
 
   it("describes layers, priors and optimizers", function()
-    assert.are.equal("vfl.layers.linear(64, no intercept, mean)", tostring(vfl.layers.linear(64, {intercept = false, mean = true})))
+    assert.are.equal("vfl.layers.embedding(64, mean)", tostring(vfl.layers.linear(64, {intercept = false, mean = true})))
     assert.are.equal("vfl.layers.cross(2 pairs, 12 bits)", tostring(vfl.layers.cross{bits = 12, pairs = {{1, 2}, {1, 3}}}))
     assert.are.equal("vfl.layers.dropout(0.25)", tostring(vfl.layers.dropout(0.25)))
     assert.are.equal("vfl.priors.l1(0.5)", tostring(vfl.priors.l1(0.5)))
