@@ -310,7 +310,8 @@ pooled over the n features of an example:
   bias   true adds a bias vector
   prior, optim  as for vfl.layers.linear
 A repeated feature counts (and adds) each time. With several sparse
-parents each is pooled on its own and the pools are added.
+parents each is pooled on its own and the pools are added; a dense parent
+is multiplied as by vfl.layers.linear.
   net:stack(vfl.layers.sparse(2^20)):stack(vfl.layers.embedding(16, {pool = "mean"}))]]},
   {"vfl.layers.concat", "vfl.layers.concat([{name=}])", [[
 The outputs of its dense parents side by side, in the order they were
@@ -346,7 +347,8 @@ Gaussian prior: lambda/2 * ||w - center||^2. per_feature: one multiplier
 of lambda per input feature (a list: feature i has strength lambda *
 per_feature[i]); center: the weights to pull
 towards (rows x outputs, flat or a list of rows); parent: which parent's
-weights (name or position) when the layer has several.]]},
+weights (name or position) when the layer has several. A prior may be
+given before the layer is wired: its sizes are checked at net:init.]]},
   {"vfl.priors.l1", "vfl.priors.l1(lambda [, {center=, parent=}])", [[
 Laplace prior lambda * |w - center|, applied as a proximal step (a soft
 threshold: weights reach the centre exactly). center: the weights to

@@ -73,6 +73,11 @@ uint32_t layer_kinds(const layer_ops *const **out);
 ** embedding kind, made the embedding bag (pool mean) it was (linear.c). */
 void layer_linear_upgrade(vfl_layer_spec *s);
 
+/* A dense parent's part of a linear layer (block p, parent p): y += x * blk,
+** and its gradient; the embedding kind multiplies dense parents alike. */
+void layer_dense_forward(const vfl_param *blk, const float *x, uint32_t cols, float *y);
+void layer_dense_backward(struct vfl_work *w, uint32_t li, uint32_t p, const float *dy);
+
 /* Shared by several kinds (layers/common.c). */
 int layer_check_none(const char *layer, const vfl_layer_spec *s);
 int layer_one_dense_parent(const vfl_net *net, const vfl_layer *l);

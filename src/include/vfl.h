@@ -359,11 +359,17 @@ typedef struct vfl_prior_spec {
   const float *per_row;   /* L2: optional multiplier of lambda per input feature (rows of the block) */
   const float *center;    /* L2, L1: optional matrix (rows x cols) the weights are pulled to */
   float floor;            /* POSITIVE: the least value a weight keeps (w >= floor; 0 by default) */
+  const char *parent_name; /* instead of parent: the parent's name (NULL: parent counts) */
+  uint32_t n_per_row;     /* how many numbers per_row holds; 0: the block's rows (the parents wired) */
+  uint64_t n_center;      /* how many numbers center holds; 0: rows x cols (the parents wired) */
 } vfl_prior_spec;
 
 /* Attaches a prior to the weights (not the bias) of a layer with parameter
-** blocks. per_row and center are copied. The layer's parents must be wired
-** (the sizes of per_row and center follow from them); init may come later. */
+** blocks, at any time after the layer is added. per_row, center and
+** parent_name are copied. Once the layer's parents are wired, the parent
+** and the lengths of per_row and center (n_per_row, n_center, or the
+** block's sizes when 0) are checked at once; before, they must be given
+** and are checked at init, which fails naming the layer and the prior. */
 VFL_API int vfl_net_add_prior(vfl_net *net, const char *layer, const vfl_prior_spec *prior);
 
 /* ------------------------------------------------------------ optimizers */

@@ -282,10 +282,10 @@ static void priors(void) {
   float per_row[4] = {1.0f, 2.0f, 0.5f, 4.0f}, center[12];
   for (int i = 0; i < 12; i++) center[i] = 0.9f - 0.15f * (float)i; /* far from the weights (|w| <= 0.8 * 0.01 .. 0.8) */
   for (int i = 0; i < 12; i++) center[i] += center[i] >= 0 ? 1.0f : -1.0f;
-  vfl_prior_spec l2 = {VFL_PRIOR_L2, 0.3f, -1, NULL, NULL, 0};
-  vfl_prior_spec l2_each = {VFL_PRIOR_L2, 0.5f, -1, per_row, NULL, 0}; /* strength 0.5 x multiplier (issue 11, defect 2) */
-  vfl_prior_spec l2_centred = {VFL_PRIOR_L2, 0.7f, -1, per_row, center, 0};
-  vfl_prior_spec l1_centred = {VFL_PRIOR_L1, 0.4f, -1, NULL, center, 0};
+  vfl_prior_spec l2 = {.kind = VFL_PRIOR_L2, .lambda = 0.3f, .parent = -1, .per_row = NULL, .center = NULL, .floor = 0};
+  vfl_prior_spec l2_each = {.kind = VFL_PRIOR_L2, .lambda = 0.5f, .parent = -1, .per_row = per_row, .center = NULL, .floor = 0}; /* strength 0.5 x multiplier (issue 11, defect 2) */
+  vfl_prior_spec l2_centred = {.kind = VFL_PRIOR_L2, .lambda = 0.7f, .parent = -1, .per_row = per_row, .center = center, .floor = 0};
+  vfl_prior_spec l1_centred = {.kind = VFL_PRIOR_L1, .lambda = 0.4f, .parent = -1, .per_row = NULL, .center = center, .floor = 0};
   prior_step(&l2, "L2");
   prior_step(&l2_each, "L2 per feature");
   prior_step(&l2_centred, "L2 per feature, centred");
@@ -300,7 +300,7 @@ static void priors(void) {
   vfl_layer *lay = &net->layers[1];
   float *row = param_row(&lay->blocks[0], 0), near[12], g[3] = {0, 0, 0};
   for (int i = 0; i < 12; i++) near[i] = i < 3 ? row[i] + 0.01f : 0.0f;
-  vfl_prior_spec snap = {VFL_PRIOR_L1, 100.0f, -1, NULL, near, 0};
+  vfl_prior_spec snap = {.kind = VFL_PRIOR_L1, .lambda = 100.0f, .parent = -1, .per_row = NULL, .center = near, .floor = 0};
   CHECK_OK(vfl_net_add_prior(net, "out", &snap));
   vfl_optim_spec sgd = {VFL_OPTIM_SGD, 1e-3f, 0, 0, 0};
   vfl_rule rule;
@@ -314,7 +314,7 @@ static void priors(void) {
   net = vfl_net_new();
   CHECK_OK(vfl_net_stack(net, "x", &s));
   CHECK_OK(vfl_net_stack(net, "out", &l));
-  vfl_prior_spec floor = {VFL_PRIOR_POSITIVE, 0, -1, NULL, NULL, 0.25f};
+  vfl_prior_spec floor = {.kind = VFL_PRIOR_POSITIVE, .lambda = 0, .parent = -1, .per_row = NULL, .center = NULL, .floor = 0.25f};
   CHECK_OK(vfl_net_add_prior(net, "out", &floor));
   CHECK_OK(vfl_net_init(net, 0.8f, 4));
   rule_resolve(&rule, &sgd, &net->layers[1], 0);

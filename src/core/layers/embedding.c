@@ -5,9 +5,11 @@
 ** sqrtn (/ sqrt(n)) or elementwise max, n counting every feature of the
 ** row (a repeated index counts, and adds, each time). With several sparse
 ** parents each is pooled on its own and the pools are added, then the bias
-** (intercept) when there is one. Blocks are laid out as Linear's (block p:
+** (intercept) when there is one. A dense parent is multiplied as by a
+** linear layer (no pooling). Blocks are laid out as Linear's (block p:
 ** parent p's rows, then the bias), so a linear layer with mean = true from
-** an older model file is this kind with the mean pool, bit for bit.
+** an older model file, whatever its parents, is this kind with the mean
+** pool, bit for bit.
 */
 #include <math.h>
 #include <stdio.h>
@@ -31,23 +33,22 @@ static int check(const char *layer, const vfl_layer_spec *s) {
 }
 
 static int shape(const vfl_net *net, vfl_layer *l) {
+  (void)net;
   if (!l->n_parents) return vfl_fail(VFL_EINVAL, "layer '%s': an embedding needs a sparse parent", l->name);
-  for (uint32_t p = 0; p < l->n_parents; p++) {
-    const vfl_layer *parent = &net->layers[l->parents[p]];
-    if (!parent->sparse_out)
-      return vfl_fail(VFL_EINVAL, "layer '%s': an embedding takes sparse parents; '%s' is dense (use a linear layer)",
-                      l->name, parent->name);
-  }
   l->dim = l->spec.dim;
   l->sparse_out = 0;
   l->needs_grad = 1;
   return VFL_OK;
 }
 
-/* Rows start small, as a linear layer's on sparse parents; the bias at 0. */
+/* Rows start small, as a linear layer's on sparse parents (and a dense
+** parent's as there, in Glorot's range); the bias at 0. */
 static uint32_t blocks(const vfl_net *net, const vfl_layer *l, layer_block *out) {
-  for (uint32_t p = 0; out && p < l->n_parents; p++)
-    out[p] = (layer_block){net->layers[l->parents[p]].dim, l->dim, 0.01f, 0};
+  for (uint32_t p = 0; out && p < l->n_parents; p++) {
+    const vfl_layer *parent = &net->layers[l->parents[p]];
+    float scale = parent->sparse_out ? 0.01f : sqrtf(6.0f / (float)(parent->dim + l->dim));
+    out[p] = (layer_block){parent->dim, l->dim, scale, 0};
+  }
   if (out && l->spec.intercept) out[l->n_parents] = (layer_block){1, l->dim, 0.0f, 1};
   return l->n_parents + (l->spec.intercept ? 1 : 0);
 }
@@ -92,7 +93,9 @@ VFL_HOGWILD static void forward(vfl_work *w, const vfl_layer *l, uint32_t i) {
   else vec_zero(cols, y);
   for (uint32_t p = 0; p < l->n_parents; p++) {
     const vfl_features *f = &w->feat[l->parents[p]];
-    if (l->spec.pool != VFL_POOL_MAX) {
+    if (!w->net->layers[l->parents[p]].sparse_out) {
+      layer_dense_forward(&l->blocks[p], w->act[l->parents[p]], cols, y);
+    } else if (l->spec.pool != VFL_POOL_MAX) {
       sum_rows(&l->blocks[p], f, pool_scale(l->spec.pool, f->n), cols, y);
     } else if (f->n) {
       float *best = scratch_values(w, l, i);
@@ -127,7 +130,8 @@ VFL_HOGWILD static void backward(vfl_work *w, uint32_t li) {
   const float *dy = w->grad[li];
   for (uint32_t p = 0; p < l->n_parents; p++) {
     const vfl_features *f = &w->feat[l->parents[p]];
-    if (l->spec.pool == VFL_POOL_MAX) max_backward(w, li, p, f, dy);
+    if (!w->net->layers[l->parents[p]].sparse_out) layer_dense_backward(w, li, p, dy);
+    else if (l->spec.pool == VFL_POOL_MAX) max_backward(w, li, p, f, dy);
     else sparse_rows_gradient(w, li, p, f, pool_scale(l->spec.pool, f->n), dy);
   }
   if (l->spec.intercept) row_gradient(w, li, l->n_parents, 0, 1.0f, dy);
@@ -138,14 +142,14 @@ static int describe(const vfl_layer_spec *s, char *buf, size_t size) {
 }
 
 /* Every pool on a row that repeats indices (with and without a bias), max
-** on a plain row, and sum and max over two sparse parents. The rows' values
+** on a plain row, sum and max over two sparse parents, a dense parent. The rows' values
 ** differ wherever indices differ, so that no two rows tie for a max. */
 static int example(uint32_t k, vfl_layer_spec *s, int *parent) {
   static const int pools[] = {VFL_POOL_SUM, VFL_POOL_MEAN, VFL_POOL_SQRTN, VFL_POOL_MAX, VFL_POOL_MAX, VFL_POOL_SUM,
-                              VFL_POOL_MAX};
+                              VFL_POOL_MAX, VFL_POOL_MEAN};
   static const int parents[] = {LAYER_PARENT_SPARSE_REPEATS, LAYER_PARENT_SPARSE_REPEATS, LAYER_PARENT_SPARSE_REPEATS,
                                 LAYER_PARENT_SPARSE_REPEATS, LAYER_PARENT_SPARSE, LAYER_PARENT_SPARSE_PAIR,
-                                LAYER_PARENT_SPARSE_PAIR};
+                                LAYER_PARENT_SPARSE_PAIR, LAYER_PARENT_DENSE};
   if (k >= sizeof pools / sizeof pools[0]) return 0;
   s->dim = 3;
   s->pool = pools[k];

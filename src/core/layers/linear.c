@@ -84,7 +84,7 @@ VFL_HOGWILD static void sparse_forward(const vfl_param *blk, const vfl_features 
 }
 
 /* y += x * blk for a dense parent x, skipping its zeros (ReLU makes many). */
-VFL_HOGWILD static void dense_forward(const vfl_param *blk, const float *x, uint32_t cols, float *y) {
+VFL_HOGWILD void layer_dense_forward(const vfl_param *blk, const float *x, uint32_t cols, float *y) {
   if (cols == 1) {
     float acc = y[0];
     for (uint32_t r = 0; r < blk->rows; r++)
@@ -109,30 +109,32 @@ VFL_HOGWILD static void forward(vfl_work *w, const vfl_layer *l, uint32_t i) {
       const vfl_features *f = &w->feat[pi];
       sparse_forward(blk, f, 1.0f, cols, y);
     } else {
-      dense_forward(blk, w->act[pi], cols, y);
+      layer_dense_forward(blk, w->act[pi], cols, y);
     }
   }
 }
 
+/* The gradient of y += x * blk (block p, parent p dense): to x when its
+** parent learns, and to the rows x does not zero. */
+VFL_HOGWILD void layer_dense_backward(vfl_work *w, uint32_t li, uint32_t p, const float *dy) {
+  const vfl_layer *l = &w->net->layers[li];
+  uint32_t pi = l->parents[p], cols = l->dim;
+  const vfl_param *blk = &l->blocks[p];
+  const float *x = w->act[pi];
+  float *gx = w->net->layers[pi].needs_grad ? w->grad[pi] : NULL;
+  for (uint32_t r = 0; r < blk->rows; r++) {
+    if (gx) gx[r] += vec_dot(cols, param_row(blk, r), dy); /* before the row moves */
+    if (x[r] != 0.0f) row_gradient(w, li, p, r, x[r], dy);
+  }
+}
+
 VFL_HOGWILD static void backward(vfl_work *w, uint32_t li) {
-  vfl_layer *l = &w->net->layers[li];
+  const vfl_layer *l = &w->net->layers[li];
   const float *dy = w->grad[li];
-  uint32_t cols = l->dim;
   for (uint32_t p = 0; p < l->n_parents; p++) {
     uint32_t pi = l->parents[p];
-    const vfl_layer *parent = &w->net->layers[pi];
-    if (parent->sparse_out) {
-      const vfl_features *f = &w->feat[pi];
-      sparse_rows_gradient(w, li, p, f, 1.0f, dy);
-      continue;
-    }
-    const vfl_param *blk = &l->blocks[p];
-    const float *x = w->act[pi];
-    float *gx = parent->needs_grad ? w->grad[pi] : NULL;
-    for (uint32_t r = 0; r < blk->rows; r++) {
-      if (gx) gx[r] += vec_dot(cols, param_row(blk, r), dy); /* before the row moves */
-      if (x[r] != 0.0f) row_gradient(w, li, p, r, x[r], dy);
-    }
+    if (w->net->layers[pi].sparse_out) sparse_rows_gradient(w, li, p, &w->feat[pi], 1.0f, dy);
+    else layer_dense_backward(w, li, p, dy);
   }
   if (l->spec.intercept) row_gradient(w, li, l->n_parents, 0, 1.0f, dy);
 }
