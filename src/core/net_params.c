@@ -163,3 +163,9 @@ int vfl_net_set_optim(vfl_net *net, const char *layer, const vfl_optim_spec *opt
     if (net->layers[i].ops->blocks) net->layers[i].optim = *opt;
   return VFL_OK;
 }
+
+int vfl_net_layer_optim(const vfl_net *net, uint32_t i, vfl_optim_spec *out) {
+  if (i >= net->n_layers) return vfl_fail(VFL_EINVAL, "layer %u is out of range (the net has %u)", i + 1, net->n_layers);
+  *out = net->layers[i].optim;
+  return VFL_OK;
+}

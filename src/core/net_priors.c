@@ -142,3 +142,10 @@ int vfl_net_add_prior(vfl_net *net, const char *layer, const vfl_prior_spec *s) 
   l->priors[l->n_priors++] = pr;
   return VFL_OK;
 }
+
+uint32_t vfl_net_layer_priors(const vfl_net *net, uint32_t i, vfl_prior_spec *out, uint32_t cap) {
+  if (i >= net->n_layers) return 0;
+  const vfl_layer *l = &net->layers[i];
+  for (uint32_t k = 0; k < l->n_priors && k < cap; k++) out[k] = l->priors[k].spec;
+  return l->n_priors;
+}

@@ -371,6 +371,9 @@ typedef struct vfl_prior_spec {
 ** block's sizes when 0) are checked at once; before, they must be given
 ** and are checked at init, which fails naming the layer and the prior. */
 VFL_API int vfl_net_add_prior(vfl_net *net, const char *layer, const vfl_prior_spec *prior);
+/* The priors on layer i as declared, in order: up to cap copied into out
+** (their arrays and parent_name point into the net); returns how many. */
+VFL_API uint32_t vfl_net_layer_priors(const vfl_net *net, uint32_t i, vfl_prior_spec *out, uint32_t cap);
 
 /* ------------------------------------------------------------ optimizers */
 
@@ -382,6 +385,10 @@ typedef struct vfl_optim_spec {
   float beta1, beta2;   /* ADAM; 0 picks 0.9 and 0.999 */
   float eps;            /* AdaGrad, ADAM; 0 picks 1e-8 */
 } vfl_optim_spec;
+
+/* Layer i's own optimizer, from vfl_net_set_optim or its model file (kind
+** 0: none, the trainer's). */
+VFL_API int vfl_net_layer_optim(const vfl_net *net, uint32_t i, vfl_optim_spec *out);
 
 /* Sets the optimizer of one layer with parameters (name) or of all (NULL). Training
 ** uses the per-layer choice; layers with none use the trainer's default. */

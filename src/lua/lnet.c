@@ -4,8 +4,7 @@
 **
 ** A layer's priors and optimizer go to the engine as the layer is added
 ** (the engine checks a prior's parent and sizes once the parents are wired,
-** at init at the latest). The net's user value keeps `specs` (layer name ->
-** vfl.layer) only for print(net) to describe them.
+** at init at the latest); print(net) asks the engine for them.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,16 +182,6 @@ static int add_layer(lua_State *L, int stack, const char *fname) {
   if (o && (rc = vfl_net_set_optim(n->net, name, &o->spec))) return lvfl_engine_error(L, fname, rc);
   lua_pop(L, 2);
   attach_priors(L, n->net, name, li, fname);
-  lvfl_pushuv(L, 1);
-  lua_getfield(L, -1, "specs");
-  if (lua_isnil(L, -1)) {
-    lua_pop(L, 1);
-    lua_newtable(L);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, -3, "specs");
-  }
-  lua_pushvalue(L, li);
-  lua_setfield(L, -2, name);
   lua_settop(L, 1);
   return 1;
 }

@@ -344,20 +344,28 @@ static int l_positive(lua_State *L) {
   return 1;
 }
 
+void lvfl_prior_spec_describe(const vfl_prior_spec *p, char *buf, size_t size) {
+  const char *extra = p->per_row ? ", per feature" : "", *center = p->center ? ", centred" : "";
+  if (p->kind == VFL_PRIOR_POSITIVE && p->floor != 0)
+    snprintf(buf, size, "positive(floor %g)", (double)p->floor);
+  else if (p->kind == VFL_PRIOR_POSITIVE)
+    snprintf(buf, size, "positive");
+  else
+    snprintf(buf, size, "%s(%g%s%s)", prior_kind(p->kind), (double)p->lambda, extra, center);
+}
+
+/* A vfl.prior keeps its tables in its user value: described as the engine's
+** spec with them (only whether each is there matters). */
 void lvfl_prior_describe(lua_State *L, int idx, char *buf, size_t size) {
-  lvfl_prior *p = lua_touserdata(L, idx);
+  static const float given = 0;
+  vfl_prior_spec s = ((lvfl_prior *)lua_touserdata(L, idx))->spec;
   lvfl_pushuv(L, idx);
   lua_getfield(L, -1, "per_feature");
   lua_getfield(L, -2, "center");
-  const char *extra = !lua_isnil(L, -2) ? ", per feature" : "";
-  const char *center = !lua_isnil(L, -1) ? ", centred" : "";
+  s.per_row = lua_isnil(L, -2) ? NULL : &given;
+  s.center = lua_isnil(L, -1) ? NULL : &given;
   lua_pop(L, 3);
-  if (p->spec.kind == VFL_PRIOR_POSITIVE && p->spec.floor != 0)
-    snprintf(buf, size, "positive(floor %g)", (double)p->spec.floor);
-  else if (p->spec.kind == VFL_PRIOR_POSITIVE)
-    snprintf(buf, size, "positive");
-  else
-    snprintf(buf, size, "%s(%g%s%s)", prior_kind(p->spec.kind), (double)p->spec.lambda, extra, center);
+  lvfl_prior_spec_describe(&s, buf, size);
 }
 
 static int prior_tostring(lua_State *L) {
