@@ -61,8 +61,12 @@ static float pool_scale(int pool, uint32_t n) {
 
 /* y += sum over j of (scale * value_j) * row(index_j). */
 VFL_HOGWILD static void sum_rows(const vfl_param *blk, const vfl_features *f, float scale, uint32_t cols, float *y) {
-  for (uint32_t j = 0; j < f->n; j++)
-    vec_axpy(cols, f->value ? scale * f->value[j] : scale, param_row(blk, f->index[j]), y);
+  const uint32_t *idx = f->index;
+  const float *val = f->value;
+  if (val)
+    for (uint32_t j = 0; j < f->n; j++) vec_axpy(cols, scale * val[j], param_row(blk, idx[j]), y);
+  else
+    for (uint32_t j = 0; j < f->n; j++) vec_axpy(cols, scale, param_row(blk, idx[j]), y);
 }
 
 /* arg[c] = the position j whose value_j * row(index_j)[c] is largest (the
