@@ -1,9 +1,6 @@
--- embedding_spec.lua: the embedding bag in each pool mode on 20 Newsgroups
--- (hashed unigrams and bigrams, one training thread so the numbers repeat),
--- and the Lua side of the embedding, concat and add kinds.
+-- embedding_spec.lua: the Lua side of the embedding, concat and add kinds
+-- (each pool mode on 20 Newsgroups is in examples_spec.lua, run once).
 local vfl = require "vfl"
-local folder = (os.getenv("VFL_DATA") or "../shared/data") .. "/20newsgroups"
-local data = dofile("examples/newsgroups_data.lua")
 
 local function err(f, ...)
   local ok, e = pcall(f, ...)
@@ -39,34 +36,4 @@ describe("vfl.layers.embedding", function()
     assert.are.equal("net:init: layer 'c': concat takes dense parents; 'w' is sparse (put an embedding or linear layer "
       .. "between them)", err(sparse.init, sparse, {}))
   end)
-end)
-
-local have = io.open(folder .. "/20news-bydate-train.tsv.gz", "rb")
-if have then have:close() end
-if not have then
-  describe("20 Newsgroups embedding pools", function()
-    pending("data absent: " .. folder .. " (set VFL_DATA to the shared data folder)")
-  end)
-  return
-end
-
--- Measured (1 thread, bits 20, dim 16, 2 epochs of AdaGrad): mean 0.7910, sum 0.7467,
--- sqrtn 0.8120, max 0.4660 (max pooling learns slowly here); the floors sit just below.
-local floors = {mean = 0.78, sum = 0.73, sqrtn = 0.80, max = 0.45}
-local rates = {mean = 0.2, sum = 0.05, sqrtn = 0.1, max = 0.2}
-
-describe("20 Newsgroups embedding pools", function()
-  local read, names = data.reader{bits = 20, lower = true}
-  local train, test = read(folder .. "/20news-bydate-train.tsv.gz"), read(folder .. "/20news-bydate-test.tsv.gz")
-  for _, pool in ipairs{"mean", "sum", "sqrtn", "max"} do
-    it("learns with pool = " .. pool .. " to its measured test accuracy", function()
-      local net = vfl.net():stack(vfl.layers.sparse(2 ^ 20))
-        :stack(vfl.layers.embedding(16, {pool = pool, bias = true})):stack(vfl.layers.linear(#names))
-      net:init{seed = 1}
-      net:learn(train, "multinomial", vfl.optim.adagrad{lr = rates[pool], epochs = 2}, {cores = 1})
-      local acc = vfl.metrics.accuracy(net, test)
-      io.stderr:write(string.format("20 Newsgroups, embedding(16, %s): test accuracy %.4f\n", pool, acc))
-      assert.is_true(acc >= floors[pool], pool .. ": accuracy " .. acc)
-    end)
-  end
 end)
