@@ -78,12 +78,13 @@ example("newsgroups", {ng .. "/20news-bydate-train.tsv.gz", ng .. "/20news-bydat
 
   -- The embedding bag in each pool mode, on the example's data (hashed
   -- unigrams and bigrams), one training thread so that the numbers repeat.
-  -- Measured (bits 20, dim 16, 2 epochs of AdaGrad): mean 0.7910, sum 0.7467,
-  -- sqrtn 0.8120, max 0.4660 (max pooling learns slowly here); the floors
-  -- sit just below.
+  -- Measured (bits 20, dim 16, 2 epochs of AdaGrad at the rates below, the
+  -- best of a few tried): mean 0.8042, sum 0.7868, sqrtn 0.8120, max 0.4660
+  -- (max pooling learns slowly here: 0.38 at lr 0.05, 0.44 at 0.5); the
+  -- floors sit just below.
   it("learns with every embedding pool to its measured test accuracy", function()
-    local floors = {mean = 0.78, sum = 0.73, sqrtn = 0.80, max = 0.45}
-    local rates = {mean = 0.2, sum = 0.05, sqrtn = 0.1, max = 0.2}
+    local floors = {mean = 0.79, sum = 0.77, sqrtn = 0.80, max = 0.45}
+    local rates = {mean = 0.5, sum = 0.02, sqrtn = 0.1, max = 0.2}
     local vfl = require "vfl"
     local adapter = dofile("examples/newsgroups_data.lua")
     local read, names = adapter.reader{bits = 20, lower = true}
