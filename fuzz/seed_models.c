@@ -24,8 +24,11 @@ static vfl_layer_spec input(int kind, uint32_t dim) {
   return (vfl_layer_spec){.kind = VFL_LAYER_INPUT, .input_kind = kind, .dim = dim};
 }
 
+/* mean: the embedding bag that linear's mean flag was (sparse rows averaged,
+** dense parents multiplied). */
 static vfl_layer_spec linear(uint32_t dim, int intercept, int mean) {
-  return (vfl_layer_spec){.kind = VFL_LAYER_LINEAR, .dim = dim, .intercept = intercept, .mean = mean};
+  if (mean) return (vfl_layer_spec){.kind = VFL_LAYER_EMBEDDING, .dim = dim, .intercept = intercept, .pool = VFL_POOL_MEAN};
+  return (vfl_layer_spec){.kind = VFL_LAYER_LINEAR, .dim = dim, .intercept = intercept};
 }
 
 /* A few rows for a one-input sparse dataset, labels 0/1 or class ids. */

@@ -36,4 +36,31 @@ describe("vfl.layers.embedding", function()
     assert.are.equal("net:init: layer 'c': concat takes dense parents; 'w' is sparse (put an embedding or linear layer "
       .. "between them)", err(sparse.init, sparse, {}))
   end)
+
+  it("learns a DeepFM-style sum of branches and saves and loads it predicting the same", function()
+    -- label: 1 when the row holds feature 1 or 2 (once or repeated); the
+    -- branches (a max-pooled bag through a hidden layer, a plain linear
+    -- part) are added at the output, their concat feeds the hidden layer
+    local ds = vfl.dataset(function(emit)
+      for i = 1, 400 do
+        local a, b = i % 9 + 1, (i * 7) % 9 + 1
+        emit{label = (a <= 2 or b <= 2) and 1 or 0, features = vfl.sparse{[a] = 1, [b] = 1, [10] = 0.5}}
+      end
+    end)
+    local net = vfl.net():add("x", vfl.layers.sparse(10))
+      :add("bag", vfl.layers.embedding(4, {pool = "max", bias = true})):add("lin", vfl.layers.linear(4))
+      :add("both", vfl.layers.concat()):add("h", vfl.layers.linear(1)):add("wide", vfl.layers.linear(1))
+      :add("out", vfl.layers.add())
+      :wire("x", "bag"):wire("x", "lin"):wire({"bag", "lin"}, "both"):wire("both", "h"):wire("x", "wide")
+      :wire({"h", "wide"}, "out")
+    net:learn(ds, "logistic", vfl.optim.adagrad{lr = 0.3, epochs = 20})
+    local acc = vfl.metrics.accuracy(net, ds)
+    assert.is_true(acc >= 0.99, "training accuracy " .. acc)
+    local path = os.tmpname()
+    net:save(path)
+    local again = vfl.load(path)
+    os.remove(path)
+    assert.are.same(net:predict(ds), again:predict(ds))
+    assert.are.equal(tostring(net), tostring(again))
+  end)
 end)
