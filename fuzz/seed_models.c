@@ -25,8 +25,11 @@ static vfl_layer_spec input(int kind, uint32_t dim) {
   return (vfl_layer_spec){.kind = VFL_LAYER_INPUT, .input_kind = kind, .dim = dim};
 }
 
+/* mean: the embedding bag that linear's mean flag was (sparse rows averaged,
+** dense parents multiplied). */
 static vfl_layer_spec linear(uint32_t dim, int intercept, int mean) {
-  return (vfl_layer_spec){.kind = VFL_LAYER_LINEAR, .dim = dim, .intercept = intercept, .mean = mean};
+  if (mean) return (vfl_layer_spec){.kind = VFL_LAYER_EMBEDDING, .dim = dim, .intercept = intercept, .pool = VFL_POOL_MEAN};
+  return (vfl_layer_spec){.kind = VFL_LAYER_LINEAR, .dim = dim, .intercept = intercept};
 }
 
 /* A few rows for a one-input sparse dataset, labels 0/1 or class ids. */
@@ -91,8 +94,8 @@ static void mlp(const char *dir) {
         "wire mlp");
   check(vfl_net_init(net, -1, 2), "init");
   float per_row[5] = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f}, center[15] = {0};
-  vfl_prior_spec l2 = {VFL_PRIOR_L2, 0.01f, 0, per_row, center, 0}, l1 = {VFL_PRIOR_L1, 0.001f, -1, NULL, NULL, 0};
-  vfl_prior_spec pos = {VFL_PRIOR_POSITIVE, 0, -1, NULL, NULL, 0};
+  vfl_prior_spec l2 = {.kind = VFL_PRIOR_L2, .lambda = 0.01f, .parent = 0, .per_row = per_row, .center = center, .floor = 0}, l1 = {.kind = VFL_PRIOR_L1, .lambda = 0.001f, .parent = -1, .per_row = NULL, .center = NULL, .floor = 0};
+  vfl_prior_spec pos = {.kind = VFL_PRIOR_POSITIVE, .lambda = 0, .parent = -1, .per_row = NULL, .center = NULL, .floor = 0};
   check(vfl_net_add_prior(net, "h", &l2) || vfl_net_add_prior(net, "h", &l1) || vfl_net_add_prior(net, "out", &pos),
         "priors");
   vfl_optim_spec adam = {VFL_OPTIM_ADAM, 0.01f, 0, 0, 0};

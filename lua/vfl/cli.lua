@@ -12,7 +12,7 @@
 -- of vfl is one of cli.commands; it returns the process's exit status.
 -- The model is fastText's architecture: hashed words and word n-grams
 -- (2^bits buckets, bits from -bucket), averaged into -dim numbers
--- (vfl.layers.linear with mean = true), then one output per class.
+-- (vfl.layers.embedding with pool = "mean"), then one output per class.
 local vfl = require "vfl"
 
 local cli = {}
@@ -109,7 +109,7 @@ end
 local function text_net(o, bits, classes)
   return vfl.net()
     :stack("words", vfl.layers.sparse(2 ^ bits))
-    :stack("embedding", vfl.layers.linear(o.dim, {intercept = false, mean = true}))
+    :stack("embedding", vfl.layers.embedding(o.dim, {pool = "mean"}))
     :stack("out", vfl.layers.linear(classes))
 end
 

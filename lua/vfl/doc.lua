@@ -303,8 +303,8 @@ removes it. Returns net.]]},
   -- -------------------------------------------------------------- layers
   {"vfl.layers", "vfl.layers", [[
 Layer specs for net:stack / net:add: sparse, dense, grouped (inputs),
-linear, relu, tanh, selu, sigmoid, dropout, cross. Every one takes
-{name=} among its options.]]},
+linear, embedding, relu, tanh, selu, sigmoid, dropout, cross, concat, add.
+Every one takes {name=} among its options.]]},
   {"vfl.layer#", "layer", "A layer spec (layer.kind, layer.dim, layer.name); see help(vfl.layers)."},
   {"vfl.layers.sparse", "vfl.layers.sparse(dim [, {name=}])", "A sparse input of dim features (1-based indices 1..dim)."},
   {"vfl.layers.dense", "vfl.layers.dense(dim [, {name=}])", "A dense input of dim values (rows give a list of dim numbers)."},
@@ -312,9 +312,32 @@ linear, relu, tanh, selu, sigmoid, dropout, cross. Every one takes
   {"vfl.layers.linear", "vfl.layers.linear(outputs [, {intercept=true, mean=false, prior=, optim=, name=}])", [[
 A fully connected layer. Fed by sparse inputs its weights are one row per
 feature (feature-major), so each non-zero costs one row update.
-  mean   average the rows of a sparse parent (an embedding bag)
+  mean   true: the embedding bag of old, now
+         vfl.layers.embedding(outputs, {pool = "mean", bias = intercept}):
+         the intercept stays on unless intercept = false (fastText has
+         none); it takes sparse parents only
   prior  a vfl.priors.* or a list of them, on the weights (not the bias)
   optim  this layer's optimizer (vfl.optim.*), instead of learn's]]},
+  {"vfl.layers.embedding", "vfl.layers.embedding(dim [, {pool=\"sum\", bias=false, prior=, optim=, name=}])", [[
+An embedding bag (PyTorch's EmbeddingBag, fastText's hidden layer) over
+sparse parents: one dim-wide row per feature, times the feature's value,
+pooled over the n features of an example:
+  pool   "sum", "mean" (the sum / n), "sqrtn" (the sum / sqrt(n)) or
+         "max" (elementwise; the gradient goes to the winning row only)
+  bias   true adds a bias vector
+  prior, optim  as for vfl.layers.linear
+A repeated feature counts (and adds) each time. With several sparse
+parents each is pooled on its own and the pools are added; a dense parent
+is multiplied as by vfl.layers.linear.
+  net:stack(vfl.layers.sparse(2^20)):stack(vfl.layers.embedding(16, {pool = "mean"}))]]},
+  {"vfl.layers.concat", "vfl.layers.concat([{name=}])", [[
+The outputs of its dense parents side by side, in the order they were
+wired (widths add up):
+  net:add("deep", vfl.layers.concat()):wire({"emb", "dense1"}, "deep")]]},
+  {"vfl.layers.add", "vfl.layers.add([{name=}])", [[
+The elementwise sum of its dense parents, all of one width, e.g. the
+branches of a DeepFM-style net (linear + fm + mlp, each of width 1):
+  net:add("out", vfl.layers.add()):wire({"lin", "fm", "mlp"}, "out")]]},
   {"vfl.layers.relu", "vfl.layers.relu([{name=}])", "max(0, x), element-wise."},
   {"vfl.layers.tanh", "vfl.layers.tanh([{name=}])", "tanh(x), element-wise."},
   {"vfl.layers.selu", "vfl.layers.selu([{name=}])", "The scaled exponential linear unit, element-wise."},
@@ -341,7 +364,8 @@ Gaussian prior: lambda/2 * ||w - center||^2. per_feature: one multiplier
 of lambda per input feature (a list: feature i has strength lambda *
 per_feature[i]); center: the weights to pull
 towards (rows x outputs, flat or a list of rows); parent: which parent's
-weights (name or position) when the layer has several.]]},
+weights (name or position) when the layer has several. A prior may be
+given before the layer is wired: its sizes are checked at net:init.]]},
   {"vfl.priors.l1", "vfl.priors.l1(lambda [, {center=, parent=}])", [[
 Laplace prior lambda * |w - center|, applied as a proximal step (a soft
 threshold: weights reach the centre exactly). center: the weights to

@@ -99,6 +99,7 @@ static int read_fields_v1(model_reader *r, vfl_layer_spec *s) {
   for (uint32_t i = 0; i < 2 * s->n_crosses; i++) crosses[i] = get_u32(r);
   s->crosses = crosses;
   s->cross_order = 2;
+  layer_linear_upgrade(s); /* a linear layer with mean: an embedding bag now */
   return r->bad ? VFL_EFORMAT : VFL_OK;
 }
 

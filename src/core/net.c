@@ -35,11 +35,7 @@ static void layer_release(vfl_layer *l) {
   vfl_free(l->parents);
   for (uint32_t b = 0; b < l->n_blocks; b++) vfl_free_aligned(l->blocks[b].data);
   vfl_free(l->blocks);
-  for (uint32_t p = 0; p < l->n_priors; p++) {
-    vfl_free(l->priors[p].per_row);
-    vfl_free(l->priors[p].center);
-  }
-  vfl_free(l->priors);
+  net_free_priors(l);
 }
 
 void vfl_net_free(vfl_net *net) {

@@ -64,15 +64,15 @@ void work_free(vfl_work *w) {
 }
 
 /* Dense buffers for one layer: its activations (inputs get theirs bound to
-** the data instead), its gradient when something upstream learns, and a
-** dropout mask. */
+** the data instead), its gradient when something upstream learns, and the
+** scratch its kind asks for (uses_mask: dropout's mask, a max pool's winners). */
 static int alloc_layer(vfl_work *w, uint32_t i) {
   const vfl_layer *l = &w->net->layers[i];
   size_t bytes = (size_t)l->dim * sizeof(float);
   if (l->sparse_out) return VFL_OK;
   if (l->n_parents && !(w->act[i] = vfl_alloc_aligned(bytes))) return VFL_ENOMEM;
   if (l->needs_grad && !(w->grad[i] = vfl_alloc_aligned(bytes))) return VFL_ENOMEM;
-  if (l->ops->uses_mask && !(w->mask[i] = vfl_alloc_aligned(bytes))) return VFL_ENOMEM;
+  if (l->ops->uses_mask && !(w->mask[i] = vfl_alloc_aligned(bytes * (size_t)l->ops->uses_mask))) return VFL_ENOMEM;
   return VFL_OK;
 }
 

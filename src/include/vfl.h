@@ -276,21 +276,31 @@ enum {
   VFL_LAYER_SELU,
   VFL_LAYER_SIGMOID,
   VFL_LAYER_DROPOUT,
-  VFL_LAYER_CROSS
+  VFL_LAYER_CROSS,
+  VFL_LAYER_EMBEDDING = 11, /* an embedding bag (pool: VFL_POOL_*) over sparse parents */
+  VFL_LAYER_CONCAT = 12,    /* its dense parents' outputs side by side */
+  VFL_LAYER_ADD = 13        /* the sum of its dense parents' outputs, all of one width */
 };
+
+/* How an embedding pools the rows its features pick (each row times the
+** feature's value), over the n features of a row: their sum, the sum / n,
+** the sum / sqrt(n), or the elementwise largest. */
+enum { VFL_POOL_SUM = 0, VFL_POOL_MEAN = 1, VFL_POOL_SQRTN = 2, VFL_POOL_MAX = 3 };
 
 /* A layer's description. Fields not used by a kind are ignored. */
 typedef struct vfl_layer_spec {
   int kind;              /* VFL_LAYER_* */
   int input_kind;        /* VFL_INPUT_*, for VFL_LAYER_INPUT */
-  uint32_t dim;          /* INPUT: feature dimension; LINEAR: outputs */
-  int intercept;         /* LINEAR: 1 adds a bias vector (the default in Lua) */
-  int mean;              /* LINEAR: 1 averages sparse parents' rows (embedding bag) */
+  uint32_t dim;          /* INPUT: feature dimension; LINEAR, EMBEDDING: outputs */
+  int intercept;         /* LINEAR: 1 adds a bias vector (the default in Lua); EMBEDDING: the same (off in Lua) */
+  int mean;              /* LINEAR: no longer taken (refused): an EMBEDDING with pool VFL_POOL_MEAN is the
+                         ** embedding bag it was; model files with it load as one */
   float rate;            /* DROPOUT: probability of dropping a unit (a feature, on a sparse parent) */
   uint32_t cross_bits;   /* CROSS: output ids hashed into 2^cross_bits */
   uint32_t n_crosses;    /* CROSS: number of crosses */
   const uint32_t *crosses; /* CROSS: cross_order * n_crosses group ids, one cross after the other */
   uint32_t cross_order;  /* CROSS: groups per cross, 2 (pairs; 0 means 2) to 8 */
+  int pool;              /* EMBEDDING: VFL_POOL_* (0: sum) */
 } vfl_layer_spec;
 
 /* The kind's name as the Lua constructor spells it ("sparse", "linear", ..)
@@ -368,12 +378,21 @@ typedef struct vfl_prior_spec {
   const float *per_row;   /* L2: optional multiplier of lambda per input feature (rows of the block) */
   const float *center;    /* L2, L1: optional matrix (rows x cols) the weights are pulled to */
   float floor;            /* POSITIVE: the least value a weight keeps (w >= floor; 0 by default) */
+  const char *parent_name; /* instead of parent: the parent's name (NULL: parent counts) */
+  uint32_t n_per_row;     /* how many numbers per_row holds; 0: the block's rows (the parents wired) */
+  uint64_t n_center;      /* how many numbers center holds; 0: rows x cols (the parents wired) */
 } vfl_prior_spec;
 
 /* Attaches a prior to the weights (not the bias) of a layer with parameter
-** blocks. per_row and center are copied. The layer's parents must be wired
-** (the sizes of per_row and center follow from them); init may come later. */
+** blocks, at any time after the layer is added. per_row, center and
+** parent_name are copied. Once the layer's parents are wired, the parent
+** and the lengths of per_row and center (n_per_row, n_center, or the
+** block's sizes when 0) are checked at once; before, they must be given
+** and are checked at init, which fails naming the layer and the prior. */
 VFL_API int vfl_net_add_prior(vfl_net *net, const char *layer, const vfl_prior_spec *prior);
+/* The priors on layer i as declared, in order: up to cap copied into out
+** (their arrays and parent_name point into the net); returns how many. */
+VFL_API uint32_t vfl_net_layer_priors(const vfl_net *net, uint32_t i, vfl_prior_spec *out, uint32_t cap);
 
 /* ------------------------------------------------------------ optimizers */
 
@@ -385,6 +404,10 @@ typedef struct vfl_optim_spec {
   float beta1, beta2;   /* ADAM; 0 picks 0.9 and 0.999 */
   float eps;            /* AdaGrad, ADAM; 0 picks 1e-8 */
 } vfl_optim_spec;
+
+/* Layer i's own optimizer, from vfl_net_set_optim or its model file (kind
+** 0: none, the trainer's). */
+VFL_API int vfl_net_layer_optim(const vfl_net *net, uint32_t i, vfl_optim_spec *out);
 
 /* Sets the optimizer of one layer with parameters (name) or of all (NULL). Training
 ** uses the per-layer choice; layers with none use the trainer's default. */

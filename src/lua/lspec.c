@@ -61,42 +61,79 @@ static void check_prior_value(lua_State *L, int idx, const char *fname) {
              lvfl_typename(L, idx));
 }
 
-/* vfl.layers.linear(out, {intercept=true, mean=false, prior=, optim=, name=}) */
+/* Keeps {prior=, optim=} of a layer with weights in its user value, for
+** net:add to attach. */
+static void weight_opts(lua_State *L, int li, int opts, const char *fname) {
+  if (!lua_istable(L, opts)) return;
+  lua_getfield(L, opts, "prior");
+  if (!lua_isnil(L, -1)) {
+    check_prior_value(L, -1, fname);
+    lvfl_pushuv(L, li);
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, "prior");
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  lua_getfield(L, opts, "optim");
+  if (!lua_isnil(L, -1)) {
+    if (!luaL_testudata(L, -1, LVFL_OPTIM))
+      lvfl_error(L, "%s: option 'optim' must be a vfl.optim (vfl.optim.adam{...}), got %s", fname, lvfl_typename(L, -1));
+    lvfl_pushuv(L, li);
+    lua_pushvalue(L, -2);
+    lua_setfield(L, -2, "optim");
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
+static lvfl_layer *embedding_layer(lua_State *L, uint32_t dim, int pool, int bias) {
+  lvfl_layer *l = new_layer(L, VFL_LAYER_EMBEDDING, "embedding", 0);
+  l->spec.dim = dim;
+  l->spec.pool = pool;
+  l->spec.intercept = bias;
+  return l;
+}
+
+/* vfl.layers.linear(out, {intercept=true, mean=false, prior=, optim=, name=});
+** mean = true is the embedding bag of old: an embedding pooling by the
+** mean, keeping the intercept (on unless intercept = false) as before. */
 static int l_linear(lua_State *L) {
   const char *fname = "vfl.layers.linear";
   static const char *const known[] = {"intercept", "mean", "prior", "optim", "name", NULL};
   uint32_t out = (uint32_t)lvfl_checkint(L, 1, fname, "argument #1 (outputs)", 1, UINT32_MAX);
   lvfl_checkopts(L, 2, fname, known);
   int intercept = lvfl_optbool(L, 2, "intercept", 1, fname);
-  int mean = lvfl_optbool(L, 2, "mean", 0, fname);
-  lvfl_layer *l = new_layer(L, VFL_LAYER_LINEAR, "linear", 0);
-  int li = lua_gettop(L);
-  l->spec.dim = out;
-  l->spec.intercept = intercept;
-  l->spec.mean = mean;
-  layer_name_opt(L, li, 2, fname);
-  if (lua_istable(L, 2)) {
-    lua_getfield(L, 2, "prior");
-    if (!lua_isnil(L, -1)) {
-      check_prior_value(L, -1, fname);
-      lvfl_pushuv(L, li);
-      lua_pushvalue(L, -2);
-      lua_setfield(L, -2, "prior");
-      lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    lua_getfield(L, 2, "optim");
-    if (!lua_isnil(L, -1)) {
-      if (!luaL_testudata(L, -1, LVFL_OPTIM))
-        lvfl_error(L, "%s: option 'optim' must be a vfl.optim (vfl.optim.adam{...}), got %s", fname,
-                   lvfl_typename(L, -1));
-      lvfl_pushuv(L, li);
-      lua_pushvalue(L, -2);
-      lua_setfield(L, -2, "optim");
-      lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
+  if (lvfl_optbool(L, 2, "mean", 0, fname)) {
+    embedding_layer(L, out, VFL_POOL_MEAN, intercept);
+  } else {
+    lvfl_layer *l = new_layer(L, VFL_LAYER_LINEAR, "linear", 0);
+    l->spec.dim = out;
+    l->spec.intercept = intercept;
   }
+  int li = lua_gettop(L);
+  layer_name_opt(L, li, 2, fname);
+  weight_opts(L, li, 2, fname);
+  lua_settop(L, li);
+  return 1;
+}
+
+/* vfl.layers.embedding(dim, {pool="sum", bias=false, prior=, optim=, name=}) */
+static int l_embedding(lua_State *L) {
+  const char *fname = "vfl.layers.embedding";
+  static const char *const known[] = {"pool", "bias", "prior", "optim", "name", NULL};
+  static const char *const pools[] = {"sum", "mean", "sqrtn", "max", NULL}; /* VFL_POOL_* order */
+  uint32_t dim = (uint32_t)lvfl_checkint(L, 1, fname, "argument #1 (dim)", 1, UINT32_MAX);
+  lvfl_checkopts(L, 2, fname, known);
+  const char *pool = lvfl_optstring(L, 2, "pool", "sum", fname);
+  int k = 0;
+  while (pools[k] && strcmp(pools[k], pool)) k++;
+  if (!pools[k])
+    lvfl_error(L, "%s: option 'pool' must be \"sum\", \"mean\", \"sqrtn\" or \"max\", got \"%s\"", fname, pool);
+  int bias = lvfl_optbool(L, 2, "bias", 0, fname);
+  embedding_layer(L, dim, k, bias);
+  int li = lua_gettop(L);
+  layer_name_opt(L, li, 2, fname);
+  weight_opts(L, li, 2, fname);
   lua_settop(L, li);
   return 1;
 }
@@ -113,6 +150,8 @@ static int l_relu(lua_State *L) { return simple_layer(L, VFL_LAYER_RELU, "relu",
 static int l_tanh(lua_State *L) { return simple_layer(L, VFL_LAYER_TANH, "tanh", "vfl.layers.tanh"); }
 static int l_selu(lua_State *L) { return simple_layer(L, VFL_LAYER_SELU, "selu", "vfl.layers.selu"); }
 static int l_sigmoid(lua_State *L) { return simple_layer(L, VFL_LAYER_SIGMOID, "sigmoid", "vfl.layers.sigmoid"); }
+static int l_concat(lua_State *L) { return simple_layer(L, VFL_LAYER_CONCAT, "concat", "vfl.layers.concat"); }
+static int l_add(lua_State *L) { return simple_layer(L, VFL_LAYER_ADD, "add", "vfl.layers.add"); }
 
 static int l_dropout(lua_State *L) {
   const char *fname = "vfl.layers.dropout";
@@ -305,20 +344,28 @@ static int l_positive(lua_State *L) {
   return 1;
 }
 
+void lvfl_prior_spec_describe(const vfl_prior_spec *p, char *buf, size_t size) {
+  const char *extra = p->per_row ? ", per feature" : "", *center = p->center ? ", centred" : "";
+  if (p->kind == VFL_PRIOR_POSITIVE && p->floor != 0)
+    snprintf(buf, size, "positive(floor %g)", (double)p->floor);
+  else if (p->kind == VFL_PRIOR_POSITIVE)
+    snprintf(buf, size, "positive");
+  else
+    snprintf(buf, size, "%s(%g%s%s)", prior_kind(p->kind), (double)p->lambda, extra, center);
+}
+
+/* A vfl.prior keeps its tables in its user value: described as the engine's
+** spec with them (only whether each is there matters). */
 void lvfl_prior_describe(lua_State *L, int idx, char *buf, size_t size) {
-  lvfl_prior *p = lua_touserdata(L, idx);
+  static const float given = 0;
+  vfl_prior_spec s = ((lvfl_prior *)lua_touserdata(L, idx))->spec;
   lvfl_pushuv(L, idx);
   lua_getfield(L, -1, "per_feature");
   lua_getfield(L, -2, "center");
-  const char *extra = !lua_isnil(L, -2) ? ", per feature" : "";
-  const char *center = !lua_isnil(L, -1) ? ", centred" : "";
+  s.per_row = lua_isnil(L, -2) ? NULL : &given;
+  s.center = lua_isnil(L, -1) ? NULL : &given;
   lua_pop(L, 3);
-  if (p->spec.kind == VFL_PRIOR_POSITIVE && p->spec.floor != 0)
-    snprintf(buf, size, "positive(floor %g)", (double)p->spec.floor);
-  else if (p->spec.kind == VFL_PRIOR_POSITIVE)
-    snprintf(buf, size, "positive");
-  else
-    snprintf(buf, size, "%s(%g%s%s)", prior_kind(p->spec.kind), (double)p->spec.lambda, extra, center);
+  lvfl_prior_spec_describe(&s, buf, size);
 }
 
 static int prior_tostring(lua_State *L) {
@@ -401,7 +448,8 @@ void lvfl_open_spec(lua_State *L) {
   static const luaL_Reg layers[] = {{"sparse", l_sparse}, {"dense", l_dense},     {"grouped", l_grouped},
                                     {"linear", l_linear}, {"relu", l_relu},       {"tanh", l_tanh},
                                     {"selu", l_selu},     {"sigmoid", l_sigmoid}, {"dropout", l_dropout},
-                                    {"cross", l_cross},   {NULL, NULL}};
+                                    {"cross", l_cross},   {"embedding", l_embedding}, {"concat", l_concat},
+                                    {"add", l_add},       {NULL, NULL}};
   static const luaL_Reg priors[] = {{"l2", l_l2}, {"l1", l_l1}, {"positive", l_positive}, {NULL, NULL}};
   static const luaL_Reg optim[] = {{"sgd", l_sgd}, {"adagrad", l_adagrad}, {"adam", l_adam}, {NULL, NULL}};
   static const luaL_Reg layer_meta[] = {{"__tostring", layer_tostring}, {NULL, NULL}};

@@ -221,6 +221,7 @@ const char *lvfl_link_name(int link);
 const char *lvfl_layer_kind(const vfl_layer_spec *s);
 void lvfl_layer_describe(const vfl_layer_spec *s, char *buf, size_t size);
 void lvfl_prior_describe(lua_State *L, int idx, char *buf, size_t size);
+void lvfl_prior_spec_describe(const vfl_prior_spec *p, char *buf, size_t size);
 void lvfl_optim_describe(const lvfl_optim *o, char *buf, size_t size);
 
 /* Views (lview.c). */

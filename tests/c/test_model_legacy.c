@@ -110,7 +110,43 @@ static void version_3_loads_with_its_featurizer(void) {
   vfl_net_free(net);
 }
 
+/* Format 3 with linear layers that had mean = true (embedding bags before
+** the embedding kind; tests/data/models/v3-linear-mean.*): they load as
+** embeddings pooling by the mean, and predict bit for bit what the old build
+** did (to 1e-6 under clang, as above). */
+static void linear_mean_loads_as_an_embedding(void) {
+  FILE *f = fopen(t_testdata("models/v3-linear-mean.predictions"), "r");
+  CHECK(f != NULL);
+  float expected[3][4];
+  char line[512];
+  int rows = 0;
+  while (f && rows < 3 && fgets(line, sizeof line, f)) {
+    double a[4];
+    if (line[0] == '#') continue;
+    if (sscanf(line, "%la %la %la %la", &a[0], &a[1], &a[2], &a[3]) != 4) break;
+    for (int k = 0; k < 4; k++) expected[rows][k] = (float)a[k];
+    rows++;
+  }
+  if (f) fclose(f);
+  CHECK(rows == 3);
+  vfl_net *net = NULL;
+  CHECK_OK(vfl_model_load(t_testdata("models/v3-linear-mean.vflmodel"), &net));
+  if (!net || rows != 3) return;
+  for (int r = 0; r < 3; r++) {
+    vfl_features in[2] = {{6, legacy_w_idx[r], legacy_w_val[r]}, {2, legacy_t_idx[r], legacy_t_val[r]}};
+    float p[4];
+    CHECK_OK(vfl_net_predict(net, in, 2, p));
+#if defined(__clang__)
+    for (int k = 0; k < 4; k++) CHECK_NEAR(p[k], expected[r][k], 1e-6);
+#else
+    CHECK(memcmp(p, expected[r], sizeof p) == 0);
+#endif
+  }
+  vfl_net_free(net);
+}
+
 int main(void) {
+  linear_mean_loads_as_an_embedding();
   loads_and_predicts_identically();
   version_2_loads_without_a_featurizer();
   version_3_loads_with_its_featurizer();

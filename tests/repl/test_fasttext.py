@@ -54,7 +54,7 @@ def case_tiny_inspect():
     tiny_model()
     r = run("inspect", "model.bin")
     check(r[0] == 0 and r[2] == "", "vfl inspect succeeds", r)
-    for want in ("embedding  linear(8, no intercept, mean)", "featurizer words: 2^16 buckets, n-grams up to 2",
+    for want in ("embedding  embedding(8, mean)", "featurizer words: 2^16 buckets, n-grams up to 2",
                  "classes   2: autos space", "model.bin (",
                  "weights   float, with the optimizer state (training resumes where it stopped)"):
         check(want in r[1], "vfl inspect shows %r" % want, r)
