@@ -36,7 +36,7 @@ static vfl_dataset *three_classes(void) {
 static vfl_net *trained(const vfl_dataset *ds) {
   vfl_net *net = vfl_net_new();
   vfl_layer_spec in = {.kind = VFL_LAYER_INPUT, .input_kind = VFL_INPUT_SPARSE, .dim = FEATURES};
-  vfl_layer_spec h = {.kind = VFL_LAYER_LINEAR, .dim = HIDDEN, .mean = 1};
+  vfl_layer_spec h = {.kind = VFL_LAYER_EMBEDDING, .dim = HIDDEN, .pool = VFL_POOL_MEAN};
   vfl_layer_spec o = {.kind = VFL_LAYER_LINEAR, .dim = CLASSES, .intercept = 1};
   CHECK_OK(vfl_net_stack(net, "x", &in));
   CHECK_OK(vfl_net_stack(net, "h", &h));
