@@ -56,6 +56,10 @@ typedef struct layer_ops {
   int (*adopt)(vfl_layer *l);  /* copies what l->spec points to into l (freed with it) */
   uint32_t (*blocks)(const vfl_net *net, const vfl_layer *l, layer_block *out); /* count; out may be NULL */
   uint64_t (*sparse_nnz)(const vfl_layer *l, uint64_t parent_nnz); /* most features it emits (sparse kinds) */
+  /* Floats of scratch each worker keeps for the layer (w->scratch[i]),
+  ** allocated with the worker: what forward leaves for backward (an FM's
+  ** sums) and a row's gradient, so that neither allocates per example. */
+  uint32_t (*scratch)(const vfl_net *net, const vfl_layer *l);
   void (*save)(struct model_writer *w, const vfl_layer_spec *s);   /* its spec fields; both or neither */
   int (*load)(struct model_reader *r, vfl_layer_spec *s);
 } layer_ops;

@@ -31,6 +31,7 @@ typedef struct vfl_work {
   float **xval;
   uint32_t *xcap;
   float **mask;        /* per dropout layer: the scaled keep mask */
+  float **scratch;     /* per layer whose kind asks (layer_ops.scratch), else NULL */
   float *tmp;          /* a row's gradient (widest layer) */
   uint32_t tmp_cap;
   vfl_rng rng;

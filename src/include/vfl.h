@@ -277,6 +277,8 @@ enum {
   VFL_LAYER_SIGMOID,
   VFL_LAYER_DROPOUT,
   VFL_LAYER_CROSS,
+  VFL_LAYER_FM = 9,         /* factorization machine over one sparse or grouped parent */
+  VFL_LAYER_FFM = 10,       /* field-aware factorization machine over a grouped input */
   VFL_LAYER_EMBEDDING = 11, /* an embedding bag (pool: VFL_POOL_*) over sparse parents */
   VFL_LAYER_CONCAT = 12,    /* its dense parents' outputs side by side */
   VFL_LAYER_ADD = 13        /* the sum of its dense parents' outputs, all of one width */
@@ -291,8 +293,9 @@ enum { VFL_POOL_SUM = 0, VFL_POOL_MEAN = 1, VFL_POOL_SQRTN = 2, VFL_POOL_MAX = 3
 typedef struct vfl_layer_spec {
   int kind;              /* VFL_LAYER_* */
   int input_kind;        /* VFL_INPUT_*, for VFL_LAYER_INPUT */
-  uint32_t dim;          /* INPUT: feature dimension; LINEAR, EMBEDDING: outputs */
-  int intercept;         /* LINEAR: 1 adds a bias vector (the default in Lua); EMBEDDING: the same (off in Lua) */
+  uint32_t dim;          /* INPUT: feature dimension; LINEAR, EMBEDDING: outputs; FM, FFM: factors k per feature */
+  int intercept;         /* LINEAR: 1 adds a bias vector (the default in Lua); EMBEDDING: the same (off in Lua);
+                         ** FM, FFM: 1 adds the linear term, w0 + sum_i w_i x_i (the default in Lua) */
   int mean;              /* LINEAR: no longer taken (refused): an EMBEDDING with pool VFL_POOL_MEAN is the
                          ** embedding bag it was; model files with it load as one */
   float rate;            /* DROPOUT: probability of dropping a unit (a feature, on a sparse parent) */
@@ -301,6 +304,8 @@ typedef struct vfl_layer_spec {
   const uint32_t *crosses; /* CROSS: cross_order * n_crosses group ids, one cross after the other */
   uint32_t cross_order;  /* CROSS: groups per cross, 2 (pairs; 0 means 2) to 8 */
   int pool;              /* EMBEDDING: VFL_POOL_* (0: sum) */
+  uint32_t hash_bits;    /* FM, FFM: feature ids hashed into 2^hash_bits rows (1..31); 0: one row per
+                         ** id of the parent (its dimension) */
 } vfl_layer_spec;
 
 /* The kind's name as the Lua constructor spells it ("sparse", "linear", ..)
