@@ -303,8 +303,8 @@ removes it. Returns net.]]},
   -- -------------------------------------------------------------- layers
   {"vfl.layers", "vfl.layers", [[
 Layer specs for net:stack / net:add: sparse, dense, grouped (inputs),
-linear, embedding, relu, tanh, selu, sigmoid, dropout, cross, concat, add.
-Every one takes {name=} among its options.]]},
+linear, embedding, relu, tanh, selu, sigmoid, dropout, cross, concat, add,
+fm, ffm. Every one takes {name=} among its options.]]},
   {"vfl.layer#", "layer", "A layer spec (layer.kind, layer.dim, layer.name); see help(vfl.layers)."},
   {"vfl.layers.sparse", "vfl.layers.sparse(dim [, {name=}])", "A sparse input of dim features (1-based indices 1..dim)."},
   {"vfl.layers.dense", "vfl.layers.dense(dim [, {name=}])", "A dense input of dim values (rows give a list of dim numbers)."},
@@ -355,9 +355,31 @@ the features are distinct ({1, 1} pairs a group with itself once per pair).
 All crosses of one layer have the same order (2 to 8); pairs= is crosses=
 with order 2. Feed it to a linear layer.
   vfl.layers.cross{bits = 22, crosses = {{1, 2, 3}, {1, 1, 2}}}]]},
+  {"vfl.layers.fm", "vfl.layers.fm(k [, {linear=true, bits=, prior=, optim=, name=}])", [[
+A second-order factorization machine (Rendle 2010) over one sparse or
+grouped parent, one output:
+  w0 + sum_i w_i x_i + sum_{i<j} <v_i, v_j> x_i x_j
+with k factors per feature, in O(k * non-zeros) forward and backward.
+  linear  false keeps only the pairwise term (no w0, no w_i), to add it
+          to other branches
+  bits    hash the parent's ids into 2^bits rows (needed for a grouped
+          input of more than one group: its ids are group * 2^24 + hash)
+  prior   vfl.priors.* on the rows [w_i, v_i] (w0 is a bias)
+The factors start uniform in +-0.1/sqrt(k) with init's automatic scale;
+init{scale = 0} would leave them at 0, where they never move.
+  net:stack("x", vfl.layers.sparse(2^20)):stack(vfl.layers.fm(8))]]},
+  {"vfl.layers.ffm", "vfl.layers.ffm(k [, {linear=true, bits=, prior=, optim=, name=}])", [[
+A field-aware factorization machine (libffm's model) over a grouped input
+whose groups are the fields: each feature keeps one k-vector per field,
+and feature i of field a with feature j of field b adds
+<v_{i,b}, v_{j,a}> x_i x_j; O(k * non-zeros^2). A grouped(n * 2^24) input
+has n fields. The linear term w0 + sum_i w_i x_i is on unless
+linear = false (libffm has none). Options as vfl.layers.fm; bits is
+needed (a row holds 1 + n * k floats: mind 2^bits times that).
+  net:stack("fields", vfl.layers.grouped(39 * 2^24)):stack(vfl.layers.ffm(4, {bits = 16}))]]},
 
   -- -------------------------------------------------------------- priors
-  {"vfl.priors", "vfl.priors", "Priors (regularisers) for the weights of layers that have some (linear): l2, l1, positive."},
+  {"vfl.priors", "vfl.priors", "Priors (regularisers) for the weights of layers that have some (linear, embedding, fm, ffm): l2, l1, positive."},
   {"vfl.prior#", "prior", "A prior spec; see help(vfl.priors)."},
   {"vfl.priors.l2", "vfl.priors.l2(lambda [, {per_feature=, center=, parent=}])", [[
 Gaussian prior: lambda/2 * ||w - center||^2. per_feature: one multiplier

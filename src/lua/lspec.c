@@ -138,6 +138,28 @@ static int l_embedding(lua_State *L) {
   return 1;
 }
 
+/* vfl.layers.fm(k, {linear=true, bits=, prior=, optim=, name=}) and
+** vfl.layers.ffm(k, {...}): the factorization machines (layers/fm.c, ffm.c). */
+static int fm_layer(lua_State *L, int kind, const char *kindname, const char *fname) {
+  static const char *const known[] = {"linear", "bits", "prior", "optim", "name", NULL};
+  uint32_t k = (uint32_t)lvfl_checkint(L, 1, fname, "argument #1 (k, factors per feature)", 1, 1024);
+  lvfl_checkopts(L, 2, fname, known);
+  int linear = lvfl_optbool(L, 2, "linear", 1, fname);
+  uint32_t bits = (uint32_t)lvfl_optint(L, 2, "bits", 0, fname, 1, 31);
+  lvfl_layer *l = new_layer(L, kind, kindname, 0);
+  int li = lua_gettop(L);
+  l->spec.dim = k;
+  l->spec.intercept = linear;
+  l->spec.hash_bits = bits;
+  layer_name_opt(L, li, 2, fname);
+  weight_opts(L, li, 2, fname);
+  lua_settop(L, li);
+  return 1;
+}
+
+static int l_fm(lua_State *L) { return fm_layer(L, VFL_LAYER_FM, "fm", "vfl.layers.fm"); }
+static int l_ffm(lua_State *L) { return fm_layer(L, VFL_LAYER_FFM, "ffm", "vfl.layers.ffm"); }
+
 static int simple_layer(lua_State *L, int kind, const char *kindname, const char *fname) {
   static const char *const known[] = {"name", NULL};
   lvfl_checkopts(L, 1, fname, known);
@@ -449,7 +471,8 @@ void lvfl_open_spec(lua_State *L) {
                                     {"linear", l_linear}, {"relu", l_relu},       {"tanh", l_tanh},
                                     {"selu", l_selu},     {"sigmoid", l_sigmoid}, {"dropout", l_dropout},
                                     {"cross", l_cross},   {"embedding", l_embedding}, {"concat", l_concat},
-                                    {"add", l_add},       {NULL, NULL}};
+                                    {"add", l_add},       {"fm", l_fm},           {"ffm", l_ffm},
+                                    {NULL, NULL}};
   static const luaL_Reg priors[] = {{"l2", l_l2}, {"l1", l_l1}, {"positive", l_positive}, {NULL, NULL}};
   static const luaL_Reg optim[] = {{"sgd", l_sgd}, {"adagrad", l_adagrad}, {"adam", l_adam}, {NULL, NULL}};
   static const luaL_Reg layer_meta[] = {{"__tostring", layer_tostring}, {NULL, NULL}};

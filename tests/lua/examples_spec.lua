@@ -127,6 +127,16 @@ example("movielens", {ml .. "/ua.base", ml .. "/ua.test"}, function()
   end)
 end)
 
+example("movielens_fm", {ml .. "/ua.base", ml .. "/ua.test"}, function()
+  it("reaches test RMSE 0.925 with a factorization machine (movielens: 0.9419 and 0.9595)", function()
+    local r = run("movielens_fm", {ml})
+    near(0.9247, r.rmse, 0.002, "fm(64)")
+    assert.is_true(r.rmse <= 0.925, "RMSE " .. r.rmse)
+    assert.are.equal(16, #r.curve)
+    assert.is_true(r.curve[16] < r.curve[4] - 0.01, "the FM keeps learning after epoch 4")
+  end)
+end)
+
 local sms = data .. "/sms-spam-collection/SMSSpamCollection"
 example("sms_spam", {sms}, function()
   it("trains with a Lua adapter and a Lua loss to the stated figures", function()

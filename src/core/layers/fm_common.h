@@ -15,8 +15,8 @@
 /* Largest k: a row of an FFM holds k floats per field. */
 #define FM_MAX_FACTORS 1024u
 /* Rows a layer may ask for without hash_bits: more means a grouped input's
-** packed ids (field << 24 | hash), which would be billions of rows. */
-#define FM_MAX_DIRECT_ROWS (1u << 28)
+** packed ids (field << 24 | hash), tens of millions of rows or more. */
+#define FM_MAX_DIRECT_ROWS (1u << 24)
 
 /* Row of feature id `id`: Fibonacci hashing (the top hash_bits bits of the
 ** product), which spreads a grouped input's field bits over every row. */
