@@ -22,7 +22,7 @@
 -- lr 0.04, L2 0.1, 16 epochs) were picked by looking at ua.test over a small
 -- grid (k 8..128, L2 0.001..1), so 0.9247 is a tuned figure, not a
 -- held-out one; k = 8 with the same prior reaches 0.934, k = 16 0.927.
--- Without the prior the FM overfits from epoch 6 (best 0.946).
+-- Without the prior fm(64) overfits after epoch 3 (best 0.9452, 1.016 after 16).
 
 local args = arg or {}
 local folder = args[1] or "../shared/data/movielens-100k"
