@@ -49,7 +49,9 @@ describe("vfl.layers.fm", function()
     assert.truthy(tostring(net):find("fm    fm(4)          1  x           501", 1, true), tostring(net))
     local _, rows, cols = net:params("fm") -- a row [w_i, v_i] per feature, then w0
     assert.are.same({100, 5}, {rows, cols})
-    assert.are.same({0}, net:params("fm", "bias"))
+    local w0 = net:params("fm", "bias"):totable()
+    assert.are.equal(1, #w0)
+    assert.are.equal(0, w0[1]) -- a bias: starts at zero
     local pairs = vfl.net():stack("x", vfl.layers.sparse(100)):stack("fm", vfl.layers.fm(4, {linear = false}))
     pairs:init{seed = 1}
     assert.are.same({100, 4}, {select(2, pairs:params("fm"))})
