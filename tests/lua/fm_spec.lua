@@ -84,6 +84,10 @@ describe("vfl.layers.ffm", function()
     local back = vfl.load(path)
     os.remove(path)
     for i = 1, 16 do assert.are.same(net:predict(ds[i]), back:predict(ds[i])) end
+    net:save(path, {quantize = "q8"}) -- the deployment storages handle its blocks like any other
+    local q8 = vfl.load(path)
+    os.remove(path)
+    assert.are.equal(1, vfl.metrics.accuracy(q8, ds))
     local sparse = vfl.net():stack("s", vfl.layers.sparse(8)):stack(vfl.layers.ffm(2))
     assert.are.equal("net:init: layer 'ffm1': an ffm layer's parent must be a grouped input (its groups are the "
       .. "fields), 's' is not", err(sparse.init, sparse))
