@@ -89,7 +89,7 @@ static void mlp(const char *dir) {
   vfl_prior_spec pos = {VFL_PRIOR_POSITIVE, 0, -1, NULL, NULL, 0};
   check(vfl_net_add_prior(net, "h", &l2) || vfl_net_add_prior(net, "h", &l1) || vfl_net_add_prior(net, "out", &pos),
         "priors");
-  vfl_optim_spec adam = {VFL_OPTIM_ADAM, 0.01f, 0, 0, 0};
+  vfl_optim_spec adam = {.kind = VFL_OPTIM_ADAM, .lr = 0.01f};
   check(vfl_net_set_optim(net, NULL, &adam), "optim");
   /* trained through a dense-aware dataset */
   vfl_dataset *ds = vfl_dataset_new(1);

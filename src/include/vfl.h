@@ -358,13 +358,27 @@ VFL_API int vfl_net_add_prior(vfl_net *net, const char *layer, const vfl_prior_s
 
 /* ------------------------------------------------------------ optimizers */
 
-enum { VFL_OPTIM_SGD = 1, VFL_OPTIM_ADAGRAD = 2, VFL_OPTIM_ADAM = 3 };
+enum { VFL_OPTIM_SGD = 1, VFL_OPTIM_ADAGRAD = 2, VFL_OPTIM_ADAM = 3, VFL_OPTIM_FTRL = 4 };
+
+/* How the learning rate changes over a run (progress p: examples trained
+** so far / examples in the whole run, 0 to 1). */
+enum {
+  VFL_SCHEDULE_CONSTANT = 0, /* lr */
+  VFL_SCHEDULE_LINEAR = 1,   /* lr * (1 - p), down to 0 at the end (fastText) */
+  VFL_SCHEDULE_COSINE = 2,   /* lr * (1 + cos(pi p)) / 2 */
+  VFL_SCHEDULE_STEP = 3      /* lr * factor^floor(epochs done / every) */
+};
 
 typedef struct vfl_optim_spec {
   int kind;             /* VFL_OPTIM_* */
-  float lr;             /* learning rate */
+  float lr;             /* learning rate (FTRL: alpha) */
   float beta1, beta2;   /* ADAM; 0 picks 0.9 and 0.999 */
-  float eps;            /* AdaGrad, ADAM; 0 picks 1e-8 */
+  float eps;            /* AdaGrad, ADAM: added to the root, 0 picks 1e-8; FTRL: beta, 0 picks 1 */
+  float l1, l2;         /* FTRL: its per-coordinate L1 and L2 strengths */
+  int schedule;         /* VFL_SCHEDULE_*; 0: constant */
+  float warmup;         /* 0..1: the rate ramps up linearly from 0 over this fraction of the
+                           run, then the schedule runs over the rest */
+  float every, factor;  /* STEP: every > 0 epochs (fractions allowed), factor in (0, 1] */
 } vfl_optim_spec;
 
 /* Sets the optimizer of one layer with parameters (name) or of all (NULL). Training
@@ -454,6 +468,12 @@ typedef struct vfl_train_options {
   vfl_progress_fn on_rows;  /* on the caller's thread (checked every 20 ms, so a call may
                                come a little after the mark); non-zero return stops */
   void *rows_ud;
+  uint64_t schedule_rows;   /* examples a learning-rate schedule spans; 0: epochs x the dataset's
+                               rows. A stream trained with a schedule must give it */
+  const float *class_weights; /* optional: a weight per class multiplying the row's weight
+                               (and so its gradient): multinomial [id] for ids 0..K-1;
+                               logistic and hinge [0] for negatives, [1] for positives */
+  uint32_t n_class_weights;
 } vfl_train_options;
 
 /* Fills opt with defaults: 1 epoch, per-example updates, 1 thread, seed 1,
