@@ -23,7 +23,7 @@ int trainer_check_schedule(trainer *t) {
   uint64_t total = t->opt.schedule_rows;
   if (!total && t->streaming)
     return vfl_fail(VFL_EINVAL, "learn: a learning-rate schedule on a stream needs the stream's length in examples "
-                                "(schedule_rows; Lua: the learn option rows =)");
+                                "(vfl_train_options.schedule_rows; Lua: the learn option schedule_rows =)");
   if (!total) total = (uint64_t)t->opt.epochs * t->ds->rows;
   t->sched_total = (double)total;
   t->sched_epoch_rows = t->streaming ? (double)total : (double)t->ds->rows;

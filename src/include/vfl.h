@@ -173,8 +173,14 @@ typedef struct vfl_libsvm_options {
   uint32_t hash_bits;  /* 0: none; else indices are hashed into [0, 2^hash_bits) */
   uint32_t n_labels;   /* 0 or 1: one label; k: "l1,l2,..,lk" label lists */
   const char *input;   /* name of the single sparse input; NULL: "features" */
-  uint32_t threads;    /* 0 or 1: one; N: a plain file is cut at line ends and */
-} vfl_libsvm_options;  /* parsed on N threads (same rows; the file in memory meanwhile) */
+  uint32_t threads;    /* 0 or 1: one; N: a plain file is cut at line ends and
+                          parsed on N threads (same rows; the file in memory meanwhile) */
+  uint32_t classes;    /* 0: labels are values; K > 0: multilabel, the label list "3,17"
+                          names the classes present (ids 0..K-1, any number of them, none
+                          when the line starts with a feature) and each row gets K labels,
+                          1 for a class listed and 0 otherwise (a k-hot vector); n_labels
+                          must then be 0 or K */
+} vfl_libsvm_options;
 
 /* Reads a libsvm/svmlight file, plain or gzip (detected by content). Errors
 ** name "path:line:column" and what was expected there. */
@@ -325,6 +331,10 @@ VFL_API int vfl_net_param_set(vfl_net *net, const char *layer, uint32_t block, c
 ** other threads: the values are Hogwild's, being written meanwhile. */
 VFL_API int vfl_net_param_row(const vfl_net *net, const char *layer, uint32_t block, uint32_t row, float *out);
 
+/* The fraction of the net's weights (every parameter block but the
+** biases) that are exactly 0: the sparsity L1 priors and FTRL's l1 leave. */
+VFL_API double vfl_net_zero_fraction(const vfl_net *net);
+
 /* How outputs turn into predictions; set by training with a built-in loss. */
 enum { VFL_LINK_IDENTITY = 0, VFL_LINK_SIGMOID = 1, VFL_LINK_SOFTMAX = 2 };
 VFL_API int vfl_net_link(const vfl_net *net);
@@ -392,7 +402,8 @@ enum {
   VFL_LOSS_SQUARE = 2,      /* n outputs = n labels; 1/2 (out - label)^2 */
   VFL_LOSS_MULTINOMIAL = 3, /* K outputs; label a class id in 0..K-1 */
   VFL_LOSS_HINGE = 4,       /* 1 output; labels 0/1 or -1/+1 */
-  VFL_LOSS_CUSTOM = 5
+  VFL_LOSS_CUSTOM = 5,
+  VFL_LOSS_MULTILABEL = 6   /* K outputs, K labels 0/1 (k-hot); one sigmoid per class */
 };
 
 /* What a loss sees for one example and where it writes the gradient.
