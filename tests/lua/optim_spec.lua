@@ -7,12 +7,7 @@ local util = require "spec_util"
 
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 local dir = (os.getenv("VFL_DATA") or "../shared/data") .. "/a9a"
-local function exists(path)
-  local f = io.open(path, "rb")
-  if f then f:close() end
-  return f ~= nil
-end
-local a9a_present = exists(dir .. "/a9a") and exists(dir .. "/a9a.t")
+local a9a_present = util.exists(dir .. "/a9a") and util.exists(dir .. "/a9a.t")
 
 local function logistic_net(dim)
   local net = vfl.net():stack(vfl.layers.sparse(dim)):stack(vfl.layers.linear(1))
