@@ -70,7 +70,7 @@ static void extras_of(lua_State *L, const char *name, char *buf, size_t size) {
       lua_getfield(L, uv, "optim");
       lvfl_optim *o = luaL_testudata(L, -1, LVFL_OPTIM);
       if (o && off < size) {
-        char d[256];
+        char d[128];
         lvfl_optim_describe(o, d, sizeof d);
         snprintf(buf + off, size - off, "%soptim %s", off ? "  " : "", d);
       }
