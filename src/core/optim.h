@@ -84,8 +84,8 @@ void rule_apply(const vfl_rule *rule, float *row, float *g, uint32_t cols, uint3
 
 /* Moves row r by the gradient a * dy (dy is not changed): the same step as
 ** rule_apply on that product, without writing it out first when the rule is
-** plain SGD or AdaGrad (the per-example hot path, inlined here rather than
-** called through the kind's record: measured faster); tmp (cols floats) is
+** plain SGD or AdaGrad (the per-example hot path, inlined here as before
+** the kinds became records: no indirect call per non-zero); tmp (cols floats) is
 ** scratch for the other rules. */
 VFL_HOGWILD static inline void rule_step(const vfl_rule *rule, float *row, float a, const float *dy, uint32_t cols, uint32_t r,
                              float *tmp) {
