@@ -64,7 +64,7 @@ static int bench(const char *path, int passes, uint32_t threads) {
   for (int i = 0; i <= passes; i++) {
     double t0 = now();
     vfl_dataset *ds;
-    vfl_libsvm_options o = {0, 0, 0, NULL, threads};
+    vfl_libsvm_options o = {0, 0, 0, NULL, threads, 0};
     if (vfl_read_libsvm(path, &o, &ds)) {
       fprintf(stderr, "%s\n", vfl_last_error());
       return 1;

@@ -98,7 +98,7 @@ static void mlp(const char *dir) {
   vfl_prior_spec pos = {.kind = VFL_PRIOR_POSITIVE, .lambda = 0, .parent = -1, .per_row = NULL, .center = NULL, .floor = 0};
   check(vfl_net_add_prior(net, "h", &l2) || vfl_net_add_prior(net, "h", &l1) || vfl_net_add_prior(net, "out", &pos),
         "priors");
-  vfl_optim_spec adam = {VFL_OPTIM_ADAM, 0.01f, 0, 0, 0};
+  vfl_optim_spec adam = {.kind = VFL_OPTIM_ADAM, .lr = 0.01f};
   check(vfl_net_set_optim(net, NULL, &adam), "optim");
   /* trained through a dense-aware dataset */
   vfl_dataset *ds = vfl_dataset_new(1);

@@ -101,12 +101,18 @@ use is an error. Also `local ds <close> = ...` in Lua 5.4.]]},
 
   -- ------------------------------------------------------------- readers
   {"vfl.read", "vfl.read", "File readers that parse in C: vfl.read.libsvm, vfl.read.csv, vfl.read.vw (and *_text for strings). Each takes {shard = \"rank\"} to read one rank's share (see vfl.read.libsvm, vfl.dist)."},
-  {"vfl.read.libsvm", "vfl.read.libsvm(path [, {dim=, hash_bits=, labels=, input=, cores=1, shard=}])", [[
+  {"vfl.read.libsvm", "vfl.read.libsvm(path [, {dim=, hash_bits=, labels=, input=, cores=1, shard=, multilabel=false, classes=}])", [[
 Reads a libsvm / svmlight file, plain or gzip, into a dataset.
   dim        the feature dimension (default: the largest index seen);
              use the training set's for the test set: {dim = train.dim}
   hash_bits  hash the indices into 2^hash_bits
   labels     labels per row (lists "l1,l2,..")
+  multilabel = true, classes = K: the label list names the classes of
+             the row ("3,17 1:0.5 ...": class ids 0..K-1, any number of
+             them; none when the line starts with a feature), read as K
+             labels, 1 for a class listed and 0 for the others (a k-hot
+             vector for the "multilabel" loss). A label that is not a
+             class id is an error naming path:line:column.
   input      the input's name (default "features")
   cores      threads that parse a plain file (0: every core): it is read
              into memory, cut at line ends, and the pieces parsed at once;
@@ -185,7 +191,7 @@ wire build graphs with several inputs.
   net:init{scale = 0.01, seed = 42}
   print(net)                -- layers, shapes, parents, parameters
 Methods: stack, add, wire, init, learn, predict, forward, params,
-set_params, link, set_link, layers, save, close; vfl.load reads a model.]]},
+set_params, sparsity, link, set_link, layers, save, close; vfl.load reads a model.]]},
   {"vfl.net#", "net", "A vfl.net: #net layers; print(net) summarises it. See help(vfl.net)."},
   {"vfl.net:stack", "net:stack([name,] layer)", [[
 Adds layer, fed by the last layer added; returns net. The name defaults to
@@ -199,13 +205,16 @@ Checks the graph, allocates the weights and draws them uniformly in
 [-scale, scale]; without scale, a size-aware default. Attaches the priors
 given to the layers. net:learn initialises an uninitialised net itself.
 Calling it again redraws the weights. Returns net.]]},
-  {"vfl.net:learn", "net:learn(ds | iterator, loss, optim [, {cores=1, epochs=, batch=, seed=1, shuffle=true, valid=, metrics=, progress=, progress_every=, on_epoch=, every=, on_batches=, chunk=8192, keep_last_good=true, dist=false, sync=10000}])", [[
+  {"vfl.net:learn", "net:learn(ds | iterator, loss, optim [, {cores=1, epochs=, batch=, seed=1, shuffle=true, valid=, metrics=, progress=, progress_every=, on_epoch=, every=, on_batches=, chunk=8192, keep_last_good=true, dist=false, sync=10000, class_weights=, schedule_rows=}])", [[
 Trains with Hogwild SGD on `cores` threads (0: every core).
   data   a vfl.dataset, or an iterator returning rows {label=, features=}
          then nil: the rows stream through in chunks of `chunk` rows while
          the workers train on the previous chunk (bounded memory; one pass,
          so epochs must be 1: call learn again for another)
-  loss   "logistic" | "square" | "multinomial" | "hinge", a Lua function
+  loss   "logistic" | "square" | "multinomial" | "hinge" | "multilabel"
+         (one sigmoid per class on k-hot labels: vfl.read.libsvm's
+         multilabel = true; predictions are per-class probabilities and
+         vfl.metrics.report gives P@k, R@k), a Lua function
          function(out, row, grad, net) ... return loss end, or its name
          "module.function". out and grad are views of the outputs and of
          their gradient (write grad[i]); row has label, labels, weight, id,
@@ -220,9 +229,16 @@ Trains with Hogwild SGD on `cores` threads (0: every core).
          those, Lua functions, library functions like math.exp, loaded
          modules like vfl; changes stay in each worker's copy), or
          required there by name.
-  optim  vfl.optim.sgd/adagrad/adam{lr=, epochs=, batch=}; nil: AdaGrad 0.1.
-         epochs and batch go there or in these options, not both with
-         different values (an error)
+  optim  vfl.optim.sgd/adagrad/adam/ftrl{lr=, epochs=, batch=, schedule=};
+         nil: AdaGrad 0.1. epochs and batch go there or in these options,
+         not both with different values (an error)
+  class_weights = {w1, w2, ...} | "balanced": each row's weight (so its
+         gradient) times its class's: multinomial, 1-based, w[id + 1] for
+         class id 0..K-1; logistic and hinge {negatives, positives}.
+         "balanced": rows / (classes * rows of the class), counted on the
+         dataset (not for an iterator)
+  schedule_rows = N: the length of an iterator in examples, which a
+         learning-rate schedule (vfl.optim) needs to know where it is
   valid = ds: evaluated after every epoch with vfl.metrics.evaluate
          (metrics = {"auc", ...}: the figures asked for)
   progress: a bar by default when stderr is a terminal (percent and ETA
@@ -262,6 +278,9 @@ gives every class ranked, best first: {{class = "sci.space", p = 0.93}, ...};
 {k = 3} keeps the top 3 (also for x). Classes are the featurizer's names,
 else output indices. Class i is output i and engine label i - 1.]]},
   {"vfl.net:forward", "net:forward(x | ds)", "Like net:predict, without the link: the raw outputs."},
+  {"vfl.net:sparsity", "net:sparsity()", [[
+The fraction of the net's weights (biases aside) that are exactly 0: what
+FTRL's l1 (vfl.optim.ftrl) or an L1 prior leaves.]]},
   {"vfl.net:params", "net:params(layer [, block])", [[
 A read-only view of a layer's weights (a vfl.params: w[i], #w, w:row(r),
 w:totable(), w:shape()), then rows, cols. Feature-major: rows = input
@@ -401,11 +420,32 @@ Optimizers, carrying the training settings too:
   vfl.optim.adagrad{lr = 0.1, epochs = 4, batch = 256}
 epochs and batch go here or in net:learn's options: give each in one
 place (two different values are an error saying which to remove).
-Fields are readable: o.lr, o.epochs, o.batch, o.kind.]]},
-  {"vfl.optim#", "optimizer", "An optimizer spec (o.kind, o.lr, o.epochs, o.batch); see help(vfl.optim)."},
-  {"vfl.optim.sgd", "vfl.optim.sgd{lr=0.1, epochs=, batch=} | vfl.optim.sgd(lr)", "Plain stochastic gradient descent."},
-  {"vfl.optim.adagrad", "vfl.optim.adagrad{lr=0.1, eps=1e-8, epochs=, batch=} | vfl.optim.adagrad(lr)", "AdaGrad: per-weight steps shrinking with the sum of squared gradients."},
-  {"vfl.optim.adam", "vfl.optim.adam{lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, epochs=, batch=} | vfl.optim.adam(lr)", "ADAM, with bias correction; sparse rows are updated when touched."},
+Every optimizer takes a learning-rate schedule (p: examples trained so
+far / examples in the run, epochs x rows, or learn's schedule_rows for an
+iterator; each thread updates its rate every 64 rows, lock-free):
+  schedule = "constant" (default) | "linear": lr (1 - p), to 0 at the end
+             (fastText's) | "cosine": lr (1 + cos(pi p)) / 2 |
+             "step": lr factor^floor(epochs done / every)
+  every      epochs between steps (default 1; fractions allowed), step only
+  factor     the step's multiplier in (0, 1] (default 0.1), step only
+  warmup     a fraction of the run in [0, 1) over which the rate ramps
+             up linearly from 0; the schedule then runs over the rest
+Fields are readable: o.lr, o.epochs, o.batch, o.kind, o.schedule,
+o.warmup, o.every, o.factor (FTRL: o.alpha, o.beta, o.l1, o.l2).
+docs/anatomy-of-an-optimizer.md tells how a kind is added in C.]]},
+  {"vfl.optim#", "optimizer", "An optimizer spec (o.kind, o.lr, o.epochs, o.batch, o.schedule); see help(vfl.optim)."},
+  {"vfl.optim.sgd", "vfl.optim.sgd{lr=0.1, epochs=, batch=, schedule=, warmup=, every=, factor=} | vfl.optim.sgd(lr)", "Plain stochastic gradient descent (with a schedule: see help(vfl.optim))."},
+  {"vfl.optim.adagrad", "vfl.optim.adagrad{lr=0.1, eps=1e-8, epochs=, batch=, schedule=, warmup=, every=, factor=} | vfl.optim.adagrad(lr)", "AdaGrad: per-weight steps shrinking with the sum of squared gradients."},
+  {"vfl.optim.adam", "vfl.optim.adam{lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, epochs=, batch=, schedule=, warmup=, every=, factor=} | vfl.optim.adam(lr)", "ADAM, with bias correction; sparse rows are updated when touched."},
+  {"vfl.optim.ftrl", "vfl.optim.ftrl{alpha=0.1, beta=1, l1=0, l2=0, epochs=, batch=, schedule=, warmup=, every=, factor=} | vfl.optim.ftrl(alpha)", [[
+FTRL-Proximal (McMahan et al., KDD 2013), per weight: state z and n (two
+slots, saved with the model), the weight computed from them whenever its
+feature is touched (lazily: untouched features do not move):
+  w = 0 when |z| <= l1, else -(z - sign(z) l1) / ((beta + sqrt(n)) / alpha + l2)
+so l1 > 0 leaves weights at exactly 0: net:sparsity() tells the fraction.
+A layer's L1 prior adds to l1. A schedule scales alpha.
+  net:learn(ds, "logistic", vfl.optim.ftrl{alpha = 0.1, l1 = 1, l2 = 1})
+  print(net:sparsity())]]},
 
   -- -------------------------------------------------------------- losses
   {"vfl.losses", "vfl.losses", [[
@@ -421,6 +461,7 @@ table or a number; row: a row view, a table with label(s), or the label.]]},
   {"vfl.losses.square", "vfl.losses.square(out, row, grad)", "1/2 (out - label)^2 summed over the outputs; adds the gradient into grad."},
   {"vfl.losses.multinomial", "vfl.losses.multinomial(out, row, grad)", "Softmax cross-entropy; the label is a class id 0..K-1 for K outputs."},
   {"vfl.losses.hinge", "vfl.losses.hinge(out, row, grad)", "max(0, 1 - y * out) for labels 0/1 or -1/+1."},
+  {"vfl.losses.multilabel", "vfl.losses.multilabel(out, row, grad)", "One logistic loss per output, summed: K outputs and K labels 0/1 (a k-hot vector, see vfl.read.libsvm's multilabel)."},
   {"vfl.view#", "view", [[
 What a Lua loss receives as out and grad (and row.labels): 1-based,
 #v values, v[i] read, grad[i] = x written. Valid only during that call;

@@ -141,6 +141,11 @@ static int read_parents(model_reader *r, vfl_net *net, uint32_t i, uint32_t n_la
   l->optim.beta1 = get_f32(r);
   l->optim.beta2 = get_f32(r);
   l->optim.eps = get_f32(r);
+  if (l->optim.kind == VFL_OPTIM_FTRL) { /* model_save.c: l1 and l2 where the betas go */
+    l->optim.l1 = l->optim.beta1;
+    l->optim.l2 = l->optim.beta2;
+    l->optim.beta1 = l->optim.beta2 = 0;
+  }
   return r->bad ? VFL_EFORMAT : VFL_OK;
 }
 

@@ -180,3 +180,18 @@ int vfl_net_layer_optim(const vfl_net *net, uint32_t i, vfl_optim_spec *out) {
   *out = net->layers[i].optim;
   return VFL_OK;
 }
+
+double vfl_net_zero_fraction(const vfl_net *net) {
+  uint64_t zeros = 0, all = 0;
+  for (uint32_t i = 0; i < net->n_layers; i++)
+    for (uint32_t b = 0; b < net->layers[i].n_blocks; b++) {
+      const vfl_param *p = &net->layers[i].blocks[b];
+      if (p->bias || !p->data) continue;
+      for (uint32_t r = 0; r < p->rows; r++) {
+        const float *row = param_row(p, r);
+        for (uint32_t j = 0; j < p->cols; j++) zeros += row[j] == 0.0f;
+      }
+      all += (uint64_t)p->rows * p->cols;
+    }
+  return all ? (double)zeros / (double)all : 0.0;
+}

@@ -3,6 +3,10 @@
 **
 **   label[,label2,...] [qid:N] index:value index:value ... [# comment]
 **
+** Multilabel (classes = K): the labels are class ids 0..K-1, any number of
+** them (none: the line starts with a feature), read as K labels, 1 for the
+** classes listed and 0 for the others.
+**
 ** Indices are 1-based in the file and stored 0-based. Blank lines and lines
 ** holding only a comment are skipped; an empty file gives a dataset with no
 ** rows. Features keep the order of the file (not sorted, not merged).
@@ -29,6 +33,7 @@
 typedef struct lsvm {
   text_src src;
   uint32_t n_labels;
+  uint32_t classes;    /* > 0: multilabel */
   uint64_t max_index;  /* largest file index allowed */
   uint32_t hash_bits;
   uint32_t mask;
@@ -95,8 +100,38 @@ static int label_error(lsvm *r, const char *tok, double v, const char *end) {
 
 /* -------------------------------------------------------------- parsing */
 
+/* The token at p is "index:value" (a multilabel row without labels). */
+static int starts_with_feature(const char *p) {
+  while (text_is_digit(*p)) p++;
+  return *p == ':';
+}
+
+/* The comma-separated class ids at *pp as a k-hot vector; moves *pp past them. */
+static int parse_classes(lsvm *r, const char **pp) {
+  const char *p = *pp;
+  for (uint32_t j = 0; j < r->classes; j++) r->labels[j] = 0;
+  if (starts_with_feature(p)) return VFL_OK;
+  for (;;) {
+    double v = 0;
+    const char *q = text_number(p, ',', &v);
+    if (!q || !(fabs(v) <= FLT_MAX)) return label_error(r, p, v, q);
+    if (v != floor(v) || v < 0 || v >= r->classes) {
+      char show[48];
+      return text_fail(&r->src, p, VFL_EFORMAT, "label %s is not a class id (multilabel with %u classes: 0 to %u)",
+                       read_show_token(show, p, ','), r->classes, r->classes - 1);
+    }
+    r->labels[(uint32_t)v] = 1;
+    if (*q != ',') {
+      *pp = q;
+      return VFL_OK;
+    }
+    p = q + 1;
+  }
+}
+
 /* The comma-separated labels at *pp; moves *pp past them. */
 static int parse_labels(lsvm *r, const char **pp) {
+  if (r->classes) return parse_classes(r, pp);
   const char *p = *pp;
   uint32_t n = 0;
   for (;;) {
@@ -190,12 +225,16 @@ static int check_options(const vfl_libsvm_options *o, const char *name) {
   if (o->hash_bits && o->dim && o->dim != (uint32_t)1 << o->hash_bits)
     return vfl_fail(VFL_EINVAL, "reading \"%s\": dim %u does not match hash_bits %u (it must be 0 or %u)", name, o->dim,
                     o->hash_bits, (uint32_t)1 << o->hash_bits);
+  if (o->classes && o->n_labels > 1 && o->n_labels != o->classes)
+    return vfl_fail(VFL_EINVAL, "reading \"%s\": multilabel with %u classes gives %u labels a row, not %u", name,
+                    o->classes, o->classes, o->n_labels);
   if (o->input && !*o->input) return vfl_fail(VFL_EINVAL, "reading \"%s\": the input name must not be empty", name);
   return VFL_OK;
 }
 
 static int setup(lsvm *r, const vfl_libsvm_options *o) {
-  r->n_labels = o->n_labels ? o->n_labels : 1;
+  r->classes = o->classes;
+  r->n_labels = o->classes ? o->classes : o->n_labels ? o->n_labels : 1;
   r->hash_bits = o->hash_bits;
   r->mask = o->hash_bits ? ((uint32_t)1 << o->hash_bits) - 1 : 0;
   r->max_index = o->dim && !o->hash_bits ? o->dim : UINT32_MAX;
@@ -221,7 +260,7 @@ static int read_all(lsvm *r) {
 
 /* Takes src (opened by the caller) and always closes it. */
 static int run(text_src *src, const vfl_libsvm_options *opt, vfl_dataset **out) {
-  static const vfl_libsvm_options defaults = {0, 0, 0, NULL, 0};
+  static const vfl_libsvm_options defaults = {0, 0, 0, NULL, 0, 0};
   lsvm r;
   memset(&r, 0, sizeof r);
   r.src = *src;
@@ -244,7 +283,7 @@ static int parse_buffer(const char *data, size_t len, const char *name, const vo
 
 int vfl_read_libsvm(const char *path, const vfl_libsvm_options *opt, vfl_dataset **out) {
   *out = NULL;
-  int rc = check_options(opt ? opt : &(vfl_libsvm_options){0, 0, 0, NULL, 0}, path);
+  int rc = check_options(opt ? opt : &(vfl_libsvm_options){0, 0, 0, NULL, 0, 0}, path);
   if (rc) return rc;
   if (opt && opt->threads > 1) {
     int fallback;
@@ -260,7 +299,7 @@ int vfl_read_libsvm_buffer(const char *data, size_t len, const char *name, const
                            vfl_dataset **out) {
   *out = NULL;
   if (!name) name = "<buffer>";
-  int rc = check_options(opt ? opt : &(vfl_libsvm_options){0, 0, 0, NULL, 0}, name);
+  int rc = check_options(opt ? opt : &(vfl_libsvm_options){0, 0, 0, NULL, 0, 0}, name);
   if (rc) return rc;
   if (!data && len) return vfl_fail(VFL_EINVAL, "reading \"%s\": the buffer is NULL", name);
   text_src src;

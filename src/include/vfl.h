@@ -190,8 +190,14 @@ typedef struct vfl_libsvm_options {
   uint32_t hash_bits;  /* 0: none; else indices are hashed into [0, 2^hash_bits) */
   uint32_t n_labels;   /* 0 or 1: one label; k: "l1,l2,..,lk" label lists */
   const char *input;   /* name of the single sparse input; NULL: "features" */
-  uint32_t threads;    /* 0 or 1: one; N: a plain file is cut at line ends and */
-} vfl_libsvm_options;  /* parsed on N threads (same rows; the file in memory meanwhile) */
+  uint32_t threads;    /* 0 or 1: one; N: a plain file is cut at line ends and
+                          parsed on N threads (same rows; the file in memory meanwhile) */
+  uint32_t classes;    /* 0: labels are values; K > 0: multilabel, the label list "3,17"
+                          names the classes present (ids 0..K-1, any number of them, none
+                          when the line starts with a feature) and each row gets K labels,
+                          1 for a class listed and 0 otherwise (a k-hot vector); n_labels
+                          must then be 0 or K */
+} vfl_libsvm_options;
 
 /* Reads a libsvm/svmlight file, plain or gzip (detected by content). Errors
 ** name "path:line:column" and what was expected there. */
@@ -359,6 +365,10 @@ VFL_API int vfl_net_param_row(const vfl_net *net, const char *layer, uint32_t bl
 /* One weight: i counts along the rows from 0 (row i / cols, column i % cols). */
 VFL_API int vfl_net_param_at(const vfl_net *net, const char *layer, uint32_t block, uint64_t i, float *out);
 
+/* The fraction of the net's weights (every parameter block but the
+** biases) that are exactly 0: the sparsity L1 priors and FTRL's l1 leave. */
+VFL_API double vfl_net_zero_fraction(const vfl_net *net);
+
 /* How outputs turn into predictions; set by training with a built-in loss. */
 enum { VFL_LINK_IDENTITY = 0, VFL_LINK_SIGMOID = 1, VFL_LINK_SOFTMAX = 2 };
 VFL_API int vfl_net_link(const vfl_net *net);
@@ -401,13 +411,27 @@ VFL_API uint32_t vfl_net_layer_priors(const vfl_net *net, uint32_t i, vfl_prior_
 
 /* ------------------------------------------------------------ optimizers */
 
-enum { VFL_OPTIM_SGD = 1, VFL_OPTIM_ADAGRAD = 2, VFL_OPTIM_ADAM = 3 };
+enum { VFL_OPTIM_SGD = 1, VFL_OPTIM_ADAGRAD = 2, VFL_OPTIM_ADAM = 3, VFL_OPTIM_FTRL = 4 };
+
+/* How the learning rate changes over a run (progress p: examples trained
+** so far / examples in the whole run, 0 to 1). */
+enum {
+  VFL_SCHEDULE_CONSTANT = 0, /* lr */
+  VFL_SCHEDULE_LINEAR = 1,   /* lr * (1 - p), down to 0 at the end (fastText) */
+  VFL_SCHEDULE_COSINE = 2,   /* lr * (1 + cos(pi p)) / 2 */
+  VFL_SCHEDULE_STEP = 3      /* lr * factor^floor(epochs done / every) */
+};
 
 typedef struct vfl_optim_spec {
   int kind;             /* VFL_OPTIM_* */
-  float lr;             /* learning rate */
+  float lr;             /* learning rate (FTRL: alpha) */
   float beta1, beta2;   /* ADAM; 0 picks 0.9 and 0.999 */
-  float eps;            /* AdaGrad, ADAM; 0 picks 1e-8 */
+  float eps;            /* AdaGrad, ADAM: added to the root, 0 picks 1e-8; FTRL: beta, 0 picks 1 */
+  float l1, l2;         /* FTRL: its per-coordinate L1 and L2 strengths */
+  int schedule;         /* VFL_SCHEDULE_*; 0: constant */
+  float warmup;         /* 0..1: the rate ramps up linearly from 0 over this fraction of the
+                           run, then the schedule runs over the rest */
+  float every, factor;  /* STEP: every > 0 epochs (fractions allowed), factor in (0, 1] */
 } vfl_optim_spec;
 
 /* Layer i's own optimizer, from vfl_net_set_optim or its model file (kind
@@ -425,7 +449,8 @@ enum {
   VFL_LOSS_SQUARE = 2,      /* n outputs = n labels; 1/2 (out - label)^2 */
   VFL_LOSS_MULTINOMIAL = 3, /* K outputs; label a class id in 0..K-1 */
   VFL_LOSS_HINGE = 4,       /* 1 output; labels 0/1 or -1/+1 */
-  VFL_LOSS_CUSTOM = 5
+  VFL_LOSS_CUSTOM = 5,
+  VFL_LOSS_MULTILABEL = 6   /* K outputs, K labels 0/1 (k-hot); one sigmoid per class */
 };
 
 /* What a loss sees for one example and where it writes the gradient.
@@ -501,6 +526,12 @@ typedef struct vfl_train_options {
   vfl_progress_fn on_rows;  /* on the caller's thread (checked every 20 ms, so a call may
                                come a little after the mark); non-zero return stops */
   void *rows_ud;
+  uint64_t schedule_rows;   /* examples a learning-rate schedule spans; 0: epochs x the dataset's
+                               rows. A stream trained with a schedule must give it */
+  const float *class_weights; /* optional: a weight per class multiplying the row's weight
+                               (and so its gradient): multinomial [id] for ids 0..K-1;
+                               logistic and hinge [0] for negatives, [1] for positives */
+  uint32_t n_class_weights;
 } vfl_train_options;
 
 /* Fills opt with defaults: 1 epoch, per-example updates, 1 thread, seed 1,

@@ -269,6 +269,14 @@ static int m_params(lua_State *L) {
   return lvfl_push_params(L, &n->net, 2, "net:params");
 }
 
+/* net:sparsity() -> the fraction of weights (biases aside) that are exactly 0 */
+static int m_sparsity(lua_State *L) {
+  lvfl_net *n = lvfl_checknet(L, 1, "net:sparsity");
+  if (!vfl_net_ready(n->net)) return lvfl_error(L, "net:sparsity: the net is not initialised: call init or learn first");
+  lua_pushnumber(L, vfl_net_zero_fraction(n->net));
+  return 1;
+}
+
 /* net:set_params(layer, block, values) -- values flat or one table per row. */
 static int m_set_params(lua_State *L) {
   const char *fname = "net:set_params";
@@ -371,7 +379,7 @@ void lvfl_open_net(lua_State *L) {
   static const luaL_Reg methods[] = {{"stack", m_stack},   {"add", m_add},       {"wire", m_wire},
                                      {"init", m_init},     {"params", m_params}, {"set_params", m_set_params},
                                      {"link", m_link},     {"set_link", m_set_link}, {"layers", m_layers},
-                                     {"close", m_close},   {NULL, NULL}};
+                                     {"close", m_close},   {"sparsity", m_sparsity}, {NULL, NULL}};
   static const luaL_Reg meta[] = {{"__len", m_len}, {"__tostring", lvfl_net_tostring}, {"__gc", m_gc},
                                   {"__close", m_gc}, {NULL, NULL}};
   lvfl_newclass(L, LVFL_NET, methods, meta, NULL);

@@ -48,7 +48,7 @@ static int check_net(vfl_net *net, const example *ex, const char *what) {
   vfl_work *w = work_new(net);
   uint32_t most[4];
   for (uint32_t k = 0; k < ex->n_in; k++) most[k] = ex->in[k].n;
-  vfl_optim_spec sgd = {VFL_OPTIM_SGD, 1.0f, 0, 0, 0};
+  vfl_optim_spec sgd = {.kind = VFL_OPTIM_SGD, .lr = 1.0f};
   CHECK_OK(work_prepare_training(w, 2, &sgd, 5, most));
   w->training = 1;
   run_loss(w, ex, 99, 1);
@@ -258,7 +258,7 @@ static void prior_step(const vfl_prior_spec *p, const char *what) {
   CHECK_OK(vfl_net_add_prior(net, "out", p)); /* before init: the shapes are known once wired */
   CHECK_OK(vfl_net_init(net, 0.8f, 4));
   vfl_layer *lay = &net->layers[1];
-  vfl_optim_spec sgd = {VFL_OPTIM_SGD, 1e-3f, 0, 0, 0};
+  vfl_optim_spec sgd = {.kind = VFL_OPTIM_SGD, .lr = 1e-3f};
   vfl_rule rule;
   rule_resolve(&rule, &sgd, lay, 0);
   int bad = 0;
@@ -302,7 +302,7 @@ static void priors(void) {
   for (int i = 0; i < 12; i++) near[i] = i < 3 ? row[i] + 0.01f : 0.0f;
   vfl_prior_spec snap = {.kind = VFL_PRIOR_L1, .lambda = 100.0f, .parent = -1, .per_row = NULL, .center = near, .floor = 0};
   CHECK_OK(vfl_net_add_prior(net, "out", &snap));
-  vfl_optim_spec sgd = {VFL_OPTIM_SGD, 1e-3f, 0, 0, 0};
+  vfl_optim_spec sgd = {.kind = VFL_OPTIM_SGD, .lr = 1e-3f};
   vfl_rule rule;
   rule_resolve(&rule, &sgd, lay, 0);
   rule_apply(&rule, row, g, 3, 0);
@@ -340,7 +340,7 @@ static void cross_and_sparse_dropout_counts(void) {
   CHECK_OK(vfl_net_init(net, 0.5f, 8));
   vfl_work *w = work_new(net);
   uint32_t most = 5;
-  vfl_optim_spec sgd = {VFL_OPTIM_SGD, 0.1f, 0, 0, 0};
+  vfl_optim_spec sgd = {.kind = VFL_OPTIM_SGD, .lr = 0.1f};
   CHECK_OK(work_prepare_training(w, 1, &sgd, 3, &most));
   vfl_features f = {5, grouped_idx, grouped_val};
   work_bind_input(w, 0, &f);

@@ -189,7 +189,7 @@ describe("vfl.net", function()
       err(vfl.layers.cross, {bits = 4, pairs = {{1, 0}}}))
     assert.are.equal("vfl.priors.l2: argument #1 (lambda) must be >= 0, got -1", err(vfl.priors.l2, -1))
     assert.are.equal("vfl.optim.adam: the learning rate must be above 0, got 0", err(vfl.optim.adam, {lr = 0}))
-    assert.are.equal("vfl.optim.sgd: unknown option 'beta1' (known options: lr, epochs, batch)",
+    assert.are.equal("vfl.optim.sgd: unknown option 'beta1' (known options: lr, schedule, warmup, every, factor, epochs, batch)",
       err(vfl.optim.sgd, {beta1 = 0.9}))
     assert.are.equal("net:init: unknown option 'sed' (known options: scale, seed)", err(mlp().init, mlp(), {sed = 1}))
   end)
