@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "optim.h"
+#include "vec_bag.h"
 
 uint32_t optim_state_slots(int kind) {
   return kind == VFL_OPTIM_ADAGRAD ? 1 : kind == VFL_OPTIM_ADAM ? 2 : 0;
@@ -133,6 +134,14 @@ VFL_HOGWILD void rule_step_sparse(const vfl_rule *rule, const vfl_param *p, cons
         row[0] -= lr * g / (sqrtf(row[1]) + eps);
       }
     }
+    return;
+  }
+  if (rule->plain && rule->kind == VFL_OPTIM_ADAGRAD) { /* an embedding bag: vec_bag.h */
+    vec_bag_adagrad(cols, data, stride, idx, val, n, scale, dy, rule->lr_t, rule->eps);
+    return;
+  }
+  if (rule->plain && rule->kind == VFL_OPTIM_SGD) {
+    vec_bag_sgd(cols, data, stride, idx, val, n, scale, dy, rule->lr_t, tmp);
     return;
   }
   for (uint32_t j = 0; j < n; j++)
