@@ -12,8 +12,9 @@
 ** registers instead of storing and reloading y for every row, and compute
 ** the parts of the update that are the same for every row (g = a * dy,
 ** g * g, lr * g) once per example. The arithmetic per element is the same
-** as vec_axpy / vec_add / vec_adagrad's, in the same order (no FMA), so
-** the results are the same bits.
+** as vec_axpy / vec_add / vec_adagrad's with GCC, in the same order (a
+** multiply, then an add: no FMA, with any compiler), so the results are
+** the same bits (tests/c/test_vec_bag.c).
 */
 #ifndef VFL_VEC_BAG_H
 #define VFL_VEC_BAG_H
@@ -50,6 +51,15 @@ static inline __mmask16 vec_bag_mask(uint32_t cols, uint32_t k) {
   return left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
 }
 #define VEC_BAG_REGS 64 /* rows up to 64 floats wide stay in four registers */
+
+/* Piece k of the row at p, lanes m (zeros elsewhere); a piece with no
+** lanes is not addressed at all (p + 16 * k may lie beyond the row's block). */
+static inline __m512 vec_bag_load(__mmask16 m, const float *p, uint32_t k) {
+  return m ? _mm512_maskz_loadu_ps(m, p + 16 * k) : _mm512_setzero_ps();
+}
+static inline void vec_bag_store(__mmask16 m, float *p, uint32_t k, __m512 v) {
+  if (m) _mm512_mask_storeu_ps(p + 16 * k, m, v);
+}
 #endif
 
 /* The multiplier of feature j's row: scale * val[j], or scale for
@@ -66,13 +76,13 @@ VFL_HOGWILD static inline void vec_bag_add(uint32_t cols, const float *data, siz
   if (cols <= VEC_BAG_REGS) {
     const __mmask16 m0 = vec_bag_mask(cols, 0), m1 = vec_bag_mask(cols, 1), m2 = vec_bag_mask(cols, 2),
                     m3 = vec_bag_mask(cols, 3);
-    __m512 a0 = _mm512_maskz_loadu_ps(m0, y), a1 = _mm512_maskz_loadu_ps(m1, y + 16),
-           a2 = _mm512_maskz_loadu_ps(m2, y + 32), a3 = _mm512_maskz_loadu_ps(m3, y + 48);
+    __m512 a0 = vec_bag_load(m0, y, 0), a1 = vec_bag_load(m1, y, 1), a2 = vec_bag_load(m2, y, 2),
+           a3 = vec_bag_load(m3, y, 3);
     for (uint32_t j = 0; j < n; j++) {
       vec_bag_prefetch(data, stride, idx, n, j);
       const float *x = data + (size_t)idx[j] * stride;
-      __m512 x0 = _mm512_maskz_loadu_ps(m0, x), x1 = _mm512_maskz_loadu_ps(m1, x + 16),
-             x2 = _mm512_maskz_loadu_ps(m2, x + 32), x3 = _mm512_maskz_loadu_ps(m3, x + 48);
+      __m512 x0 = vec_bag_load(m0, x, 0), x1 = vec_bag_load(m1, x, 1), x2 = vec_bag_load(m2, x, 2),
+             x3 = vec_bag_load(m3, x, 3);
       float a = vec_bag_weight(val, j, scale);
       if (a != 1.0f) {
         const __m512 va = _mm512_set1_ps(a);
@@ -86,18 +96,23 @@ VFL_HOGWILD static inline void vec_bag_add(uint32_t cols, const float *data, siz
       a2 = _mm512_add_ps(a2, x2);
       a3 = _mm512_add_ps(a3, x3);
     }
-    _mm512_mask_storeu_ps(y, m0, a0);
-    _mm512_mask_storeu_ps(y + 16, m1, a1);
-    _mm512_mask_storeu_ps(y + 32, m2, a2);
-    _mm512_mask_storeu_ps(y + 48, m3, a3);
+    vec_bag_store(m0, y, 0, a0);
+    vec_bag_store(m1, y, 1, a1);
+    vec_bag_store(m2, y, 2, a2);
+    vec_bag_store(m3, y, 3, a3);
     return;
   }
 #endif
   for (uint32_t j = 0; j < n; j++) {
     vec_bag_prefetch(data, stride, idx, n, j);
     float a = vec_bag_weight(val, j, scale);
-    if (a == 1.0f) vec_add(cols, data + (size_t)idx[j] * stride, y);
-    else vec_axpy(cols, a, data + (size_t)idx[j] * stride, y);
+    const float *restrict x = data + (size_t)idx[j] * stride;
+    if (a == 1.0f) vec_add(cols, x, y);
+    else
+      for (uint32_t c = 0; c < cols; c++) {
+        float p = a * x[c]; /* a statement of its own: clang does not fuse it into an FMA either */
+        y[c] += p;
+      }
   }
 }
 
@@ -133,8 +148,8 @@ VFL_HOGWILD static inline void vec_bag_adagrad(uint32_t cols, float *data, size_
   if (cols > 1 && cols <= VEC_BAG_REGS) {
     const __mmask16 m0 = vec_bag_mask(cols, 0), m1 = vec_bag_mask(cols, 1), m2 = vec_bag_mask(cols, 2),
                     m3 = vec_bag_mask(cols, 3);
-    const __m512 d0 = _mm512_maskz_loadu_ps(m0, dy), d1 = _mm512_maskz_loadu_ps(m1, dy + 16),
-                 d2 = _mm512_maskz_loadu_ps(m2, dy + 32), d3 = _mm512_maskz_loadu_ps(m3, dy + 48);
+    const __m512 d0 = vec_bag_load(m0, dy, 0), d1 = vec_bag_load(m1, dy, 1), d2 = vec_bag_load(m2, dy, 2),
+                 d3 = vec_bag_load(m3, dy, 3);
     const __m512 vlr = _mm512_set1_ps(lr), veps = _mm512_set1_ps(eps);
     __m512 gg0 = d0, gg1 = d0, gg2 = d0, gg3 = d0, lg0 = d0, lg1 = d0, lg2 = d0, lg3 = d0;
     float a_step = 0.0f;
