@@ -54,10 +54,10 @@ static inline __mmask16 vec_bag_mask(uint32_t cols, uint32_t k) {
 
 /* Piece k of the row at p, lanes m (zeros elsewhere); a piece with no
 ** lanes is not addressed at all (p + 16 * k may lie beyond the row's block). */
-static inline __m512 vec_bag_load(__mmask16 m, const float *p, uint32_t k) {
+VFL_HOGWILD static inline __m512 vec_bag_load(__mmask16 m, const float *p, uint32_t k) {
   return m ? _mm512_maskz_loadu_ps(m, p + 16 * k) : _mm512_setzero_ps();
 }
-static inline void vec_bag_store(__mmask16 m, float *p, uint32_t k, __m512 v) {
+VFL_HOGWILD static inline void vec_bag_store(__mmask16 m, float *p, uint32_t k, __m512 v) {
   if (m) _mm512_mask_storeu_ps(p + 16 * k, m, v);
 }
 #endif
