@@ -153,7 +153,7 @@ VFL_HOGWILD void rule_apply(const vfl_rule *rule, float *row, float *g, uint32_t
 VFL_HOGWILD void rule_step_sparse(const vfl_rule *rule, const vfl_param *p, const vfl_features *f, float scale, const float *dy,
                       float *tmp) {
   if (rule->plain && rule->ops->step_sparse) {
-    rule->ops->step_sparse(rule, p, f, scale, dy);
+    rule->ops->step_sparse(rule, p, f, scale, dy, tmp);
     return;
   }
   for (uint32_t j = 0; j < f->n; j++)

@@ -56,8 +56,10 @@ struct vfl_optim_ops {
   ** instead of the soft threshold. */
   int own_l1;
   /* Optional: the whole sparse update of rule_step_sparse for a plain rule
-  ** (no priors), one loop without a call per row; NULL: rule_step per row. */
-  void (*step_sparse)(const vfl_rule *rule, const vfl_param *p, const vfl_features *f, float scale, const float *dy);
+  ** (no priors), one loop without a call per row (vec_bag.h's kernels);
+  ** tmp is cols floats of scratch. NULL: rule_step per row. */
+  void (*step_sparse)(const vfl_rule *rule, const vfl_param *p, const vfl_features *f, float scale, const float *dy,
+                      float *tmp);
 };
 
 /* The registered kinds (optims.c); NULL for an unknown kind. */

@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "optim.h"
+#include "vec_bag.h"
 
 VFL_HOGWILD static void adagrad_apply(const vfl_rule *rule, float *w, float *g, uint32_t cols) {
   vec_adagrad(cols, 1.0f, g, w, w + cols, rule->lr_t, rule->eps);
@@ -16,20 +17,19 @@ static float adagrad_l1_step(const vfl_rule *rule, const float *w, uint32_t cols
   return rule->lr_t / (sqrtf(w[cols + j]) + rule->eps);
 }
 
-/* Every feature of a sparse parent; one-column blocks (logistic regression:
-** one weight and its sum of squares per feature) in a loop of their own. */
+/* Every feature of a sparse parent: an embedding bag's rows through
+** vec_bag.h; one-column blocks (logistic regression: one weight and its sum
+** of squares per feature) in a loop of their own. */
 VFL_HOGWILD static void adagrad_step_sparse(const vfl_rule *rule, const vfl_param *p, const vfl_features *f, float scale,
-                                            const float *dy) {
+                                            const float *dy, float *tmp) {
+  (void)tmp;
   const uint32_t *idx = f->index;
   const float *val = f->value;
   float *data = p->data, lr = rule->lr_t, eps = rule->eps;
   size_t stride = p->stride;
   uint32_t n = f->n, cols = p->cols;
   if (cols != 1) {
-    for (uint32_t j = 0; j < n; j++) {
-      float *row = data + idx[j] * stride;
-      vec_adagrad(cols, val ? scale * val[j] : scale, dy, row, row + cols, lr, eps);
-    }
+    vec_bag_adagrad(cols, data, stride, idx, val, n, scale, dy, lr, eps);
     return;
   }
   float d = dy[0];

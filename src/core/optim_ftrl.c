@@ -43,7 +43,8 @@ VFL_HOGWILD static void ftrl_apply(const vfl_rule *rule, float *w, float *g, uin
 
 /* Every feature of a sparse parent without a call per row. */
 VFL_HOGWILD static void ftrl_step_sparse(const vfl_rule *rule, const vfl_param *p, const vfl_features *f, float scale,
-                                         const float *dy) {
+                                         const float *dy, float *tmp) {
+  (void)tmp;
   float alpha = rule->lr_t, beta = rule->eps, l1 = rule->ftrl_l1, l2 = rule->ftrl_l2;
   if (!(alpha > 0)) return;
   uint32_t cols = p->cols;

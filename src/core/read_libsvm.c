@@ -16,7 +16,8 @@
 ** input's dimension is 2^b; dim must then be 0 or 2^b (so that a test set
 ** can be read with {dim = train.dim}).
 **
-** Speed: one pass over each line, integers parsed inline, numbers through
+** Speed: one pass over each line, indices read 8 bytes at a time
+** (text_digits8), one-digit values ("1") read directly, other numbers through
 ** textnum.h's fast path, one row buffer reused for every line.
 */
 #include <float.h>
@@ -178,20 +179,31 @@ static uint32_t hash_index(uint64_t ix, uint32_t mask) {
   return vfl_hash_bytes(b, 4, 0) & mask;
 }
 
-/* One "index:value" token at *pp; moves *pp past it. */
-static int parse_feature(lsvm *r, const char **pp) {
+/* One "index:value" token at *pp (the line ends at end); moves *pp past it. */
+static int parse_feature(lsvm *r, const char **pp, const char *end) {
   const char *tok = *pp, *p = tok;
   uint64_t ix = 0;
-  while (text_is_digit(*p)) ix = ix * 10 + (uint64_t)(*p++ - '0');
+  uint32_t ix8 = 0, n8 = end - p >= 8 ? text_digits8(p, &ix8) : 0;
+  if (n8) { /* the usual index: 1 to 7 digits, read at once */
+    ix = ix8;
+    p += n8;
+  } else {
+    while (text_is_digit(*p)) ix = ix * 10 + (uint64_t)(*p++ - '0');
+  }
   /* Rare shapes (no digits, 0, too many digits, no ':') go the slow way. */
   if (*p != ':' || ix - 1 >= UINT32_MAX || p - tok > 10) {
     int rc = index_slow(r, tok, &ix, &p);
     if (rc) return rc;
   }
-  const char *val = ++p;
+  const char *val = ++p, *q;
   double v = 0;
-  const char *q = text_number(val, '#', &v);
-  if (!q || !(fabs(v) <= FLT_MAX)) return value_error(r, tok, val, v, q);
+  if (text_is_digit(val[0]) && (text_is_space(val[1]) || val[1] == '#')) { /* "1", a count: one digit */
+    v = val[0] - '0';
+    q = val + 1;
+  } else {
+    q = text_number(val, '#', &v);
+    if (!q || !(fabs(v) <= FLT_MAX)) return value_error(r, tok, val, v, q);
+  }
   if (ix > r->max_index)
     return text_fail(&r->src, tok, VFL_EFORMAT, "feature index %llu is beyond the declared dimension %llu",
                      (unsigned long long)ix, (unsigned long long)r->max_index);
@@ -213,7 +225,7 @@ static int parse_line(lsvm *r, const char *line, size_t len) {
   for (;;) {
     p = skip_space(p, end);
     if (p == end || *p == '#') return 1;
-    if ((rc = parse_feature(r, &p))) return rc;
+    if ((rc = parse_feature(r, &p, end))) return rc;
   }
 }
 

@@ -129,7 +129,7 @@ static void one_adagrad_step(void) {
   vfl_loss_spec loss = {VFL_LOSS_SQUARE, NULL, NULL};
   vfl_train_options o;
   vfl_train_defaults(&o);
-  o.optim = (vfl_optim_spec){VFL_OPTIM_ADAGRAD, 0.1f, 0, 0, 1e-8f};
+  o.optim = (vfl_optim_spec){.kind = VFL_OPTIM_ADAGRAD, .lr = 0.1f, .eps = 1e-8f};
   CHECK_OK(vfl_net_learn(net, ds, &loss, &o));
   model after = read_model(net, &s, 0);
   double dy = (double)y - label, sums[4] = {0, 0, 0, 0};

@@ -46,7 +46,7 @@ static vfl_net *trained(const vfl_dataset *ds) {
   vfl_train_defaults(&opt);
   opt.epochs = 3;
   opt.threads = 1;
-  vfl_optim_spec ada = {VFL_OPTIM_ADAGRAD, 0.3f, 0, 0, 1e-8f};
+  vfl_optim_spec ada = {.kind = VFL_OPTIM_ADAGRAD, .lr = 0.3f, .eps = 1e-8f};
   opt.optim = ada;
   vfl_loss_spec loss = {VFL_LOSS_MULTINOMIAL, NULL, NULL};
   CHECK_OK(vfl_net_learn(net, ds, &loss, &opt));

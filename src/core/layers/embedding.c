@@ -19,6 +19,7 @@
 #include "layer.h"
 #include "model_io.h"
 #include "vec.h"
+#include "vec_bag.h"
 #include "work_grad.h"
 
 static const char *const pool_names[] = {"sum", "mean", "sqrtn", "max"};
@@ -59,14 +60,10 @@ static float pool_scale(int pool, uint32_t n) {
   return pool == VFL_POOL_MEAN ? 1.0f / (float)n : 1.0f / sqrtf((float)n);
 }
 
-/* y += sum over j of (scale * value_j) * row(index_j). */
+/* y += sum over j of (scale * value_j) * row(index_j): vec_bag.h's kernel,
+** the same sums in the same order as one axpy per row, kept in registers. */
 VFL_HOGWILD static void sum_rows(const vfl_param *blk, const vfl_features *f, float scale, uint32_t cols, float *y) {
-  const uint32_t *idx = f->index;
-  const float *val = f->value;
-  if (val)
-    for (uint32_t j = 0; j < f->n; j++) vec_axpy(cols, scale * val[j], param_row(blk, idx[j]), y);
-  else
-    for (uint32_t j = 0; j < f->n; j++) vec_axpy(cols, scale, param_row(blk, idx[j]), y);
+  vec_bag_add(cols, blk->data, blk->stride, f->index, f->value, f->n, scale, y);
 }
 
 /* arg[c] = the position j whose value_j * row(index_j)[c] is largest (the

@@ -12,6 +12,7 @@
 #include "layer.h"
 #include "model_io.h"
 #include "vec.h"
+#include "vec_bag.h"
 #include "work_grad.h"
 
 static int check(const char *layer, const vfl_layer_spec *s) {
@@ -75,12 +76,7 @@ VFL_HOGWILD static void sparse_forward(const vfl_param *blk, const vfl_features 
   size_t stride = blk->stride;
   uint32_t n = f->n;
   if (cols == 1) y[0] = gather_sum(data, stride, f, scale, y[0]);
-  else if (val)
-    for (uint32_t j = 0; j < n; j++) vec_axpy(cols, scale * val[j], data + idx[j] * stride, y);
-  else if (scale == 1.0f)
-    for (uint32_t j = 0; j < n; j++) vec_add(cols, data + idx[j] * stride, y);
-  else
-    for (uint32_t j = 0; j < n; j++) vec_axpy(cols, scale, data + idx[j] * stride, y);
+  else vec_bag_add(cols, data, stride, idx, val, n, scale, y);
 }
 
 /* y += x * blk for a dense parent x, skipping its zeros (ReLU makes many). */
