@@ -2,7 +2,7 @@
 ** vfl_bench.c -- the performance benchmark of docs/performance.md.
 **
 ** Generates the data of PERFORMANCE.md (bench/gen.h), then for jobs 1-3
-** trains with the engine on 1 thread and on every core, and runs in the same
+** and 5 (a factorization machine on job 1's data) trains with the engine on 1 thread and on every core, and runs in the same
 ** process, on the same in-memory rows, the simplest hand-written C loop doing
 ** the same arithmetic ("the reference": the speed the memory system allows).
 ** The engine's epochs and the reference's alternate (one reference epoch
@@ -92,8 +92,9 @@ typedef struct config {
   double settle;        /* seconds to idle after generating data (<0: auto) */
   uint32_t hidden;      /* job 2 width */
   uint32_t classes;     /* job 3 classes */
+  uint32_t factors;     /* job 5: k of the factorization machine */
   float lr;
-  int jobs[4];          /* jobs[1..3] selected */
+  int jobs[6];          /* jobs[1..3] and jobs[5] selected */
   int parse;
   int ref;              /* run the reference loops */
   int ref_interleaved;  /* their sums of squares next to the weights */
@@ -115,7 +116,7 @@ static void usage(void) {
       "  --settle S      seconds to idle after generating each data set, before any timing (default: 25 when\n"
       "                  the kernel's DAMON runs a pageout scheme, else 0)\n"
       "  --hidden H      job 2 hidden width (default 64)\n"
-      "  --jobs LIST     e.g. 1,3 (default 1,2,3)\n"
+      "  --jobs LIST     e.g. 1,3 (default 1,2,3; 5: an FM with k = 8 on job 1's data)\n"
       "  --lr X          AdaGrad learning rate (default 0.1)\n"
       "  --zipf S        feature popularity exponent (default 1.0)\n"
       "  --seed S        data seed (default 1)\n"
@@ -149,6 +150,7 @@ static void parse_args(config *c, int argc, char **argv) {
   c->settle = -1;
   c->hidden = 64;
   c->classes = 10;
+  c->factors = 8;
   c->lr = 0.1f;
   c->jobs[1] = c->jobs[2] = c->jobs[3] = 1;
   c->parse = 1;
@@ -179,7 +181,7 @@ static void parse_args(config *c, int argc, char **argv) {
     else if (ARG("--jobs")) {
       c->jobs[1] = c->jobs[2] = c->jobs[3] = 0;
       for (const char *p = argv[i]; *p; p++)
-        if (*p >= '1' && *p <= '3') c->jobs[*p - '0'] = 1;
+        if ((*p >= '1' && *p <= '3') || *p == '5') c->jobs[*p - '0'] = 1;
     } else if (!strcmp(a, "--no-parse")) c->parse = 0;
     else if (!strcmp(a, "--no-ref")) c->ref = 0;
     else if (ARG("--ref-layout")) c->ref_interleaved = !strcmp(argv[i], "interleaved");
@@ -425,12 +427,65 @@ static void ref3_epoch(ref3 *m, const data *d, const uint32_t *order, float lr) 
   }
 }
 
+/* Job 5: a factorization machine with the linear term, logistic, AdaGrad,
+** one example at a time: y = b + sum_j w_j + sum_{i<j} <v_i, v_j> (indicator
+** rows), a feature's row [w, v_1..v_k]; forward sums s_f = sum_j v_jf and
+** q_f = sum_j v_jf^2, and feature j's gradient is g [1, s_f - v_jf]. */
+typedef struct ref5 {
+  uint32_t cols;          /* 1 + k */
+  size_t stride;
+  float *w, *g2;          /* rows of cols floats, stride apart */
+  float b, gb;
+  float *s, *q;           /* k: per-example sums */
+} ref5;
+
+static float ref5_forward(ref5 *m, const data *d, size_t r) {
+  uint32_t k = m->cols - 1;
+  float *restrict s = m->s, *restrict q = m->q, z = m->b;
+  for (uint32_t f = 0; f < k; f++) s[f] = q[f] = 0.0f;
+  for (uint64_t j = d->start[r]; j < d->start[r + 1]; j++) {
+    const float *restrict row = m->w + d->index[j] * m->stride;
+    z += row[0];
+    for (uint32_t f = 0; f < k; f++) {
+      s[f] += row[1 + f];
+      q[f] += row[1 + f] * row[1 + f];
+    }
+  }
+  float pairs = 0.0f;
+  for (uint32_t f = 0; f < k; f++) pairs += s[f] * s[f] - q[f];
+  return z + 0.5f * pairs;
+}
+
+static void ref5_epoch(ref5 *m, const data *d, const uint32_t *order, float lr) {
+  uint32_t k = m->cols - 1;
+  const float *restrict s = m->s;
+  for (size_t n = 0; n < d->rows; n++) {
+    size_t r = order[n];
+    float z = ref5_forward(m, d, r);
+    float g = 1.0f / (1.0f + expf(-z)) - (d->labels[r] > 0 ? 1.0f : 0.0f);
+    m->gb += g * g;
+    m->b -= lr * g / (sqrtf(m->gb) + EPS);
+    for (uint64_t j = d->start[r]; j < d->start[r + 1]; j++) {
+      size_t off = d->index[j] * m->stride;
+      float *restrict w = m->w + off, *restrict a = m->g2 + off;
+      a[0] += g * g;
+      w[0] -= lr * g / (sqrtf(a[0]) + EPS);
+      for (uint32_t f = 0; f < k; f++) {
+        float gf = g * (s[f] - w[1 + f]);
+        a[1 + f] += gf * gf;
+        w[1 + f] -= lr * gf / (sqrtf(a[1 + f]) + EPS);
+      }
+    }
+  }
+}
+
 /* One reference model of any job, with its epoch order. */
 typedef struct ref_model {
   int job, interleaved, huge;
   ref1 m1;
   ref2 m2;
   ref3 m3;
+  ref5 m5;
   float *mem, *mem2;      /* the weight matrix, and the separate sums (NULL when interleaved) */
   uint32_t *order;
 } ref_model;
@@ -481,6 +536,12 @@ static void ref_init(ref_model *m, int job, const config *c, const data *train) 
     r->hid = calloc(h, sizeof(float));
     r->act = calloc(h, sizeof(float));
     r->dh = calloc(h, sizeof(float));
+  } else if (job == 5) {
+    ref5 *r = &m->m5;
+    r->cols = 1 + c->factors;
+    r->stride = ref_matrix(m, dim, r->cols, 0.1f / sqrtf((float)c->factors), &r->w, &r->g2); /* the fm kind's init */
+    r->s = calloc(c->factors, sizeof(float));
+    r->q = calloc(c->factors, sizeof(float));
   } else {
     ref3 *r = &m->m3;
     uint32_t K = r->k = c->classes;
@@ -498,6 +559,7 @@ static double ref_epoch(ref_model *m, const data *train, float lr) {
   shuffle(m->order, train->rows);
   if (m->job == 1) ref1_epoch(&m->m1, train, m->order, lr, m->interleaved);
   else if (m->job == 2) ref2_epoch(&m->m2, train, m->order, lr);
+  else if (m->job == 5) ref5_epoch(&m->m5, train, m->order, lr);
   else ref3_epoch(&m->m3, train, m->order, lr);
   return now() - started;
 }
@@ -516,7 +578,9 @@ static double ref_metric(ref_model *m, const data *test) {
   }
   float *score = malloc(test->rows * sizeof *score);
   for (size_t r = 0; r < test->rows; r++)
-    score[r] = m->job == 1 ? ref1_score(&m->m1, test, r, m->interleaved ? 2 : 1) : ref2_forward(&m->m2, test, r);
+    score[r] = m->job == 1   ? ref1_score(&m->m1, test, r, m->interleaved ? 2 : 1)
+               : m->job == 5 ? ref5_forward(&m->m5, test, r)
+                             : ref2_forward(&m->m2, test, r);
   double auc = vfl_metrics_auc(score, test->labels, test->rows);
   free(score);
   return auc;
@@ -529,6 +593,7 @@ static void ref_free(ref_model *m) {
   ref2 *r = &m->m2;
   free(r->b1), free(r->gb1), free(r->w2), free(r->g2), free(r->hid), free(r->act), free(r->dh);
   free(m->m3.b), free(m->m3.gb), free(m->m3.z), free(m->m3.dz);
+  free(m->m5.s), free(m->m5.q);
 }
 
 /* CPU seconds used by the process so far (every thread). */
@@ -602,6 +667,7 @@ static vfl_net *job_net(int job, const config *c, uint32_t dim) {
   vfl_layer_spec hid = {.kind = VFL_LAYER_LINEAR, .dim = c->hidden, .intercept = 1};
   vfl_layer_spec relu = {.kind = VFL_LAYER_RELU};
   vfl_layer_spec out = {.kind = VFL_LAYER_LINEAR, .dim = job == 3 ? c->classes : 1, .intercept = 1};
+  if (job == 5) out = (vfl_layer_spec){.kind = VFL_LAYER_FM, .dim = c->factors, .intercept = 1};
   if (!net || vfl_net_stack(net, "x", &in)) die("net");
   if (job == 2 && (vfl_net_stack(net, "hidden", &hid) || vfl_net_stack(net, "relu", &relu))) die("net");
   if (vfl_net_stack(net, "out", &out) || vfl_net_init(net, -1, 42)) die("net");
@@ -648,6 +714,7 @@ static void run_engine(run *r, int job, const vfl_dataset *train, const vfl_data
 static const char *job_title(int job, const config *c, char *buf, size_t n) {
   if (job == 1) snprintf(buf, n, "1: logistic regression");
   else if (job == 2) snprintf(buf, n, "2: MLP %u-ReLU-1", c->hidden);
+  else if (job == 5) snprintf(buf, n, "5: FM, k = %u", c->factors);
   else snprintf(buf, n, "3: multinomial, %u classes", c->classes);
   return buf;
 }
@@ -859,7 +926,7 @@ int main(int argc, char **argv) {
   /* Binary data for jobs 1, 2 and parsing, then 10-class data for job 3:
   ** one data set in memory at a time, so each job's peak RSS is its own. */
   vfl_dataset *train = NULL, *test = NULL;
-  if (c.jobs[1] || c.jobs[2] || c.parse) {
+  if (c.jobs[1] || c.jobs[2] || c.jobs[5] || c.parse) {
     generate(&c, 0, &train, &test);
     size_t rows = vfl_dataset_rows(train), nnz = vfl_dataset_nnz(train);
     double positives = 0;
@@ -868,8 +935,8 @@ int main(int argc, char **argv) {
            100.0 * positives / (double)rows, nnz, (double)vfl_dataset_bytes(train) / (double)nnz,
            (double)vfl_dataset_bytes(train) / 1048576.0);
     fflush(stdout);
-    for (int job = 1; job <= 2; job++)
-      if (c.jobs[job]) run_job(job, &c, train, test);
+    for (int job = 1; job <= 5; job++)
+      if (c.jobs[job] && job != 3) run_job(job, &c, train, test);
     if (c.parse) run_parse(&c, train);
     vfl_dataset_free(train);
     vfl_dataset_free(test);

@@ -2,10 +2,10 @@
 --
 --   vfl examples/criteo_ctr.lua [folder with wide-resdnn_{train,dev,test}.txt] [cv]
 --
--- Shows: a Lua adapter for raw Criteo rows (label, 13 integer and 26
--- categorical fields, tab-separated, empty = missing) that hashes each
--- field's value into a grouped input (group = field, vfl.hash.group) and, for
--- the baseline, into a plain hashed input; the feature-cross layer
+-- Shows: a Lua adapter for raw Criteo rows (examples/criteo_data.lua: label,
+-- 13 integer and 26 categorical fields, tab-separated, empty = missing) that
+-- hashes each field's value into a grouped input (group = field,
+-- vfl.hash.group) and, for the baseline, into a plain hashed input; the feature-cross layer
 -- (vfl.layers.cross) feeding a logistic regression; AUC on held-out rows.
 --
 -- Three models, trained on the 7,200 training rows and scored on the 800
@@ -25,67 +25,11 @@
 -- sample: this example shows how to build them and how to check them.
 
 local args = arg or {}
-local folder = args[1] or "../shared/data/ctr-samples/criteo"
-local files = {}
-for _, part in ipairs{"train", "dev", "test"} do
-  files[part] = folder .. "/wide-resdnn_" .. part .. ".txt"
-  local f = io.open(files[part], "rb")
-  if not f then
-    error("criteo_ctr.lua: data absent: " .. files[part] .. " (the Criteo sample is in ../shared/data/ctr-samples/criteo)")
-  end
-  f:close()
-end
-
-local FIELDS = 39 -- I1..I13 then C1..C26
-local BITS = 20   -- the baseline's hashed space and the cross layer's
-
--- The adapter: one row per line, two inputs per row.
---   fields  grouped ids: group j holds field j's value (the cross layer's input)
---   flat    "j=value" hashed into 2^BITS (the baseline's input)
--- Integer fields are bucketed as floor(ln(x)^2) (the trick of the Criteo
--- winners), so that 1000 and 1003 share a value. A value hashed to the same
--- index twice in a row is summed, as vfl.sparse wants unique indices.
-local function bucket(v)
-  local x = tonumber(v)
-  if x and x > 2 then return "b" .. math.floor(math.log(x) ^ 2) end
-  return v
-end
-
-local function read(path)
-  local rows = {}
-  for line in io.lines(path) do
-    local cols, j = {}, 0
-    for v in (line .. "\t"):gmatch("([^\t]*)\t") do
-      j = j + 1
-      cols[j] = v
-    end
-    local grouped, flat = {}, {}
-    for field = 1, FIELDS do
-      local v = cols[field + 1]
-      if v and v ~= "" then
-        if field <= 13 then v = bucket(v) end
-        local g = vfl.hash.group(field, vfl.hash.string(v, 24) - 1)
-        grouped[g] = (grouped[g] or 0) + 1
-        local h = vfl.hash.string(field .. "=" .. v, BITS)
-        flat[h] = (flat[h] or 0) + 1
-      end
-    end
-    rows[#rows + 1] = {label = tonumber(cols[1]), fields = vfl.sparse(grouped), flat = vfl.sparse(flat)}
-  end
-  return vfl.dataset(rows)
-end
-
--- The rows of several datasets as one list, to build a dataset from them.
-local function rows_of(...)
-  local rows = {}
-  for _, ds in ipairs{...} do
-    for i = 1, #ds do
-      local r = ds[i]
-      rows[#rows + 1] = {label = r.label, fields = r.fields:copy(), flat = r.flat:copy()}
-    end
-  end
-  return rows
-end
+local here = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./")
+local criteo = dofile(here .. "criteo_data.lua")
+local files = criteo.files(args[1] or "../shared/data/ctr-samples/criteo", "criteo_ctr.lua")
+local FIELDS, BITS = criteo.FIELDS, criteo.BITS -- BITS: the baseline's hashed space and the cross layer's
+local read, rows_of = criteo.read, criteo.rows_of
 
 local train, dev, test = read(files.train), read(files.dev), read(files.test)
 print("train: " .. tostring(train))
@@ -115,23 +59,9 @@ local function crossed(rows, pairs)
   return net
 end
 
--- Which pairs: count each field's distinct values in the training rows
--- (a grouped index carries its field in its top 8 bits).
-local distinct = {}
-for f = 1, FIELDS do distinct[f] = {n = 0} end
-for i = 1, #train do
-  for _, idx in ipairs(train[i].fields:indices()) do
-    local d = distinct[(idx - 1) // 2 ^ 24 + 1]
-    if not d[idx] then d[idx], d.n = true, d.n + 1 end
-  end
-end
-local frequent, all = {}, {}
-for a = 1, FIELDS do
-  for b = a + 1, FIELDS do
-    all[#all + 1] = {a, b}
-    if distinct[a].n <= 25 and distinct[b].n <= 25 then frequent[#frequent + 1] = {a, b} end
-  end
-end
+-- Which pairs: the fields with at most 25 distinct values in the training
+-- rows, and all of them.
+local frequent, all = criteo.pairs(train, 25)
 
 local models = {
   {name = "baseline (no crosses)", key = "baseline", make = baseline},

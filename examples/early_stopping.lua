@@ -23,27 +23,12 @@
 -- About 2 s.
 
 local args = arg or {}
-local folder = args[1] or "../shared/data/movielens-100k"
+local here = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./")
+local ml = dofile(here .. "movielens_data.lua")
+local folder = ml.folder(args, "early_stopping.lua")
 local model_path = args[2] or os.tmpname()
-local function exists(path)
-  local f = io.open(path, "rb")
-  if f then f:close() end
-  return f ~= nil
-end
-if not exists(folder .. "/ua.base") or not exists(folder .. "/ua.test") then
-  error("early_stopping.lua: data absent: " .. folder .. " has no ua.base / ua.test" ..
-        " (MovieLens-100k is in ../shared/data/movielens-100k)")
-end
-
-local USERS, ITEMS = 943, 1682
-local function read(path)
-  return vfl.dataset(function(emit)
-    for line in io.lines(path) do
-      local u, i, r = line:match("^(%d+)\t(%d+)\t(%d+)")
-      emit{label = tonumber(r), user = vfl.sparse({tonumber(u)}, 1), item = vfl.sparse({tonumber(i)}, 1)}
-    end
-  end, {inputs = {user = USERS, item = ITEMS}})
-end
+local USERS, ITEMS = ml.USERS, ml.ITEMS
+local read = ml.read
 local train, valid = read(folder .. "/ua.base"):split(0.9, {shuffle = true, seed = 1})
 local test = read(folder .. "/ua.test")
 print(string.format("train %d, validation %d, test %d ratings", #train, #valid, #test))

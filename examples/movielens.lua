@@ -22,30 +22,13 @@
 -- ratings.
 
 local args = arg or {}
-local folder = args[1] or "../shared/data/movielens-100k"
-local function exists(path)
-  local f = io.open(path, "rb")
-  if f then f:close() end
-  return f ~= nil
-end
-if not exists(folder .. "/ua.base") or not exists(folder .. "/ua.test") then
-  error("movielens.lua: data absent: " .. folder .. " has no ua.base / ua.test" ..
-        " (MovieLens-100k is in ../shared/data/movielens-100k)")
-end
+local here = (debug.getinfo(1, "S").source:match("^@(.*/)") or "./")
+local ml = dofile(here .. "movielens_data.lua")
+local folder = ml.folder(args, "movielens.lua")
+local USERS, ITEMS = ml.USERS, ml.ITEMS
 
-local USERS, ITEMS = 943, 1682
-
--- u.data format: user<TAB>item<TAB>rating<TAB>timestamp. Each rating is a
--- row with two one-hot inputs; declaring the inputs fixes their dimensions.
-local function read(path)
-  return vfl.dataset(function(emit)
-    for line in io.lines(path) do
-      local u, i, r = line:match("^(%d+)\t(%d+)\t(%d+)")
-      emit{label = tonumber(r), user = vfl.sparse({tonumber(u)}, 1), item = vfl.sparse({tonumber(i)}, 1)}
-    end
-  end, {inputs = {user = USERS, item = ITEMS}})
-end
-local train, test = read(folder .. "/ua.base"), read(folder .. "/ua.test")
+-- Each rating is a row with two one-hot inputs, user and item.
+local train, test = ml.read(folder .. "/ua.base"), ml.read(folder .. "/ua.test")
 print("train: " .. tostring(train))
 print("test:  " .. tostring(test))
 

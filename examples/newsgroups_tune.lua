@@ -27,7 +27,7 @@ local net, result = vfl.tune{
   net = function(p)
     local n = vfl.net()
       :stack(vfl.layers.sparse(2 ^ opt.bits))
-      :stack(vfl.layers.linear(p.dim, {mean = true}))
+      :stack(vfl.layers.embedding(p.dim, {pool = "mean", bias = true}))
       :stack(vfl.layers.linear(#names))
     n:init{seed = opt.seed}
     return n

@@ -1,7 +1,8 @@
 /*
 ** seed_models.c -- writes small model files that use every part of the
 ** format (each layer kind, input kind, optimizer state, prior form and
-** link, the featurizer section), as the model target's seed corpus:
+** link, the featurizer section, and the weights-only, f16 and q8
+** encodings of format 4), as the model target's seed corpus:
 **   fuzz_seed_models <folder>
 ** Small on purpose: the fuzzer mutates every byte, so a seed of a few
 ** hundred bytes explores far more per second than a real model.
@@ -24,8 +25,11 @@ static vfl_layer_spec input(int kind, uint32_t dim) {
   return (vfl_layer_spec){.kind = VFL_LAYER_INPUT, .input_kind = kind, .dim = dim};
 }
 
+/* mean: the embedding bag that linear's mean flag was (sparse rows averaged,
+** dense parents multiplied). */
 static vfl_layer_spec linear(uint32_t dim, int intercept, int mean) {
-  return (vfl_layer_spec){.kind = VFL_LAYER_LINEAR, .dim = dim, .intercept = intercept, .mean = mean};
+  if (mean) return (vfl_layer_spec){.kind = VFL_LAYER_EMBEDDING, .dim = dim, .intercept = intercept, .pool = VFL_POOL_MEAN};
+  return (vfl_layer_spec){.kind = VFL_LAYER_LINEAR, .dim = dim, .intercept = intercept};
 }
 
 /* A few rows for a one-input sparse dataset, labels 0/1 or class ids. */
@@ -54,10 +58,14 @@ static void train(vfl_net *net, uint32_t dim, int loss_kind, uint32_t classes, i
   vfl_dataset_free(ds);
 }
 
-static void save(vfl_net *net, const char *dir, const char *name) {
+static void save_as(const vfl_net *net, const char *dir, const char *name, int storage) {
   char path[4096];
   snprintf(path, sizeof path, "%s/%s", dir, name);
-  check(vfl_model_save(net, path), path);
+  check(vfl_model_save_as(net, path, storage), path);
+}
+
+static void save(vfl_net *net, const char *dir, const char *name) {
+  save_as(net, dir, name, VFL_STORE_FULL);
   vfl_net_free(net);
 }
 
@@ -68,6 +76,7 @@ static void logistic(const char *dir) {
   check(vfl_net_stack(net, "x", &x) || vfl_net_stack(net, "out", &out), "build logistic");
   check(vfl_net_init(net, -1, 1), "init");
   train(net, 6, VFL_LOSS_LOGISTIC, 2, VFL_OPTIM_ADAGRAD);
+  save_as(net, dir, "logistic-weights.vfl", VFL_STORE_WEIGHTS); /* the state left out */
   save(net, dir, "logistic.vfl");
 }
 
@@ -85,11 +94,11 @@ static void mlp(const char *dir) {
         "wire mlp");
   check(vfl_net_init(net, -1, 2), "init");
   float per_row[5] = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f}, center[15] = {0};
-  vfl_prior_spec l2 = {VFL_PRIOR_L2, 0.01f, 0, per_row, center, 0}, l1 = {VFL_PRIOR_L1, 0.001f, -1, NULL, NULL, 0};
-  vfl_prior_spec pos = {VFL_PRIOR_POSITIVE, 0, -1, NULL, NULL, 0};
+  vfl_prior_spec l2 = {.kind = VFL_PRIOR_L2, .lambda = 0.01f, .parent = 0, .per_row = per_row, .center = center, .floor = 0}, l1 = {.kind = VFL_PRIOR_L1, .lambda = 0.001f, .parent = -1, .per_row = NULL, .center = NULL, .floor = 0};
+  vfl_prior_spec pos = {.kind = VFL_PRIOR_POSITIVE, .lambda = 0, .parent = -1, .per_row = NULL, .center = NULL, .floor = 0};
   check(vfl_net_add_prior(net, "h", &l2) || vfl_net_add_prior(net, "h", &l1) || vfl_net_add_prior(net, "out", &pos),
         "priors");
-  vfl_optim_spec adam = {VFL_OPTIM_ADAM, 0.01f, 0, 0, 0};
+  vfl_optim_spec adam = {.kind = VFL_OPTIM_ADAM, .lr = 0.01f};
   check(vfl_net_set_optim(net, NULL, &adam), "optim");
   /* trained through a dense-aware dataset */
   vfl_dataset *ds = vfl_dataset_new(1);
@@ -137,14 +146,21 @@ static void square(const char *dir) {
   save(net, dir, "softmax-sgd.vfl");
 }
 
-/* A three-class softmax net on 8 sparse features, carrying featurizer f. */
-static void text_net(const char *dir, const char *name, const vfl_featurizer *f) {
+/* A three-class softmax net on 40 sparse features, carrying featurizer f,
+** saved as name; with encodings, also weights-only, f16 and q8 (format 4:
+** its 40 x 3 weights span two q8 groups and end inside the second). */
+static void text_net(const char *dir, const char *name, const vfl_featurizer *f, int encodings) {
   vfl_net *net = vfl_net_new();
-  vfl_layer_spec x = input(VFL_INPUT_SPARSE, 8), out = linear(3, 1, 0);
+  vfl_layer_spec x = input(VFL_INPUT_SPARSE, 40), out = linear(3, 1, 0);
   check(vfl_net_stack(net, "x", &x) || vfl_net_stack(net, "out", &out), "build text");
   check(vfl_net_init(net, -1, 5), "init");
   vfl_net_set_link(net, VFL_LINK_SOFTMAX);
   check(vfl_net_set_featurizer(net, f), name);
+  if (encodings) {
+    save_as(net, dir, "text-weights.vfl", VFL_STORE_WEIGHTS);
+    save_as(net, dir, "text-f16.vfl", VFL_STORE_F16);
+    save_as(net, dir, "text-q8.vfl", VFL_STORE_Q8);
+  }
   save(net, dir, name);
 }
 
@@ -155,15 +171,15 @@ static void text(const char *dir) {
   static const char *const classes[] = {"a", "bb", "ccc"};
   vfl_featurizer f = {.kind = VFL_FEATURIZE_WORDS, .bits = 3, .ngrams = 2, .lower = 1, .label_prefix = "__label__",
                       .n_classes = 3, .classes = classes};
-  text_net(dir, "text.vfl", &f);
+  text_net(dir, "text.vfl", &f, 1);
   static const uint32_t ids[] = {1, 5};
   static const char *const names[] = {"<ab", "word"};
   f.minn = 2, f.maxn = 3, f.n_names = 2, f.name_index = ids, f.names = names;
-  text_net(dir, "text_ext.vfl", &f);
+  text_net(dir, "text_ext.vfl", &f, 0);
   static const vfl_column cols[] = {{"y", VFL_COLUMN_LABEL}, {"age", VFL_COLUMN_NUMERIC}, {"city", VFL_COLUMN_CATEGORICAL}};
   vfl_featurizer t = {.kind = VFL_FEATURIZE_TABLE, .bits = 2, .ngrams = 1, .n_classes = 3, .classes = classes,
                       .n_columns = 3, .columns = cols};
-  text_net(dir, "table.vfl", &t);
+  text_net(dir, "table.vfl", &t, 0);
 }
 
 int main(int argc, char **argv) {

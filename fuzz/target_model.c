@@ -5,7 +5,8 @@
 ** its size field and CRC recomputed, so that mutations reach the structure
 ** and data parsers behind the checksum. A net that loads is then run once
 ** on an empty and a one-feature example, which checks that what the loader
-** accepted is consistent enough to use.
+** accepted is consistent enough to use; one with a text featurizer also
+** featurizes a line and ranks its classes as the C inference API does.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,28 @@ static void run_once(vfl_net *net) {
   free(out);
 }
 
+/* The featurizer's settings are checked on load, but not against the
+** input's width: an index beyond it must be an error, never a read past
+** the weights. */
+static void run_text(vfl_net *net) {
+  const vfl_featurizer *fz = vfl_net_featurizer(net);
+  uint32_t outs = vfl_net_outputs(net);
+  if (!fz || fz->kind != VFL_FEATURIZE_WORDS || outs > RUN_WIDTH_MAX || vfl_net_inputs(net, NULL, 0) != 1) return;
+  static const char text[] = "The shuttle reached orbit the shuttle";
+  vfl_feature_buf buf = {0};
+  uint32_t classes[4];
+  float *out = calloc(outs, sizeof *out), probs[4];
+  FUZZ_ASSERT(out);
+  int rc = vfl_featurize_text(fz, text, sizeof text - 1, &buf);
+  FUZZ_ASSERT(rc == VFL_OK || rc == VFL_EINVAL || rc == VFL_ENOMEM);
+  vfl_features x = {buf.n, buf.index, buf.value};
+  if (rc == VFL_OK) rc = vfl_net_predict(net, &x, 1, out);
+  FUZZ_ASSERT(rc == VFL_OK || rc == VFL_EINVAL || rc == VFL_ENOMEM);
+  if (rc == VFL_OK) FUZZ_ASSERT(vfl_rank_outputs(out, outs, 4, classes, probs) == (outs == 1 ? 2 : outs < 4 ? outs : 4));
+  vfl_feature_buf_free(&buf);
+  free(out);
+}
+
 static void load(const uint8_t *data, size_t size) {
   vfl_set_error("");
   vfl_net *net = NULL;
@@ -55,6 +78,7 @@ static void load(const uint8_t *data, size_t size) {
   }
   FUZZ_ASSERT(net != NULL && vfl_net_ready(net));
   run_once(net);
+  run_text(net);
   vfl_net_free(net);
 }
 

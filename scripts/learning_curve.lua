@@ -20,7 +20,8 @@ local vx, vy = read(vfl_tsv)
 local fx, fy = read(ft_tsv)
 print(vfl.plot.lines{
   file = out, width = 800, height = 480,
-  title = string.format("20 Newsgroups: test accuracy after each epoch (%s threads, %s epochs)", threads, epochs),
+  title = string.format("20 Newsgroups: test accuracy after each epoch (%s thread%s, %s epochs)", threads,
+                        tonumber(threads) == 1 and "" or "s", epochs),
   xlabel = "epochs", ylabel = "test accuracy", yrange = {0, 1}, xrange = {0.5, tonumber(epochs) + 0.5},
   series = {
     {name = "vfl (one run, evaluated after each epoch)", x = vx, y = vy},

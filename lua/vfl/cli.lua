@@ -6,12 +6,13 @@
 --   vfl predict model.bin test.txt|- [k] [th]
 --   vfl predict-prob model.bin test.txt|- [k] [th]
 --   vfl inspect model.bin
+--   vfl quantize model.bin out.bin [q8|f16|weights]
 --
 -- src/repl/subcommand.c calls cli.main(name, args) when the first argument
 -- of vfl is one of cli.commands; it returns the process's exit status.
 -- The model is fastText's architecture: hashed words and word n-grams
 -- (2^bits buckets, bits from -bucket), averaged into -dim numbers
--- (vfl.layers.linear with mean = true), then one output per class.
+-- (vfl.layers.embedding with pool = "mean"), then one output per class.
 local vfl = require "vfl"
 
 local cli = {}
@@ -111,7 +112,7 @@ end
 local function text_net(o, bits, classes)
   return vfl.net()
     :stack("words", vfl.layers.sparse(2 ^ bits))
-    :stack("embedding", vfl.layers.linear(o.dim, {intercept = false, mean = true}))
+    :stack("embedding", vfl.layers.embedding(o.dim, {pool = "mean"}))
     :stack("out", vfl.layers.linear(classes))
 end
 
@@ -264,6 +265,13 @@ cli["predict-prob"] = function(args) return predict(args, true) end
 
 -- ------------------------------------------------------------- inspect
 
+local storage_text = {
+  full = "float, with the optimizer state (training resumes where it stopped)",
+  weights = "float, weights only (no optimizer state)",
+  f16 = "half precision (f16), weights only",
+  q8 = "8-bit (q8, a scale per 64 weights), weights only",
+}
+
 function cli.inspect(args)
   if #args ~= 1 then fail("usage: vfl inspect <model>") end
   local net = vfl.load(args[1])
@@ -272,6 +280,7 @@ function cli.inspect(args)
   file:close()
   io.write(string.format("model     %s (%d bytes)\n", args[1], bytes))
   io.write(tostring(net), "\n")
+  io.write("weights   ", storage_text[net:storage()], "\n")
   local f = net:featurizer()
   if not f then
     io.write("featurizer none (the model reads vfl.sparse features)\n")
@@ -291,9 +300,22 @@ function cli.inspect(args)
   return 0
 end
 
+-- ------------------------------------------------------------- quantize
+
+-- A smaller copy for deployment (docs/deploy.md): net:save's storages.
+local quantize_options = {q8 = {quantize = "q8"}, f16 = {quantize = "f16"}, weights = {weights_only = true}}
+
+function cli.quantize(args)
+  if #args < 2 or #args > 3 then fail("usage: vfl quantize <model> <output> [q8|f16|weights]") end
+  local how = args[3] or "q8"
+  if not quantize_options[how] then fail("the storage must be q8, f16 or weights, got '%s'", how) end
+  vfl.load(args[1]):save(args[2], quantize_options[how])
+  return 0
+end
+
 -- ------------------------------------------------------------- dispatch
 
-cli.commands = {"supervised", "test", "predict", "predict-prob", "inspect"}
+cli.commands = {"supervised", "test", "predict", "predict-prob", "inspect", "quantize"}
 
 -- Runs command name with its arguments (a list of strings); returns the
 -- exit status. Errors are printed as "vfl <name>: <message>".

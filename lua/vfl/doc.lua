@@ -105,12 +105,18 @@ use is an error. Also `local ds <close> = ...` in Lua 5.4.]]},
 
   -- ------------------------------------------------------------- readers
   {"vfl.read", "vfl.read", "File readers that parse in C: vfl.read.libsvm, vfl.read.csv, vfl.read.vw (and *_text for strings). Each takes {shard = \"rank\"} to read one rank's share (see vfl.read.libsvm, vfl.dist)."},
-  {"vfl.read.libsvm", "vfl.read.libsvm(path [, {dim=, hash_bits=, labels=, input=, cores=1, shard=}])", [[
+  {"vfl.read.libsvm", "vfl.read.libsvm(path [, {dim=, hash_bits=, labels=, input=, cores=1, shard=, multilabel=false, classes=}])", [[
 Reads a libsvm / svmlight file, plain or gzip, into a dataset.
   dim        the feature dimension (default: the largest index seen);
              use the training set's for the test set: {dim = train.dim}
   hash_bits  hash the indices into 2^hash_bits
   labels     labels per row (lists "l1,l2,..")
+  multilabel = true, classes = K: the label list names the classes of
+             the row ("3,17 1:0.5 ...": class ids 0..K-1, any number of
+             them; none when the line starts with a feature), read as K
+             labels, 1 for a class listed and 0 for the others (a k-hot
+             vector for the "multilabel" loss). A label that is not a
+             class id is an error naming path:line:column.
   input      the input's name (default "features")
   cores      threads that parse a plain file (0: every core): it is read
              into memory, cut at line ends, and the pieces parsed at once;
@@ -207,7 +213,7 @@ wire build graphs with several inputs.
   net:init{scale = 0.01, seed = 42}
   print(net)                -- layers, shapes, parents, parameters
 Methods: stack, add, wire, init, learn, predict, forward, params,
-set_params, link, set_link, layers, save, close; vfl.load reads a model.]]},
+set_params, sparsity, link, set_link, layers, save, close; vfl.load reads a model.]]},
   {"vfl.net#", "net", "A vfl.net: #net layers; print(net) summarises it. See help(vfl.net)."},
   {"vfl.net:stack", "net:stack([name,] layer)", [[
 Adds layer, fed by the last layer added; returns net. The name defaults to
@@ -221,13 +227,16 @@ Checks the graph, allocates the weights and draws them uniformly in
 [-scale, scale]; without scale, a size-aware default. Attaches the priors
 given to the layers. net:learn initialises an uninitialised net itself.
 Calling it again redraws the weights. Returns net.]]},
-  {"vfl.net:learn", "net:learn(ds | iterator, loss, optim [, {cores=1, epochs=, batch=, seed=1, shuffle=true, valid=, metrics=, progress=, progress_every=, on_epoch=, every=, on_batches=, chunk=8192, keep_last_good=true, dist=false, sync=10000}])", [[
+  {"vfl.net:learn", "net:learn(ds | iterator, loss, optim [, {cores=1, epochs=, batch=, seed=1, shuffle=true, valid=, metrics=, progress=, progress_every=, on_epoch=, every=, on_batches=, chunk=8192, keep_last_good=true, dist=false, sync=10000, class_weights=, schedule_rows=}])", [[
 Trains with Hogwild SGD on `cores` threads (0: every core).
   data   a vfl.dataset, or an iterator returning rows {label=, features=}
          then nil: the rows stream through in chunks of `chunk` rows while
          the workers train on the previous chunk (bounded memory; one pass,
          so epochs must be 1: call learn again for another)
-  loss   "logistic" | "square" | "multinomial" | "hinge", a Lua function
+  loss   "logistic" | "square" | "multinomial" | "hinge" | "multilabel"
+         (one sigmoid per class on k-hot labels: vfl.read.libsvm's
+         multilabel = true; predictions are per-class probabilities and
+         vfl.metrics.report gives P@k, R@k), a Lua function
          function(out, row, grad, net) ... return loss end, or its name
          "module.function". out and grad are views of the outputs and of
          their gradient (write grad[i]); row has label, labels, weight, id,
@@ -242,9 +251,16 @@ Trains with Hogwild SGD on `cores` threads (0: every core).
          those, Lua functions, library functions like math.exp, loaded
          modules like vfl; changes stay in each worker's copy), or
          required there by name.
-  optim  vfl.optim.sgd/adagrad/adam{lr=, epochs=, batch=}; nil: AdaGrad 0.1.
-         epochs and batch go there or in these options, not both with
-         different values (an error)
+  optim  vfl.optim.sgd/adagrad/adam/ftrl{lr=, epochs=, batch=, schedule=};
+         nil: AdaGrad 0.1. epochs and batch go there or in these options,
+         not both with different values (an error)
+  class_weights = {w1, w2, ...} | "balanced": each row's weight (so its
+         gradient) times its class's: multinomial, 1-based, w[id + 1] for
+         class id 0..K-1; logistic and hinge {negatives, positives}.
+         "balanced": rows / (classes * rows of the class), counted on the
+         dataset (not for an iterator)
+  schedule_rows = N: the length of an iterator in examples, which a
+         learning-rate schedule (vfl.optim) needs to know where it is
   valid = ds: evaluated after every epoch with vfl.metrics.evaluate
          (metrics = {"auc", ...}: the figures asked for)
   progress: a bar by default when stderr is a terminal (percent and ETA
@@ -301,16 +317,36 @@ contribution =}, ...}}, the n largest contributions (by size) of x's
 features to class (default: the predicted one), named as in
 net:top_features. An embedding bag's average is taken into account.]]},
   {"vfl.net:forward", "net:forward(x | ds)", "Like net:predict, without the link: the raw outputs."},
+  {"vfl.net:sparsity", "net:sparsity()", [[
+The fraction of the net's weights (biases aside) that are exactly 0: what
+FTRL's l1 (vfl.optim.ftrl) or an L1 prior leaves.]]},
   {"vfl.net:params", "net:params(layer [, block])", [[
-The parameters of a linear layer as a flat list (feature-major: rows =
-input features, cols = outputs), then rows, cols. block: a parent's
-position (default 1) or name, or "bias".]]},
+A read-only view of a layer's weights (a vfl.params: w[i], #w, w:row(r),
+w:totable(), w:shape()), then rows, cols. Feature-major: rows = input
+features, cols = outputs; w[(r - 1) * cols + c]. It copies nothing, so a
+layer of millions of rows costs no Lua table, and it reads the weights as
+they are now (w:totable() copies them). block: a parent's position
+(default 1) or name, or "bias".]]},
   {"vfl.net:set_params", "net:set_params(layer, block, values)", [[
 Sets a block of parameters from a flat list or a list of rows; returns net.]]},
   {"vfl.net:link", "net:link()", "The output link: \"identity\", \"sigmoid\" or \"softmax\"."},
   {"vfl.net:set_link", "net:set_link(name)", "Sets the output link (\"identity\", \"sigmoid\", \"softmax\"); returns net."},
   {"vfl.net:layers", "net:layers()", "A list of {name=, kind=, dim=, parents={...}}, one per layer."},
-  {"vfl.net:save", "net:save(path)", "Writes the model to path atomically (a temporary file, then a rename); returns net. Under mpirun only rank 0 writes, and every rank returns (or raises) its result."},
+  {"vfl.net:save", "net:save(path [, {weights_only = true} | {quantize = \"f16\" | \"q8\"}])", [[
+Writes the model to path atomically (a temporary file, then a rename);
+returns net. Under mpirun only rank 0 writes, and every rank returns (or
+raises) its result. By default the file holds the optimizer state too,
+so that training resumes where it stopped. For deployment:
+weights_only = true leaves the state out (an AdaGrad model halves);
+quantize = "f16" stores the weights as IEEE halves (a quarter of a full
+AdaGrad model; a weight beyond 65504 is an error), "q8" as 8-bit integers
+with one scale per 64 weights (about an eighth). vfl.load turns them
+back into floats; a quantised model predicts, and learns again with a
+fresh optimizer. docs/deploy.md has sizes and accuracies.]]},
+  {"vfl.net:storage", "net:storage()", [[
+How the file the net was loaded from held its weights: "full" (with
+optimizer state), "weights" (none), "f16" or "q8". "full" for a net made
+in this process.]]},
   {"vfl.net:close", "net:close()", "Frees the net now; later use is an error. Also `local net <close> = ...`."},
   {"vfl.net:set_featurizer", "net:set_featurizer{kind='words', bits=20, ngrams=1, seed=0, lower=false, minn=, maxn=, label=, classes=, columns=, names=}", [[
 Gives the net how its raw input becomes features and its class names;
@@ -347,8 +383,8 @@ name first seen for feature id (1-based), or nil.]]},
   -- -------------------------------------------------------------- layers
   {"vfl.layers", "vfl.layers", [[
 Layer specs for net:stack / net:add: sparse, dense, grouped (inputs),
-linear, relu, tanh, selu, sigmoid, dropout, cross. Every one takes
-{name=} among its options.]]},
+linear, embedding, relu, tanh, selu, sigmoid, dropout, cross, concat, add,
+fm, ffm. Every one takes {name=} among its options.]]},
   {"vfl.layer#", "layer", "A layer spec (layer.kind, layer.dim, layer.name); see help(vfl.layers)."},
   {"vfl.layers.sparse", "vfl.layers.sparse(dim [, {name=}])", "A sparse input of dim features (1-based indices 1..dim)."},
   {"vfl.layers.dense", "vfl.layers.dense(dim [, {name=}])", "A dense input of dim values (rows give a list of dim numbers)."},
@@ -356,9 +392,32 @@ linear, relu, tanh, selu, sigmoid, dropout, cross. Every one takes
   {"vfl.layers.linear", "vfl.layers.linear(outputs [, {intercept=true, mean=false, prior=, optim=, name=}])", [[
 A fully connected layer. Fed by sparse inputs its weights are one row per
 feature (feature-major), so each non-zero costs one row update.
-  mean   average the rows of a sparse parent (an embedding bag)
+  mean   true: the embedding bag of old, now
+         vfl.layers.embedding(outputs, {pool = "mean", bias = intercept}):
+         the intercept stays on unless intercept = false (fastText has
+         none); it takes sparse parents only
   prior  a vfl.priors.* or a list of them, on the weights (not the bias)
   optim  this layer's optimizer (vfl.optim.*), instead of learn's]]},
+  {"vfl.layers.embedding", "vfl.layers.embedding(dim [, {pool=\"sum\", bias=false, prior=, optim=, name=}])", [[
+An embedding bag (PyTorch's EmbeddingBag, fastText's hidden layer) over
+sparse parents: one dim-wide row per feature, times the feature's value,
+pooled over the n features of an example:
+  pool   "sum", "mean" (the sum / n), "sqrtn" (the sum / sqrt(n)) or
+         "max" (elementwise; the gradient goes to the winning row only)
+  bias   true adds a bias vector
+  prior, optim  as for vfl.layers.linear
+A repeated feature counts (and adds) each time. With several sparse
+parents each is pooled on its own and the pools are added; a dense parent
+is multiplied as by vfl.layers.linear.
+  net:stack(vfl.layers.sparse(2^20)):stack(vfl.layers.embedding(16, {pool = "mean"}))]]},
+  {"vfl.layers.concat", "vfl.layers.concat([{name=}])", [[
+The outputs of its dense parents side by side, in the order they were
+wired (widths add up):
+  net:add("deep", vfl.layers.concat()):wire({"emb", "dense1"}, "deep")]]},
+  {"vfl.layers.add", "vfl.layers.add([{name=}])", [[
+The elementwise sum of its dense parents, all of one width, e.g. the
+branches of a DeepFM-style net (linear + fm + mlp, each of width 1):
+  net:add("out", vfl.layers.add()):wire({"lin", "fm", "mlp"}, "out")]]},
   {"vfl.layers.relu", "vfl.layers.relu([{name=}])", "max(0, x), element-wise."},
   {"vfl.layers.tanh", "vfl.layers.tanh([{name=}])", "tanh(x), element-wise."},
   {"vfl.layers.selu", "vfl.layers.selu([{name=}])", "The scaled exponential linear unit, element-wise."},
@@ -376,16 +435,39 @@ the features are distinct ({1, 1} pairs a group with itself once per pair).
 All crosses of one layer have the same order (2 to 8); pairs= is crosses=
 with order 2. Feed it to a linear layer.
   vfl.layers.cross{bits = 22, crosses = {{1, 2, 3}, {1, 1, 2}}}]]},
+  {"vfl.layers.fm", "vfl.layers.fm(k [, {linear=true, bits=, prior=, optim=, name=}])", [[
+A second-order factorization machine (Rendle 2010) over one sparse or
+grouped parent, one output:
+  w0 + sum_i w_i x_i + sum_{i<j} <v_i, v_j> x_i x_j
+with k factors per feature, in O(k * non-zeros) forward and backward.
+  linear  false keeps only the pairwise term (no w0, no w_i), to add it
+          to other branches
+  bits    hash the parent's ids into 2^bits rows (needed for a grouped
+          input of more than one group: its ids are group * 2^24 + hash)
+  prior   vfl.priors.* on the rows [w_i, v_i] (w0 is a bias)
+The factors start uniform in +-0.1/sqrt(k) with init's automatic scale;
+init{scale = 0} would leave them at 0, where they never move.
+  net:stack("x", vfl.layers.sparse(2^20)):stack(vfl.layers.fm(8))]]},
+  {"vfl.layers.ffm", "vfl.layers.ffm(k [, {linear=true, bits=, prior=, optim=, name=}])", [[
+A field-aware factorization machine (libffm's model) over a grouped input
+whose groups are the fields: each feature keeps one k-vector per field,
+and feature i of field a with feature j of field b adds
+<v_{i,b}, v_{j,a}> x_i x_j; O(k * non-zeros^2). A grouped(n * 2^24) input
+has n fields. The linear term w0 + sum_i w_i x_i is on unless
+linear = false (libffm has none). Options as vfl.layers.fm; bits is
+needed (a row holds 1 + n * k floats: mind 2^bits times that).
+  net:stack("fields", vfl.layers.grouped(39 * 2^24)):stack(vfl.layers.ffm(4, {bits = 16}))]]},
 
   -- -------------------------------------------------------------- priors
-  {"vfl.priors", "vfl.priors", "Priors (regularisers) for the weights of layers that have some (linear): l2, l1, positive."},
+  {"vfl.priors", "vfl.priors", "Priors (regularisers) for the weights of layers that have some (linear, embedding, fm, ffm): l2, l1, positive."},
   {"vfl.prior#", "prior", "A prior spec; see help(vfl.priors)."},
   {"vfl.priors.l2", "vfl.priors.l2(lambda [, {per_feature=, center=, parent=}])", [[
 Gaussian prior: lambda/2 * ||w - center||^2. per_feature: one multiplier
 of lambda per input feature (a list: feature i has strength lambda *
 per_feature[i]); center: the weights to pull
 towards (rows x outputs, flat or a list of rows); parent: which parent's
-weights (name or position) when the layer has several.]]},
+weights (name or position) when the layer has several. A prior may be
+given before the layer is wired: its sizes are checked at net:init.]]},
   {"vfl.priors.l1", "vfl.priors.l1(lambda [, {center=, parent=}])", [[
 Laplace prior lambda * |w - center|, applied as a proximal step (a soft
 threshold: weights reach the centre exactly). center: the weights to
@@ -399,11 +481,32 @@ Optimizers, carrying the training settings too:
   vfl.optim.adagrad{lr = 0.1, epochs = 4, batch = 256}
 epochs and batch go here or in net:learn's options: give each in one
 place (two different values are an error saying which to remove).
-Fields are readable: o.lr, o.epochs, o.batch, o.kind.]]},
-  {"vfl.optim#", "optimizer", "An optimizer spec (o.kind, o.lr, o.epochs, o.batch); see help(vfl.optim)."},
-  {"vfl.optim.sgd", "vfl.optim.sgd{lr=0.1, epochs=, batch=} | vfl.optim.sgd(lr)", "Plain stochastic gradient descent."},
-  {"vfl.optim.adagrad", "vfl.optim.adagrad{lr=0.1, eps=1e-8, epochs=, batch=} | vfl.optim.adagrad(lr)", "AdaGrad: per-weight steps shrinking with the sum of squared gradients."},
-  {"vfl.optim.adam", "vfl.optim.adam{lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, epochs=, batch=} | vfl.optim.adam(lr)", "ADAM, with bias correction; sparse rows are updated when touched."},
+Every optimizer takes a learning-rate schedule (p: examples trained so
+far / examples in the run, epochs x rows, or learn's schedule_rows for an
+iterator; each thread updates its rate every 64 rows, lock-free):
+  schedule = "constant" (default) | "linear": lr (1 - p), to 0 at the end
+             (fastText's) | "cosine": lr (1 + cos(pi p)) / 2 |
+             "step": lr factor^floor(epochs done / every)
+  every      epochs between steps (default 1; fractions allowed), step only
+  factor     the step's multiplier in (0, 1] (default 0.1), step only
+  warmup     a fraction of the run in [0, 1) over which the rate ramps
+             up linearly from 0; the schedule then runs over the rest
+Fields are readable: o.lr, o.epochs, o.batch, o.kind, o.schedule,
+o.warmup, o.every, o.factor (FTRL: o.alpha, o.beta, o.l1, o.l2).
+docs/anatomy-of-an-optimizer.md tells how a kind is added in C.]]},
+  {"vfl.optim#", "optimizer", "An optimizer spec (o.kind, o.lr, o.epochs, o.batch, o.schedule); see help(vfl.optim)."},
+  {"vfl.optim.sgd", "vfl.optim.sgd{lr=0.1, epochs=, batch=, schedule=, warmup=, every=, factor=} | vfl.optim.sgd(lr)", "Plain stochastic gradient descent (with a schedule: see help(vfl.optim))."},
+  {"vfl.optim.adagrad", "vfl.optim.adagrad{lr=0.1, eps=1e-8, epochs=, batch=, schedule=, warmup=, every=, factor=} | vfl.optim.adagrad(lr)", "AdaGrad: per-weight steps shrinking with the sum of squared gradients."},
+  {"vfl.optim.adam", "vfl.optim.adam{lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, epochs=, batch=, schedule=, warmup=, every=, factor=} | vfl.optim.adam(lr)", "ADAM, with bias correction; sparse rows are updated when touched."},
+  {"vfl.optim.ftrl", "vfl.optim.ftrl{alpha=0.1, beta=1, l1=0, l2=0, epochs=, batch=, schedule=, warmup=, every=, factor=} | vfl.optim.ftrl(alpha)", [[
+FTRL-Proximal (McMahan et al., KDD 2013), per weight: state z and n (two
+slots, saved with the model), the weight computed from them whenever its
+feature is touched (lazily: untouched features do not move):
+  w = 0 when |z| <= l1, else -(z - sign(z) l1) / ((beta + sqrt(n)) / alpha + l2)
+so l1 > 0 leaves weights at exactly 0: net:sparsity() tells the fraction.
+A layer's L1 prior adds to l1. A schedule scales alpha.
+  net:learn(ds, "logistic", vfl.optim.ftrl{alpha = 0.1, l1 = 1, l2 = 1})
+  print(net:sparsity())]]},
 
   -- -------------------------------------------------------------- losses
   {"vfl.losses", "vfl.losses", [[
@@ -419,11 +522,20 @@ table or a number; row: a row view, a table with label(s), or the label.]]},
   {"vfl.losses.square", "vfl.losses.square(out, row, grad)", "1/2 (out - label)^2 summed over the outputs; adds the gradient into grad."},
   {"vfl.losses.multinomial", "vfl.losses.multinomial(out, row, grad)", "Softmax cross-entropy; the label is a class id 0..K-1 for K outputs."},
   {"vfl.losses.hinge", "vfl.losses.hinge(out, row, grad)", "max(0, 1 - y * out) for labels 0/1 or -1/+1."},
+  {"vfl.losses.multilabel", "vfl.losses.multilabel(out, row, grad)", "One logistic loss per output, summed: K outputs and K labels 0/1 (a k-hot vector, see vfl.read.libsvm's multilabel)."},
   {"vfl.view#", "view", [[
 What a Lua loss receives as out and grad (and row.labels): 1-based,
 #v values, v[i] read, grad[i] = x written. Valid only during that call;
 v:totable() copies.]]},
   {"vfl.view:totable", "v:totable()", "A Lua list with the view's values."},
+  {"vfl.params#", "w", [[
+What net:params returns: a read-only view of one block of weights. w[i]
+(1-based, row-major over rows = features; nil beyond #w), #w = rows x
+cols, w == v (same shape and values). Reads the net when indexed; keeps
+the net alive; an error once the net is closed or reshaped.]]},
+  {"vfl.params:row", "w:row(r)", "The cols weights of row r (feature r of a sparse input) as a list."},
+  {"vfl.params:totable", "w:totable()", "Every weight in a new Lua list (a copy: mind the size of large layers)."},
+  {"vfl.params:shape", "w:shape()", "rows, cols."},
   {"vfl.row#", "row", [[
 What a Lua loss receives as row: row.label, row.labels (a view),
 row.weight, row.id (the row's position in the dataset), row.features

@@ -28,7 +28,7 @@ void work_backward(vfl_work *w) {
 void work_begin_step(vfl_work *w) {
   for (uint32_t i = 0; i < w->net->n_layers; i++)
     for (uint32_t b = 0; w->rule[i] && b < w->net->layers[i].n_blocks; b++)
-      if (w->rule[i][b].kind == VFL_OPTIM_ADAM) rule_begin_step(&w->rule[i][b]); /* a no-op for the others */
+      if (w->rule[i][b].ops->begin_step) rule_begin_step(&w->rule[i][b]); /* ADAM: bias corrections */
 }
 
 VFL_HOGWILD void work_flush_batch(vfl_work *w) {

@@ -27,12 +27,20 @@ typedef struct layer_block {
 
 /* Where a kind sits in the generated gradient checks (tests/c/test_gradcheck.c):
 ** what its parent is. */
-enum { LAYER_PARENT_NONE = 0, LAYER_PARENT_DENSE = 1, LAYER_PARENT_SPARSE = 2, LAYER_PARENT_GROUPED = 3 };
+enum {
+  LAYER_PARENT_NONE = 0,
+  LAYER_PARENT_DENSE = 1,
+  LAYER_PARENT_SPARSE = 2,
+  LAYER_PARENT_GROUPED = 3,
+  LAYER_PARENT_SPARSE_REPEATS = 4, /* a sparse parent whose row repeats some indices */
+  LAYER_PARENT_SPARSE_PAIR = 5,    /* two sparse parents (the second row repeats indices) */
+  LAYER_PARENT_DENSE_PAIR = 6      /* two dense parents of one width */
+};
 
 typedef struct layer_ops {
   int kind;              /* VFL_LAYER_* */
   const char *name;      /* in messages; the Lua constructor's usual name */
-  int uses_mask;         /* 1: each worker keeps a dense mask (dropout) */
+  int uses_mask;         /* k > 0: each worker keeps k x dim floats for it (dropout's mask, a max pool's winners) */
   /* Required. */
   int (*check)(const char *layer, const vfl_layer_spec *s);   /* at vfl_net_add; names the layer */
   int (*shape)(const vfl_net *net, vfl_layer *l);             /* dim, sparse_out, needs_grad; parents done */
@@ -48,6 +56,10 @@ typedef struct layer_ops {
   int (*adopt)(vfl_layer *l);  /* copies what l->spec points to into l (freed with it) */
   uint32_t (*blocks)(const vfl_net *net, const vfl_layer *l, layer_block *out); /* count; out may be NULL */
   uint64_t (*sparse_nnz)(const vfl_layer *l, uint64_t parent_nnz); /* most features it emits (sparse kinds) */
+  /* Floats of scratch each worker keeps for the layer (w->scratch[i]),
+  ** allocated with the worker: what forward leaves for backward (an FM's
+  ** sums) and a row's gradient, so that neither allocates per example. */
+  uint32_t (*scratch)(const vfl_net *net, const vfl_layer *l);
   void (*save)(struct model_writer *w, const vfl_layer_spec *s);   /* its spec fields; both or neither */
   int (*load)(struct model_reader *r, vfl_layer_spec *s);
 } layer_ops;
@@ -60,6 +72,15 @@ const layer_ops *layer_kind(int kind);
 int layer_kinds_check(const layer_ops *const *kinds, uint32_t n);
 /* The registered kinds, for the generated tests. */
 uint32_t layer_kinds(const layer_ops *const **out);
+
+/* A linear layer with mean = true, from a model file of before the
+** embedding kind, made the embedding bag (pool mean) it was (linear.c). */
+void layer_linear_upgrade(vfl_layer_spec *s);
+
+/* A dense parent's part of a linear layer (block p, parent p): y += x * blk,
+** and its gradient; the embedding kind multiplies dense parents alike. */
+void layer_dense_forward(const vfl_param *blk, const float *x, uint32_t cols, float *y);
+void layer_dense_backward(struct vfl_work *w, uint32_t li, uint32_t p, const float *dy);
 
 /* Shared by several kinds (layers/common.c). */
 int layer_check_none(const char *layer, const vfl_layer_spec *s);

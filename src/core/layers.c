@@ -8,10 +8,11 @@
 #include "layer.h"
 
 extern const layer_ops layer_input, layer_linear, layer_relu, layer_tanh, layer_selu, layer_sigmoid, layer_dropout,
-    layer_cross;
+    layer_cross, layer_embedding, layer_concat, layer_add, layer_fm, layer_ffm;
 
 static const layer_ops *const registered[] = {
     &layer_input, &layer_linear, &layer_relu, &layer_tanh, &layer_selu, &layer_sigmoid, &layer_dropout, &layer_cross,
+    &layer_fm,    &layer_ffm,   &layer_embedding, &layer_concat, &layer_add,
 };
 
 #define N_REGISTERED (uint32_t)(sizeof registered / sizeof registered[0])

@@ -1,5 +1,5 @@
 /*
-** model.h -- the model file format (version 3), little-endian throughout:
+** model.h -- the model file format (version 4), little-endian throughout:
 **
 **   "VFLMODEL"  u32 version  u32 0x01020304 (byte order)  u64 body bytes
 **   body: u32 link, u32 layers,
@@ -11,7 +11,13 @@
 **     u32 n_priors, per prior: i32 kind, f32 lambda, i32 parent, f32 floor,
 **       u8 has_per_row, u8 has_center, f32[rows] per_row, f32[rows*cols] center
 **     per parameter block: u32 rows, u32 cols, u32 n_state, i32 state kind,
-**       f32[rows * cols * (1 + n_state)] (weights then optimizer state, per row)
+**       u8 encoding (version 4 on; quant.h), then by encoding:
+**       0 f32: f32[rows * cols * (1 + n_state)] (weights then optimizer
+**              state, per row; n_state 0 for a weights-only save)
+**       1 f16: u16[rows * cols] IEEE half weights, n_state 0
+**       2 q8:  u32 group, f32[ceil(rows * cols / group)] scales,
+**              i8[rows * cols] weights (weight k = scales[k / group] * i8[k],
+**              k counting along the rows), n_state 0
 **   featurizer (version 3 on): u8 present (0, 1, or 2 = with the
 **     extension), then i32 kind, u32 bits, u32 ngrams, u32 seed, u8 lower,
 **     str label_prefix, u32 n_classes, str[n_classes] class names, then
@@ -19,9 +25,12 @@
 **     (character n-grams, table columns, dictionary: featurizer.h)
 **   u32 CRC-32 (zlib) of everything before it.
 **
-** str = u32 length + bytes. The optimizer state is saved so that training
-** resumes where it stopped.
+** str = u32 length + bytes. A full save keeps the optimizer state so that
+** training resumes where it stopped; a weights-only or quantised save
+** (vfl_model_save_as) leaves it out, and training such a model starts the
+** optimizer afresh from the loaded weights.
 **
+** Version 3 is version 4 without the encoding byte (every block f32).
 ** Version 2 is version 3 without the featurizer section.
 ** Version 1 (before layer kinds wrote their own fields) is still read: its
 ** layers hold the fixed fields i32 input_kind, u32 dim, i32 intercept,
@@ -34,7 +43,7 @@
 #define VFL_MODEL_H
 
 #define VFL_MODEL_MAGIC "VFLMODEL"
-#define VFL_MODEL_VERSION 3u
+#define VFL_MODEL_VERSION 4u
 #define VFL_MODEL_OLDEST 1u
 #define VFL_MODEL_BYTE_ORDER 0x01020304u
 

@@ -15,6 +15,8 @@
 #include "layer.h"
 #include "model.h"
 #include "model_io.h"
+#include "model_values.h"
+#include "quant.h"
 #include "net.h"
 
 static int read_file(const char *path, uint8_t **data, size_t *len) {
@@ -97,6 +99,7 @@ static int read_fields_v1(model_reader *r, vfl_layer_spec *s) {
   for (uint32_t i = 0; i < 2 * s->n_crosses; i++) crosses[i] = get_u32(r);
   s->crosses = crosses;
   s->cross_order = 2;
+  layer_linear_upgrade(s); /* a linear layer with mean: an embedding bag now */
   return r->bad ? VFL_EFORMAT : VFL_OK;
 }
 
@@ -138,6 +141,11 @@ static int read_parents(model_reader *r, vfl_net *net, uint32_t i, uint32_t n_la
   l->optim.beta1 = get_f32(r);
   l->optim.beta2 = get_f32(r);
   l->optim.eps = get_f32(r);
+  if (l->optim.kind == VFL_OPTIM_FTRL) { /* model_save.c: l1 and l2 where the betas go */
+    l->optim.l1 = l->optim.beta1;
+    l->optim.l2 = l->optim.beta2;
+    l->optim.beta1 = l->optim.beta2 = 0;
+  }
   return r->bad ? VFL_EFORMAT : VFL_OK;
 }
 
@@ -185,31 +193,45 @@ static int read_prior(model_reader *r, vfl_net *net, uint32_t i) {
   return rc;
 }
 
-static int read_block(model_reader *r, vfl_layer *l, uint32_t b) {
+/* What the blocks were stored as, for vfl_net_storage: a bit per encoding,
+** and one for optimizer state. */
+enum { SEEN_STATE = 1 << 3 };
+
+static int storage_of(unsigned seen) {
+  if (seen & (1u << QUANT_Q8)) return VFL_STORE_Q8;
+  if (seen & (1u << QUANT_F16)) return VFL_STORE_F16;
+  return seen & SEEN_STATE ? VFL_STORE_FULL : VFL_STORE_WEIGHTS;
+}
+
+static int read_block(model_reader *r, vfl_layer *l, uint32_t b, unsigned *seen) {
   vfl_param *p = &l->blocks[b];
   uint32_t rows = get_u32(r), cols = get_u32(r), n_state = get_u32(r);
   int32_t kind = get_i32(r);
+  uint8_t encoding = QUANT_F32; /* versions 1 to 3: floats, weights then state */
+  if (r->version >= 4) get_bytes(r, &encoding, 1);
   if (r->bad) return VFL_EFORMAT;
   if (rows != p->rows || cols != p->cols || n_state > 2)
     return vfl_fail(VFL_EFORMAT, "\"%s\": layer '%s': block %u is %ux%u, the layer needs %ux%u", r->path, l->name, b + 1,
                     rows, cols, p->rows, p->cols);
-  if ((uint64_t)rows * cols * (1 + n_state) > (uint64_t)(r->end - r->p) / sizeof(float)) return model_truncated(r);
+  if (encoding == QUANT_F32 && (uint64_t)rows * cols * (1 + n_state) > (uint64_t)(r->end - r->p) / sizeof(float))
+    return model_truncated(r);
   int rc = param_set_state(p, n_state, kind, NULL);
-  if (rc) return rc;
-  get_bytes(r, p->data, (size_t)rows * p->stride * sizeof(float));
-  return r->bad ? VFL_EFORMAT : VFL_OK;
+  *seen |= (1u << (encoding & 7)) | (n_state ? SEEN_STATE : 0);
+  return rc ? rc : values_get(r, l, b, n_state, encoding);
 }
 
 static int read_data(model_reader *r, vfl_net *net) {
+  unsigned seen = 0;
   for (uint32_t i = 0; i < net->n_layers; i++) {
     uint32_t n_priors = get_u32(r);
     if (r->bad) return VFL_EFORMAT;
     int rc = VFL_OK;
     for (uint32_t k = 0; k < n_priors && rc == VFL_OK; k++) rc = read_prior(r, net, i);
     vfl_layer *l = &net->layers[i];
-    for (uint32_t b = 0; b < l->n_blocks && rc == VFL_OK; b++) rc = read_block(r, l, b);
+    for (uint32_t b = 0; b < l->n_blocks && rc == VFL_OK; b++) rc = read_block(r, l, b, &seen);
     if (rc) return rc;
   }
+  net->storage = storage_of(seen);
   if (r->version >= 3) {
     int rc = featurizer_load(r, vfl_net_outputs(net), &net->featurizer);
     if (rc) return rc;
@@ -221,9 +243,10 @@ static int read_data(model_reader *r, vfl_net *net) {
 
 /* The structure gives every block's shape before any is allocated: a
 ** damaged or crafted file must not make the loader allocate more weights
-** than the file could hold (each takes 4 bytes in the data section). */
+** than the file could hold (each takes 4 bytes in the data section, at
+** least 1 from version 4, where a block may be q8). */
 static int check_param_room(model_reader *r, const vfl_net *net) {
-  const uint64_t room = (uint64_t)(r->end - r->p) / sizeof(float);
+  const uint64_t room = (uint64_t)(r->end - r->p) / (r->version >= 4 ? 1 : sizeof(float));
   uint64_t need = 0;
   for (uint32_t i = 0; i < net->n_layers; i++) {
     uint64_t layer = vfl_net_layer_params(net, i); /* from the shapes alone: nothing is allocated yet */

@@ -20,6 +20,7 @@
 #include "model.h"
 #include "model_io.h"
 #include "model_tmp.h"
+#include "model_values.h"
 #include "net.h"
 
 static void put_prior(model_writer *w, const vfl_prior *pr) {
@@ -41,44 +42,40 @@ static void put_structure(model_writer *w, const vfl_layer *l) {
   for (uint32_t p = 0; p < l->n_parents; p++) put_u32(w, l->parents[p]);
   put_i32(w, l->optim.kind);
   put_f32(w, l->optim.lr);
-  put_f32(w, l->optim.beta1);
-  put_f32(w, l->optim.beta2);
+  /* FTRL has no betas: its record keeps l1 and l2 in their places (the
+  ** format is unchanged; a reader that knows kind 4 reads them back) */
+  int ftrl = l->optim.kind == VFL_OPTIM_FTRL;
+  put_f32(w, ftrl ? l->optim.l1 : l->optim.beta1);
+  put_f32(w, ftrl ? l->optim.l2 : l->optim.beta2);
   put_f32(w, l->optim.eps);
 }
 
-static void put_data(model_writer *w, const vfl_layer *l) {
+static void put_data(model_writer *w, const vfl_layer *l, int storage) {
   put_u32(w, l->n_priors);
   for (uint32_t i = 0; i < l->n_priors; i++) put_prior(w, &l->priors[i]);
-  for (uint32_t b = 0; b < l->n_blocks; b++) {
-    const vfl_param *p = &l->blocks[b];
-    put_u32(w, p->rows);
-    put_u32(w, p->cols);
-    put_u32(w, p->n_state);
-    put_i32(w, p->state_kind);
-    put_floats(w, p->data, (size_t)p->rows * p->stride);
-  }
+  for (uint32_t b = 0; b < l->n_blocks; b++) values_put(w, &l->blocks[b], storage);
 }
 
-static void put_body(model_writer *w, const vfl_net *net) {
+static void put_body(model_writer *w, const vfl_net *net, int storage) {
   put_u32(w, (uint32_t)net->link);
   put_u32(w, net->n_layers);
   for (uint32_t i = 0; i < net->n_layers; i++) put_structure(w, &net->layers[i]);
-  for (uint32_t i = 0; i < net->n_layers; i++) put_data(w, &net->layers[i]);
+  for (uint32_t i = 0; i < net->n_layers; i++) put_data(w, &net->layers[i], storage);
   featurizer_save(w, net->featurizer);
 }
 
-static uint64_t body_size(const vfl_net *net) {
+static uint64_t body_size(const vfl_net *net, int storage) {
   model_writer probe = {0};
-  put_body(&probe, net);
+  put_body(&probe, net, storage);
   return probe.bytes;
 }
 
-static int write_all(model_writer *w, const vfl_net *net) {
+static int write_all(model_writer *w, const vfl_net *net, int storage) {
   put_bytes(w, VFL_MODEL_MAGIC, 8);
   put_u32(w, VFL_MODEL_VERSION);
   put_u32(w, VFL_MODEL_BYTE_ORDER);
-  put_u64(w, body_size(net));
-  put_body(w, net);
+  put_u64(w, body_size(net, storage));
+  put_body(w, net, storage);
   uint32_t crc = (uint32_t)w->crc;
   put_u32(w, crc);
   return w->failed;
@@ -105,8 +102,13 @@ static void give_mode(int fd, const char *path) {
   (void)fchmod(fd, mode);
 }
 
-int vfl_model_save(const vfl_net *net, const char *path) {
+int vfl_model_save(const vfl_net *net, const char *path) { return vfl_model_save_as(net, path, VFL_STORE_FULL); }
+
+int vfl_model_save_as(const vfl_net *net, const char *path, int storage) {
   if (!net->ready) return vfl_fail(VFL_EINVAL, "save \"%s\": the net is not initialised: call init first", path);
+  if (storage < VFL_STORE_FULL || storage > VFL_STORE_Q8)
+    return vfl_fail(VFL_EINVAL, "save \"%s\": unknown storage %d (VFL_STORE_FULL, _WEIGHTS, _F16 or _Q8)", path, storage);
+  if (values_check(net, storage, path)) return VFL_EINVAL;
   if (net->featurizer && featurizer_check(&net->featurizer->f, vfl_net_outputs(net))) {
     char what[1024];
     snprintf(what, sizeof what, "save \"%s\"", path);
@@ -118,7 +120,7 @@ int vfl_model_save(const vfl_net *net, const char *path) {
   int fd = tmp.fd;
   give_mode(fd, path);
   model_writer w = {fdopen(fd, "wb"), crc32(0, NULL, 0), 0, 0};
-  int err = w.f ? write_all(&w, net) : errno;
+  int err = w.f ? write_all(&w, net, storage) : errno;
   if (w.f && fflush(w.f) != 0 && !err) err = errno;
   if (!err && fsync(fd) != 0) err = errno;
   if (w.f ? fclose(w.f) != 0 && !err : close(fd) != 0 && !err) err = errno;

@@ -35,11 +35,7 @@ static void layer_release(vfl_layer *l) {
   vfl_free(l->parents);
   for (uint32_t b = 0; b < l->n_blocks; b++) vfl_free_aligned(l->blocks[b].data);
   vfl_free(l->blocks);
-  for (uint32_t p = 0; p < l->n_priors; p++) {
-    vfl_free(l->priors[p].per_row);
-    vfl_free(l->priors[p].center);
-  }
-  vfl_free(l->priors);
+  net_free_priors(l);
 }
 
 void vfl_net_free(vfl_net *net) {
@@ -211,6 +207,7 @@ int vfl_layer_describe(const vfl_layer_spec *spec, char *buf, size_t size) {
 uint32_t vfl_net_outputs(const vfl_net *net) { return net->ready ? net->layers[net->output].dim : 0; }
 
 int vfl_net_ready(const vfl_net *net) { return net->ready; }
+int vfl_net_storage(const vfl_net *net) { return net->storage; }
 
 uint64_t vfl_net_params(const vfl_net *net) {
   uint64_t n = 0;

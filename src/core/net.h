@@ -28,10 +28,12 @@ typedef struct vfl_param {
 static inline float *param_row(const vfl_param *p, uint32_t r) { return p->data + (size_t)r * p->stride; }
 
 typedef struct vfl_prior {
-  vfl_prior_spec spec;
-  float *per_row;      /* owned copies */
+  vfl_prior_spec spec;   /* spec.parent resolved from parent_name at init */
+  float *per_row;        /* owned copies */
   float *center;
-  uint32_t rows, cols; /* of the weight block when the prior was declared */
+  uint32_t rows, cols;   /* of the weight block it acts on, once resolved (net_priors.c) */
+  char *parent_name;     /* owned copy, or NULL */
+  uint64_t n_per_row, n_center; /* the arrays' lengths, checked against rows and cols */
 } vfl_prior;
 
 typedef struct vfl_layer {
@@ -65,6 +67,7 @@ struct vfl_net {
   atomic_int stop_requested; /* vfl_net_stop, from any thread */
   volatile int *stop_flag;   /* while learn runs: the caller's signal-handler
                              ** flag (vfl_train_options.stop), or NULL */
+  int storage;         /* VFL_STORE_*: how the file it was loaded from held the weights */
   struct featurizer_own *featurizer; /* raw input to features, class names (featurizer.h); NULL: none */
 };
 
@@ -74,6 +77,11 @@ vfl_layer *net_layer(const vfl_net *net, const char *name);
 ** is wired (for vfl_net_layer_dim before init); leaves the error message
 ** as it was. */
 void net_refresh_shapes(vfl_net *net);
+/* Resolves l's priors against its blocks' shapes (the parent a prior names,
+** the lengths of its arrays), at init; the error names the layer and the
+** prior. net_free_priors frees them with the layer. */
+int net_resolve_priors(const vfl_net *net, vfl_layer *l);
+void net_free_priors(vfl_layer *l);
 /* Weight blocks (not bias) of l: what a prior's `parent` counts. */
 uint32_t net_weight_blocks(const vfl_layer *l);
 

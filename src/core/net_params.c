@@ -23,19 +23,6 @@ static int param_alloc(vfl_param *p, uint32_t rows, uint32_t cols) {
   return p->data ? VFL_OK : VFL_ENOMEM;
 }
 
-/* Priors are declared against the shapes the net had then; a net rewired
-** since must not hand them a block of another size. */
-static int check_prior_shapes(const vfl_layer *l) {
-  for (uint32_t k = 0; k < l->n_priors; k++) {
-    const vfl_prior *pr = &l->priors[k];
-    const vfl_param *blk = &l->blocks[pr->spec.parent < 0 ? 0 : pr->spec.parent];
-    if (pr->spec.parent >= (int)net_weight_blocks(l) || ((pr->per_row || pr->center) && (blk->rows != pr->rows || blk->cols != pr->cols)))
-      return vfl_fail(VFL_EINVAL, "layer '%s': a prior was declared for weights of %ux%u, the layer now has %ux%u", l->name,
-                      pr->rows, pr->cols, blk->rows, blk->cols);
-  }
-  return VFL_OK;
-}
-
 static int alloc_layer_blocks(const vfl_net *net, vfl_layer *l) {
   l->n_blocks = l->ops->blocks(net, l, NULL);
   l->blocks = vfl_calloc(l->n_blocks ? l->n_blocks : 1, sizeof *l->blocks);
@@ -48,7 +35,7 @@ static int alloc_layer_blocks(const vfl_net *net, vfl_layer *l) {
     l->blocks[b].auto_scale = shapes[b].auto_scale;
   }
   vfl_free(shapes);
-  return rc ? rc : check_prior_shapes(l);
+  return rc ? rc : net_resolve_priors(net, l);
 }
 
 int net_alloc_params(vfl_net *net) {
@@ -150,6 +137,17 @@ int vfl_net_param_row(const vfl_net *net, const char *layer, uint32_t block, uin
   return VFL_OK;
 }
 
+int vfl_net_param_at(const vfl_net *net, const char *layer, uint32_t block, uint64_t i, float *out) {
+  vfl_param *p = NULL;
+  int rc = find_block(net, layer, block, &p);
+  if (rc) return rc;
+  if (i >= (uint64_t)p->rows * p->cols)
+    return vfl_fail(VFL_EINVAL, "layer '%s': weight %llu is out of range (the block has %llu)", layer,
+                    (unsigned long long)i + 1, (unsigned long long)p->rows * p->cols);
+  *out = param_row(p, (uint32_t)(i / p->cols))[i % p->cols];
+  return VFL_OK;
+}
+
 int vfl_net_param_set(vfl_net *net, const char *layer, uint32_t block, const float *in) {
   vfl_param *p = NULL;
   int rc = find_block(net, layer, block, &p);
@@ -157,74 +155,6 @@ int vfl_net_param_set(vfl_net *net, const char *layer, uint32_t block, const flo
   for (size_t i = 0; i < (size_t)p->rows * p->cols; i++)
     if (!isfinite(in[i])) return vfl_fail(VFL_EINVAL, "layer '%s': parameter %zu is not a finite number", layer, i + 1);
   for (uint32_t r = 0; r < p->rows; r++) memcpy(param_row(p, r), in + (size_t)r * p->cols, p->cols * sizeof(float));
-  return VFL_OK;
-}
-
-static int copy_floats(float **dst, const float *src, size_t n) {
-  if (!src) return VFL_OK;
-  *dst = vfl_alloc(n * sizeof(float));
-  if (!*dst) return VFL_ENOMEM;
-  memcpy(*dst, src, n * sizeof(float));
-  return VFL_OK;
-}
-
-static int check_prior(const vfl_layer *l, uint32_t n_weights, const vfl_prior_spec *s) {
-  if (s->kind != VFL_PRIOR_L2 && s->kind != VFL_PRIOR_L1 && s->kind != VFL_PRIOR_POSITIVE)
-    return vfl_fail(VFL_EINVAL, "layer '%s': unknown prior kind %d", l->name, s->kind);
-  if (!(s->lambda >= 0) || isinf(s->lambda))
-    return vfl_fail(VFL_EINVAL, "layer '%s': prior strength %g must be a finite number >= 0", l->name, (double)s->lambda);
-  if (!isfinite(s->floor)) return vfl_fail(VFL_EINVAL, "layer '%s': the prior's floor must be a finite number", l->name);
-  if (s->parent < -1 || s->parent >= (int)n_weights)
-    return vfl_fail(VFL_EINVAL, "layer '%s': prior parent %lld is out of range (it has %u)", l->name, (long long)s->parent + 1, n_weights);
-  if ((s->per_row || s->center) && s->parent < 0 && n_weights > 1)
-    return vfl_fail(VFL_EINVAL, "layer '%s': a per-feature or centred prior must name one parent", l->name);
-  return VFL_OK;
-}
-
-/* The shape of the weight block a prior acts on and the number of weight
-** blocks, from the allocated blocks or, before init, from the kind. */
-static int prior_target(const vfl_net *net, const vfl_layer *l, const vfl_prior_spec *s, uint32_t *n_weights,
-                        uint32_t *rows, uint32_t *cols) {
-  uint32_t count = l->blocks ? l->n_blocks : l->ops->blocks(net, l, NULL);
-  layer_block *shapes = vfl_alloc((count ? count : 1) * sizeof *shapes);
-  if (!shapes) return VFL_ENOMEM;
-  if (l->blocks)
-    for (uint32_t b = 0; b < count; b++) shapes[b] = (layer_block){l->blocks[b].rows, l->blocks[b].cols, 0, l->blocks[b].bias};
-  else l->ops->blocks(net, l, shapes);
-  *n_weights = 0;
-  for (uint32_t b = 0; b < count; b++) *n_weights += !shapes[b].bias;
-  int rc = check_prior(l, *n_weights, s);
-  uint32_t b = s->parent < 0 ? 0 : (uint32_t)s->parent;
-  *rows = rc == VFL_OK ? shapes[b].rows : 0;
-  *cols = rc == VFL_OK ? shapes[b].cols : 0;
-  vfl_free(shapes);
-  return rc;
-}
-
-int vfl_net_add_prior(vfl_net *net, const char *layer, const vfl_prior_spec *s) {
-  vfl_layer *l = net_layer(net, layer);
-  if (!l) return VFL_EINVAL;
-  if (!l->ops->blocks) return vfl_fail(VFL_EINVAL, "layer '%s': priors go on layers with weights (linear)", layer);
-  if (!l->blocks && !vfl_net_layer_params(net, (uint32_t)(l - net->layers)))
-    return vfl_fail(VFL_EINVAL, "prior on '%s': the layer's parents are not all wired yet, so its weights have no shape", layer);
-  uint32_t n_weights, rows, cols;
-  int rc = prior_target(net, l, s, &n_weights, &rows, &cols);
-  if (rc) return rc;
-  vfl_prior prior = {*s, NULL, NULL, rows, cols};
-  if (copy_floats(&prior.per_row, s->per_row, rows) || copy_floats(&prior.center, s->center, (size_t)rows * cols)) {
-    vfl_free(prior.per_row);
-    return VFL_ENOMEM;
-  }
-  prior.spec.per_row = prior.per_row;
-  prior.spec.center = prior.center;
-  vfl_prior *grown = vfl_realloc(l->priors, (l->n_priors + 1) * sizeof *grown);
-  if (!grown) {
-    vfl_free(prior.per_row);
-    vfl_free(prior.center);
-    return VFL_ENOMEM;
-  }
-  l->priors = grown;
-  l->priors[l->n_priors++] = prior;
   return VFL_OK;
 }
 
@@ -243,4 +173,25 @@ int vfl_net_set_optim(vfl_net *net, const char *layer, const vfl_optim_spec *opt
   for (uint32_t i = 0; i < net->n_layers; i++)
     if (net->layers[i].ops->blocks) net->layers[i].optim = *opt;
   return VFL_OK;
+}
+
+int vfl_net_layer_optim(const vfl_net *net, uint32_t i, vfl_optim_spec *out) {
+  if (i >= net->n_layers) return vfl_fail(VFL_EINVAL, "layer %u is out of range (the net has %u)", i + 1, net->n_layers);
+  *out = net->layers[i].optim;
+  return VFL_OK;
+}
+
+double vfl_net_zero_fraction(const vfl_net *net) {
+  uint64_t zeros = 0, all = 0;
+  for (uint32_t i = 0; i < net->n_layers; i++)
+    for (uint32_t b = 0; b < net->layers[i].n_blocks; b++) {
+      const vfl_param *p = &net->layers[i].blocks[b];
+      if (p->bias || !p->data) continue;
+      for (uint32_t r = 0; r < p->rows; r++) {
+        const float *row = param_row(p, r);
+        for (uint32_t j = 0; j < p->cols; j++) zeros += row[j] == 0.0f;
+      }
+      all += (uint64_t)p->rows * p->cols;
+    }
+  return all ? (double)zeros / (double)all : 0.0;
 }

@@ -1,5 +1,8 @@
 /*
-** optim.c -- SGD, AdaGrad and ADAM on one row, with L2, L1 and positivity.
+** optim.c -- what every optimizer kind shares: the checks of the common
+** settings, the rule built from a spec and the block's priors, the
+** learning-rate schedule, and the step on one row (priors around the kind's
+** own update, optim_<name>.c).
 **
 ** Priors act on the rows a step touches (the "lazy" form usual for sparse
 ** models): a feature absent from a batch is neither decayed nor shrunk.
@@ -10,31 +13,42 @@
 #include "optim.h"
 
 uint32_t optim_state_slots(int kind) {
-  return kind == VFL_OPTIM_ADAGRAD ? 1 : kind == VFL_OPTIM_ADAM ? 2 : 0;
+  const vfl_optim_ops *ops = optim_find(kind);
+  return ops ? ops->state_slots : 0;
 }
 
-int optim_check(const vfl_optim_spec *o, const char *where) {
-  if (o->kind != VFL_OPTIM_SGD && o->kind != VFL_OPTIM_ADAGRAD && o->kind != VFL_OPTIM_ADAM)
-    return vfl_fail(VFL_EINVAL, "optimizer for %s: unknown kind %d", where, o->kind);
-  if (!(o->lr > 0) || isinf(o->lr))
-    return vfl_fail(VFL_EINVAL, "optimizer for %s: learning rate %g must be a finite number above 0", where, (double)o->lr);
-  if (o->beta1 < 0 || o->beta1 >= 1 || o->beta2 < 0 || o->beta2 >= 1)
-    return vfl_fail(VFL_EINVAL, "optimizer for %s: beta1 and beta2 must be in [0, 1)", where);
-  if (o->eps < 0) return vfl_fail(VFL_EINVAL, "optimizer for %s: eps must be >= 0", where);
+static int check_schedule(const vfl_optim_spec *o, const char *where) {
+  if (o->schedule < VFL_SCHEDULE_CONSTANT || o->schedule > VFL_SCHEDULE_STEP)
+    return vfl_fail(VFL_EINVAL, "optimizer for %s: schedule %d is unknown (0 constant, 1 linear, 2 cosine, 3 step)",
+                    where, o->schedule);
+  if (!(o->warmup >= 0 && o->warmup < 1))
+    return vfl_fail(VFL_EINVAL, "optimizer for %s: warmup %g must be a fraction of the run in [0, 1)", where,
+                    (double)o->warmup);
+  if (o->schedule != VFL_SCHEDULE_STEP) return VFL_OK;
+  if (!(o->every > 0) || isinf(o->every))
+    return vfl_fail(VFL_EINVAL, "optimizer for %s: the step schedule needs every > 0 (epochs), got %g", where,
+                    (double)o->every);
+  if (!(o->factor > 0 && o->factor <= 1))
+    return vfl_fail(VFL_EINVAL, "optimizer for %s: the step schedule needs factor in (0, 1], got %g", where,
+                    (double)o->factor);
   return VFL_OK;
 }
 
-void rule_resolve(vfl_rule *rule, const vfl_optim_spec *opt, const vfl_layer *l, uint32_t block) {
-  rule->kind = opt->kind;
-  rule->lr = opt->lr;
-  rule->beta1 = opt->beta1 > 0 ? opt->beta1 : 0.9f;
-  rule->beta2 = opt->beta2 > 0 ? opt->beta2 : 0.999f;
-  rule->eps = opt->eps > 0 ? opt->eps : 1e-8f;
-  rule->l2 = rule->l1 = rule->l2_row_lambda = rule->floor = 0;
-  rule->l2_row = rule->center = rule->l1_center = NULL;
-  rule->positive = 0;
-  int is_bias = l->blocks[block].bias;
-  for (uint32_t i = 0; i < l->n_priors && !is_bias; i++) {
+int optim_check(const vfl_optim_spec *o, const char *where) {
+  const vfl_optim_ops *ops = optim_find(o->kind);
+  if (!ops) return vfl_fail(VFL_EINVAL, "optimizer for %s: unknown kind %d", where, o->kind);
+  if (!(o->lr > 0) || isinf(o->lr))
+    return vfl_fail(VFL_EINVAL, "optimizer for %s: learning rate %g must be a finite number above 0", where, (double)o->lr);
+  if (!(o->eps >= 0) || isinf(o->eps)) return vfl_fail(VFL_EINVAL, "optimizer for %s: eps must be >= 0", where);
+  int rc = check_schedule(o, where);
+  if (rc == VFL_OK && ops->check) rc = ops->check(o, where);
+  return rc;
+}
+
+int optim_scheduled(const vfl_optim_spec *o) { return o->schedule != VFL_SCHEDULE_CONSTANT || o->warmup > 0; }
+
+static void resolve_priors(vfl_rule *rule, const vfl_layer *l, uint32_t block) {
+  for (uint32_t i = 0; i < l->n_priors && !l->blocks[block].bias; i++) {
     const vfl_prior_spec *p = &l->priors[i].spec;
     if (p->parent >= 0 && (uint32_t)p->parent != block) continue;
     if (p->kind == VFL_PRIOR_L2 && p->per_row) {
@@ -51,9 +65,56 @@ void rule_resolve(vfl_rule *rule, const vfl_optim_spec *opt, const vfl_layer *l,
       rule->positive = 1;
     }
   }
-  rule->lr_t = rule->lr;
+}
+
+void rule_resolve(vfl_rule *rule, const vfl_optim_spec *opt, const vfl_layer *l, uint32_t block) {
+  const vfl_optim_ops *ops = optim_find(opt->kind); /* checked by optim_check before */
+  rule->kind = opt->kind;
+  rule->ops = ops;
+  rule->lr = opt->lr;
+  rule->beta1 = opt->beta1 > 0 ? opt->beta1 : 0.9f;
+  rule->beta2 = opt->beta2 > 0 ? opt->beta2 : 0.999f;
+  rule->eps = opt->eps > 0 ? opt->eps : ops->default_eps;
+  rule->ftrl_l1 = opt->l1;
+  rule->ftrl_l2 = opt->l2;
+  rule->l2 = rule->l1 = rule->l2_row_lambda = rule->floor = 0;
+  rule->l2_row = rule->center = rule->l1_center = NULL;
+  rule->positive = 0;
+  resolve_priors(rule, l, block);
+  if (ops->own_l1 && !rule->l1_center) {
+    rule->ftrl_l1 += rule->l1;
+    rule->l1 = 0;
+  }
+  rule->schedule = opt->schedule;
+  rule->warmup = opt->warmup;
+  rule->every = opt->every;
+  rule->factor = opt->factor;
+  rule->scale = optim_scheduled(opt) ? 0.0f : 1.0f; /* set by rule_set_progress before the first step */
+  rule->lr_t = rule->lr * rule->scale;
   rule->beta1_t = rule->beta2_t = 1.0;
   rule->plain = !rule->l2 && !rule->l2_row && !rule->center && !rule->l1 && !rule->positive;
+  if (optim_scheduled(opt)) rule_set_progress(rule, 0.0, 0.0);
+}
+
+/* The schedule's multiplier of lr at this point of the run. */
+static double schedule_scale(const vfl_rule *rule, double progress, double epoch) {
+  double w = rule->warmup;
+  if (progress < w) return progress / w; /* linear ramp from 0 */
+  double p = w > 0 ? (progress - w) / (1.0 - w) : progress; /* the schedule runs over the rest */
+  if (p > 1) p = 1;
+  switch (rule->schedule) {
+    case VFL_SCHEDULE_LINEAR: return 1.0 - p;
+    case VFL_SCHEDULE_COSINE: return 0.5 * (1.0 + cos(3.14159265358979323846 * p));
+    case VFL_SCHEDULE_STEP: return pow(rule->factor, floor(epoch / rule->every));
+    default: return 1.0;
+  }
+}
+
+void rule_set_progress(vfl_rule *rule, double progress, double epoch) {
+  if (rule->schedule == VFL_SCHEDULE_CONSTANT && !(rule->warmup > 0)) return;
+  double s = schedule_scale(rule, progress, epoch);
+  rule->scale = (float)(s > 0 ? s : 0);
+  rule->lr_t = rule->lr * rule->scale; /* ADAM's begin_step adds its corrections */
 }
 
 /* g += l2 * (w - center): the gradient of the L2 prior. */
@@ -66,12 +127,12 @@ static void add_l2(const vfl_rule *rule, const float *w, float *g, uint32_t cols
 
 /* Proximal step for L1 (soft threshold towards the centre, 0 or the
 ** prior's matrix, by the step's own size), then the projection onto
-** w >= floor. AdaGrad's per-weight step size is in s1. */
-static void shrink(const vfl_rule *rule, float *w, const float *s1, uint32_t cols, uint32_t r, float lr_t) {
+** w >= floor. */
+static void shrink(const vfl_rule *rule, float *w, uint32_t cols, uint32_t r) {
   const float *c = rule->l1_center ? rule->l1_center + (size_t)r * cols : NULL;
   for (uint32_t j = 0; j < cols; j++) {
     if (rule->l1 > 0) {
-      float step = rule->kind == VFL_OPTIM_ADAGRAD ? lr_t / (sqrtf(s1[j]) + rule->eps) : lr_t;
+      float step = rule->ops->l1_step ? rule->ops->l1_step(rule, w, cols, j) : rule->lr_t;
       float centre = c ? c[j] : 0.0f, d = w[j] - centre, a = fabsf(d) - rule->l1 * step;
       w[j] = a > 0 ? centre + copysignf(a, d) : centre;
     }
@@ -80,61 +141,22 @@ static void shrink(const vfl_rule *rule, float *w, const float *s1, uint32_t col
 }
 
 void rule_begin_step(vfl_rule *rule) {
-  if (rule->kind != VFL_OPTIM_ADAM) return;
-  rule->beta1_t *= rule->beta1;
-  rule->beta2_t *= rule->beta2;
-  rule->lr_t = (float)(rule->lr * sqrt(1.0 - rule->beta2_t) / (1.0 - rule->beta1_t));
+  if (rule->ops->begin_step) rule->ops->begin_step(rule);
 }
 
 VFL_HOGWILD void rule_apply(const vfl_rule *rule, float *row, float *g, uint32_t cols, uint32_t r) {
-  float lr_t = rule->lr_t;
-  float *restrict w = row;
-  float *restrict s1 = row + cols;
-  float *restrict s2 = row + 2 * cols;
-  if (!rule->plain) add_l2(rule, w, g, cols, r);
-  switch (rule->kind) {
-    case VFL_OPTIM_SGD:
-      for (uint32_t j = 0; j < cols; j++) w[j] -= lr_t * g[j];
-      break;
-    case VFL_OPTIM_ADAGRAD:
-      vec_adagrad(cols, 1.0f, g, w, s1, lr_t, rule->eps);
-      break;
-    default: /* ADAM */
-      for (uint32_t j = 0; j < cols; j++) {
-        s1[j] = rule->beta1 * s1[j] + (1 - rule->beta1) * g[j];
-        s2[j] = rule->beta2 * s2[j] + (1 - rule->beta2) * g[j] * g[j];
-        w[j] -= lr_t * s1[j] / (sqrtf(s2[j]) + rule->eps);
-      }
-  }
-  if (!rule->plain) shrink(rule, w, s1, cols, r, lr_t);
+  if (!rule->plain) add_l2(rule, row, g, cols, r);
+  rule->ops->apply(rule, row, g, cols);
+  if (!rule->plain) shrink(rule, row, cols, r);
 }
 
 VFL_HOGWILD void rule_step_sparse(const vfl_rule *rule, const vfl_param *p, const vfl_features *f, float scale, const float *dy,
                       float *tmp) {
-  const uint32_t *idx = f->index;
-  const float *val = f->value;
-  float *data = p->data;
-  size_t stride = p->stride;
-  uint32_t n = f->n, cols = p->cols;
-  if (cols == 1 && rule->plain && rule->kind == VFL_OPTIM_ADAGRAD) {
-    /* Logistic regression: one weight and its sum of squares per feature. */
-    float lr = rule->lr_t, eps = rule->eps, d = dy[0];
-    if (!val) { /* indicator rows: every feature has the same gradient */
-      float g = scale * d, gg = g * g, step = lr * g;
-      for (uint32_t j = 0; j < n; j++) {
-        float *row = data + idx[j] * stride;
-        row[1] += gg;
-        row[0] -= step / (sqrtf(row[1]) + eps);
-      }
-    } else {
-      for (uint32_t j = 0; j < n; j++) {
-        float *row = data + idx[j] * stride, g = (scale * val[j]) * d;
-        row[1] += g * g;
-        row[0] -= lr * g / (sqrtf(row[1]) + eps);
-      }
-    }
+  if (rule->plain && rule->ops->step_sparse) {
+    rule->ops->step_sparse(rule, p, f, scale, dy, tmp);
     return;
   }
-  for (uint32_t j = 0; j < n; j++)
-    rule_step(rule, data + idx[j] * stride, val ? scale * val[j] : scale, dy, cols, idx[j], tmp);
+  for (uint32_t j = 0; j < f->n; j++)
+    rule_step(rule, p->data + f->index[j] * p->stride, f->value ? scale * f->value[j] : scale, dy, p->cols, f->index[j],
+              tmp);
 }

@@ -1,7 +1,8 @@
 /*
 ** predict.c -- running a net on one example from the caller's thread, and
-** the link that turns outputs into predictions. Uses the net's own
-** workspace: one caller at a time per net.
+** the link that turns outputs into predictions. vfl_net_forward uses the
+** net's own workspace: one caller at a time per net; work_predict runs in
+** the caller's (the C inference API gives each thread its own, infer.c).
 */
 #include <math.h>
 #include <string.h>
@@ -32,19 +33,25 @@ static int check_inputs(const vfl_net *net, const vfl_features *in, uint32_t n) 
   return VFL_OK;
 }
 
-int vfl_net_forward(vfl_net *net, const vfl_features *in, uint32_t n, float *out) {
+int work_predict(vfl_work *w, const vfl_features *in, uint32_t n, float *out) {
+  const vfl_net *net = w->net;
   if (!net->ready) return vfl_fail(VFL_EINVAL, "forward: the net is not initialised: call init first");
   int rc = check_inputs(net, in, n);
   if (rc) return rc;
-  if (!net->work && !(net->work = work_new(net))) return VFL_ENOMEM;
   uint32_t most[64] = {0};
   for (uint32_t k = 0; k < n && k < 64; k++) most[k] = in[k].n;
-  if ((rc = work_fit(net->work, most))) return rc;
-  net->work->training = 0;
-  for (uint32_t k = 0; k < n; k++) work_bind_input(net->work, k, &in[k]);
-  work_forward(net->work);
-  memcpy(out, net->work->act[net->output], net->layers[net->output].dim * sizeof(float));
+  if ((rc = work_fit(w, most))) return rc;
+  w->training = 0;
+  for (uint32_t k = 0; k < n; k++) work_bind_input(w, k, &in[k]);
+  work_forward(w);
+  memcpy(out, w->act[net->output], net->layers[net->output].dim * sizeof(float));
   return VFL_OK;
+}
+
+int vfl_net_forward(vfl_net *net, const vfl_features *in, uint32_t n, float *out) {
+  if (!net->ready) return vfl_fail(VFL_EINVAL, "forward: the net is not initialised: call init first");
+  if (!net->work && !(net->work = work_new(net))) return VFL_ENOMEM;
+  return work_predict(net->work, in, n, out);
 }
 
 void link_apply(int link, float *out, uint32_t n) {

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 extern const double text_pow10[23];
 
@@ -60,6 +61,30 @@ static inline const char *text_fast_double(const char *p, double *out) {
   else return NULL;
   *out = neg ? -d : d;
   return p;
+}
+
+/* The run of 1 to 7 decimal digits at p that a non-digit ends within the 8
+** bytes at p (all 8 must be readable): returns the number of digits and
+** sets *value; 0 when p does not start with a digit or 8 digits follow.
+** No loop over the digits, so no branch that mispredicts with their count
+** (libsvm indices are 1 to 7 digits, in no pattern): the non-digit is
+** found with a carry trick and the digits combined with three
+** multiplications (the SWAR method of simdjson and fast_float).
+** Little-endian hosts (see README's limits). */
+static inline uint32_t text_digits8(const char *p, uint32_t *value) {
+  uint64_t w;
+  memcpy(&w, p, 8);
+  uint64_t t = w - 0x3030303030303030ull; /* bytes before the first non-digit: 0..9, exactly */
+  uint64_t nondigit = (t | (t + 0x7676767676767676ull)) & 0x8080808080808080ull;
+  if (!nondigit) return 0;
+  uint32_t n = (uint32_t)__builtin_ctzll(nondigit) >> 3;
+  if (n == 0) return 0;
+  t <<= 8 * (8 - n); /* the digits into the top bytes, zeros (leading 0 digits) below */
+  t = t * 10 + (t >> 8);
+  t = ((t & 0x000000FF000000FFull) * (100 + (1000000ull << 32)) +
+       ((t >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32))) >> 32;
+  *value = (uint32_t)t;
+  return n;
 }
 
 /* strtod over exactly the n bytes at p: 1 with *out set when they are one

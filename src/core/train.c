@@ -81,6 +81,9 @@ int trainer_check(trainer *t) {
   for (uint32_t i = 0; rc == VFL_OK && i < net->n_layers; i++)
     if (net->layers[i].optim.kind) rc = optim_check(&net->layers[i].optim, net->layers[i].name);
   if (rc) return rc;
+  if (rc == VFL_OK) rc = trainer_check_schedule(t);
+  if (rc == VFL_OK) rc = trainer_check_class_weights(t);
+  if (rc) return rc;
   if (t->loss.kind == VFL_LOSS_CUSTOM) {
     if (!t->loss.fn) return vfl_fail(VFL_EINVAL, "learn: a custom loss needs a function");
     return VFL_OK;

@@ -51,7 +51,16 @@ struct trainer {
   uint64_t next_rows;           /* examples at which on_rows is due next */
   double next_report;           /* time at which on_progress is due next; kept across
                                 ** epochs so that short epochs still report */
+  int streaming;                /* vfl_net_learn_stream */
+  /* learning-rate schedules: examples trained so far, all workers (each adds
+  ** its count every SCHEDULE_EVERY rows, relaxed), out of sched_total */
+  int scheduled;
+  _Atomic uint64_t sched_seen;
+  double sched_total, sched_epoch_rows;
 };
+
+/* Rows between two updates of a worker's learning rates under a schedule. */
+#define SCHEDULE_EVERY 64
 
 /* The steps of a training run, shared by vfl_net_learn (train.c) and
 ** vfl_net_learn_stream (train_stream.c). */
@@ -66,6 +75,9 @@ int trainer_stopped(trainer *t);
 /* The error for a stop that came before any row was trained. */
 int stopped_in_setup(void);
 int trainer_check(trainer *t);                 /* the net, loss, labels and options */
+/* The schedules' span and the class weights (train_opts.c), from trainer_check. */
+int trainer_check_schedule(trainer *t);
+int trainer_check_class_weights(trainer *t);
 int trainer_map_inputs(trainer *t);            /* net inputs -> t->ds inputs, by name */
 uint32_t trainer_worker_count(const vfl_train_options *o, size_t rows);
 int trainer_setup_workers(trainer *t);         /* work buffers sized for t->ds */

@@ -135,6 +135,7 @@ int vfl_net_learn_stream(vfl_net *net, vfl_source_fn source, void *ud, const vfl
   memset(&t, 0, sizeof t);
   t.net = net;
   t.loss = *loss;
+  t.streaming = 1;
   if (opt) t.opt = *opt;
   else vfl_train_defaults(&t.opt);
   if (t.opt.epochs > 1) return vfl_fail(VFL_EINVAL, "learn: a stream is read once; epochs must be 1 (call learn again for another pass)");

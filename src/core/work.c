@@ -48,6 +48,7 @@ void work_free(vfl_work *w) {
     if (w->xidx) vfl_free(w->xidx[i]);
     if (w->xval) vfl_free(w->xval[i]);
     if (w->mask) vfl_free_aligned(w->mask[i]);
+    if (w->scratch) vfl_free_aligned(w->scratch[i]);
   }
   vfl_free(w->act);
   vfl_free(w->grad);
@@ -56,6 +57,7 @@ void work_free(vfl_work *w) {
   vfl_free(w->xval);
   vfl_free(w->xcap);
   vfl_free(w->mask);
+  vfl_free(w->scratch);
   vfl_free_aligned(w->tmp);
   vfl_free_aligned(w->loss_grad);
   vfl_free(w->loss_gidx);
@@ -64,15 +66,18 @@ void work_free(vfl_work *w) {
 }
 
 /* Dense buffers for one layer: its activations (inputs get theirs bound to
-** the data instead), its gradient when something upstream learns, and a
-** dropout mask. */
+** the data instead), its gradient when something upstream learns, and the
+** scratch its kind asks for (uses_mask: dropout's mask, a max pool's winners;
+** scratch: an FM's sums and a row's gradient). */
 static int alloc_layer(vfl_work *w, uint32_t i) {
   const vfl_layer *l = &w->net->layers[i];
   size_t bytes = (size_t)l->dim * sizeof(float);
+  uint32_t scratch = l->ops->scratch ? l->ops->scratch(w->net, l) : 0;
+  if (scratch && !(w->scratch[i] = vfl_alloc_aligned((size_t)scratch * sizeof(float)))) return VFL_ENOMEM;
   if (l->sparse_out) return VFL_OK;
   if (l->n_parents && !(w->act[i] = vfl_alloc_aligned(bytes))) return VFL_ENOMEM;
   if (l->needs_grad && !(w->grad[i] = vfl_alloc_aligned(bytes))) return VFL_ENOMEM;
-  if (l->ops->uses_mask && !(w->mask[i] = vfl_alloc_aligned(bytes))) return VFL_ENOMEM;
+  if (l->ops->uses_mask && !(w->mask[i] = vfl_alloc_aligned(bytes * (size_t)l->ops->uses_mask))) return VFL_ENOMEM;
   return VFL_OK;
 }
 
@@ -88,12 +93,13 @@ vfl_work *work_new(vfl_net *net) {
   w->xval = vfl_calloc(n, sizeof *w->xval);
   w->xcap = vfl_calloc(n, sizeof *w->xcap);
   w->mask = vfl_calloc(n, sizeof *w->mask);
+  w->scratch = vfl_calloc(n, sizeof *w->scratch);
   w->tmp_cap = widest(net);
   w->tmp = vfl_alloc_aligned(w->tmp_cap * sizeof(float));
   w->loss_grad = vfl_alloc_aligned(out * sizeof(float));
   w->loss_gidx = vfl_alloc(out * sizeof(uint32_t));
   w->loss_gval = vfl_alloc(out * sizeof(float));
-  int rc = w->act && w->grad && w->feat && w->xidx && w->xval && w->xcap && w->mask && w->tmp && w->loss_grad &&
+  int rc = w->act && w->grad && w->feat && w->xidx && w->xval && w->xcap && w->mask && w->scratch && w->tmp && w->loss_grad &&
                    w->loss_gidx && w->loss_gval
                ? VFL_OK
                : VFL_ENOMEM;

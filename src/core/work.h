@@ -31,6 +31,7 @@ typedef struct vfl_work {
   float **xval;
   uint32_t *xcap;
   float **mask;        /* per dropout layer: the scaled keep mask */
+  float **scratch;     /* per layer whose kind asks (layer_ops.scratch), else NULL */
   float *tmp;          /* a row's gradient (widest layer) */
   uint32_t tmp_cap;
   vfl_rng rng;
@@ -64,6 +65,11 @@ int work_fit_training(vfl_work *w, const uint32_t *max_nnz);
 ** w->feat (sparse) or w->act (dense) of each input layer at the data. */
 void work_bind_input(vfl_work *w, uint32_t input_pos, const vfl_features *f);
 void work_forward(vfl_work *w);
+/* Checks the inputs, runs the net in w and copies the output layer (no
+** link) into out: what vfl_net_forward does in the net's own workspace. */
+int work_predict(vfl_work *w, const vfl_features *in, uint32_t n, float *out);
+/* Outputs to predictions in place: sigmoid, softmax or nothing (VFL_LINK_*). */
+void link_apply(int link, float *out, uint32_t n);
 /* Backpropagates w->grad[output] (set by the loss) and updates or
 ** accumulates parameter gradients. */
 void work_backward(vfl_work *w);

@@ -98,6 +98,31 @@ static int check_finite(worker *w, size_t r, double loss) {
                   r + 1, isnan(loss) ? "NaN" : "infinite", w->t->epoch);
 }
 
+/* The row's weight times its class's (vfl_train_options.class_weights):
+** multinomial by class id, the binary losses by the label's sign. */
+static float row_weight(const trainer *t, size_t r) {
+  float weight = ds_weight(t->ds, r);
+  if (!t->opt.class_weights) return weight;
+  float y = t->ds->labels[r * t->ds->n_labels];
+  uint32_t c = t->loss.kind == VFL_LOSS_MULTINOMIAL ? (uint32_t)y : y > 0;
+  return weight * t->opt.class_weights[c];
+}
+
+/* Adds this worker's rows since its last report to the shared count and
+** moves its rules' learning rates to the run's new point (relaxed: a rate a
+** few hundred rows late is as good). */
+static void schedule_tick(worker *w, uint64_t done, uint64_t *reported) {
+  trainer *t = w->t;
+  uint64_t delta = done - *reported;
+  uint64_t seen = atomic_fetch_add_explicit(&t->sched_seen, delta, memory_order_relaxed) + delta;
+  *reported = done;
+  double progress = (double)seen / t->sched_total, epoch = (double)seen / t->sched_epoch_rows;
+  const vfl_net *net = t->net;
+  for (uint32_t i = 0; i < net->n_layers; i++)
+    for (uint32_t b = 0; w->work->rule[i] && b < net->layers[i].n_blocks; b++)
+      rule_set_progress(&w->work->rule[i][b], progress, epoch);
+}
+
 /* One example: forward, loss, backward; returns the weighted loss. */
 static int train_row(worker *w, size_t r, double *weighted) {
   vfl_work *wk = w->work;
@@ -107,7 +132,7 @@ static int train_row(worker *w, size_t r, double *weighted) {
   int rc = row_loss(w, r, &loss);
   if (rc == VFL_OK) rc = check_finite(w, r, loss);
   if (rc) return rc;
-  float weight = ds_weight(t->ds, r);
+  float weight = row_weight(t, r);
   uint32_t out = t->net->output;
   if (weight != 1.0f)
     for (uint32_t j = 0; j < t->net->layers[out].dim; j++) wk->grad[out][j] *= weight;
@@ -133,11 +158,12 @@ void *worker_run(void *arg) {
   worker *w = arg;
   trainer *t = w->t;
   double loss_sum = 0, weight_sum = 0;
-  uint64_t done = 0, nnz = 0;
+  uint64_t done = 0, nnz = 0, reported = 0;
   uint32_t batch = w->work->batch;
   for (size_t pos = w->begin; pos < w->end; pos++) {
     if (w->work->in_batch == 0 && stop_seen(t)) break;
     size_t r = t->order[pos];
+    if (t->scheduled && done % SCHEDULE_EVERY == 0) schedule_tick(w, done, &reported);
     if (pos + 2 < w->end) prefetch_offsets(w, t->order[pos + 2]);
     if (pos + 1 < w->end) prefetch_features(w, t->order[pos + 1]);
     nnz += bind_row(w, r);
@@ -148,7 +174,7 @@ void *worker_run(void *arg) {
       break;
     }
     loss_sum += weighted;
-    weight_sum += ds_weight(t->ds, r);
+    weight_sum += row_weight(t, r);
     if (++done % PUBLISH_EVERY == 0 || batch > PUBLISH_EVERY) {
       atomic_store_explicit(&w->done, done, memory_order_relaxed);
       atomic_store_explicit(&w->nnz, nnz, memory_order_relaxed);
@@ -157,6 +183,7 @@ void *worker_run(void *arg) {
     }
   }
   if (!atomic_load(&t->error_taken)) work_flush_batch(w->work);
+  if (t->scheduled) schedule_tick(w, done, &reported);
   w->work->in_batch = 0;
   atomic_store(&w->done, done);
   atomic_store(&w->nnz, nnz);

@@ -173,8 +173,14 @@ typedef struct vfl_libsvm_options {
   uint32_t hash_bits;  /* 0: none; else indices are hashed into [0, 2^hash_bits) */
   uint32_t n_labels;   /* 0 or 1: one label; k: "l1,l2,..,lk" label lists */
   const char *input;   /* name of the single sparse input; NULL: "features" */
-  uint32_t threads;    /* 0 or 1: one; N: a plain file is cut at line ends and */
-} vfl_libsvm_options;  /* parsed on N threads (same rows; the file in memory meanwhile) */
+  uint32_t threads;    /* 0 or 1: one; N: a plain file is cut at line ends and
+                          parsed on N threads (same rows; the file in memory meanwhile) */
+  uint32_t classes;    /* 0: labels are values; K > 0: multilabel, the label list "3,17"
+                          names the classes present (ids 0..K-1, any number of them, none
+                          when the line starts with a feature) and each row gets K labels,
+                          1 for a class listed and 0 otherwise (a k-hot vector); n_labels
+                          must then be 0 or K */
+} vfl_libsvm_options;
 
 /* Reads a libsvm/svmlight file, plain or gzip (detected by content). Errors
 ** name "path:line:column" and what was expected there. */
@@ -272,21 +278,36 @@ enum {
   VFL_LAYER_SELU,
   VFL_LAYER_SIGMOID,
   VFL_LAYER_DROPOUT,
-  VFL_LAYER_CROSS
+  VFL_LAYER_CROSS,
+  VFL_LAYER_FM = 9,         /* factorization machine over one sparse or grouped parent */
+  VFL_LAYER_FFM = 10,       /* field-aware factorization machine over a grouped input */
+  VFL_LAYER_EMBEDDING = 11, /* an embedding bag (pool: VFL_POOL_*) over sparse parents */
+  VFL_LAYER_CONCAT = 12,    /* its dense parents' outputs side by side */
+  VFL_LAYER_ADD = 13        /* the sum of its dense parents' outputs, all of one width */
 };
+
+/* How an embedding pools the rows its features pick (each row times the
+** feature's value), over the n features of a row: their sum, the sum / n,
+** the sum / sqrt(n), or the elementwise largest. */
+enum { VFL_POOL_SUM = 0, VFL_POOL_MEAN = 1, VFL_POOL_SQRTN = 2, VFL_POOL_MAX = 3 };
 
 /* A layer's description. Fields not used by a kind are ignored. */
 typedef struct vfl_layer_spec {
   int kind;              /* VFL_LAYER_* */
   int input_kind;        /* VFL_INPUT_*, for VFL_LAYER_INPUT */
-  uint32_t dim;          /* INPUT: feature dimension; LINEAR: outputs */
-  int intercept;         /* LINEAR: 1 adds a bias vector (the default in Lua) */
-  int mean;              /* LINEAR: 1 averages sparse parents' rows (embedding bag) */
+  uint32_t dim;          /* INPUT: feature dimension; LINEAR, EMBEDDING: outputs; FM, FFM: factors k per feature */
+  int intercept;         /* LINEAR: 1 adds a bias vector (the default in Lua); EMBEDDING: the same (off in Lua);
+                         ** FM, FFM: 1 adds the linear term, w0 + sum_i w_i x_i (the default in Lua) */
+  int mean;              /* LINEAR: no longer taken (refused): an EMBEDDING with pool VFL_POOL_MEAN is the
+                         ** embedding bag it was; model files with it load as one */
   float rate;            /* DROPOUT: probability of dropping a unit (a feature, on a sparse parent) */
   uint32_t cross_bits;   /* CROSS: output ids hashed into 2^cross_bits */
   uint32_t n_crosses;    /* CROSS: number of crosses */
   const uint32_t *crosses; /* CROSS: cross_order * n_crosses group ids, one cross after the other */
   uint32_t cross_order;  /* CROSS: groups per cross, 2 (pairs; 0 means 2) to 8 */
+  int pool;              /* EMBEDDING: VFL_POOL_* (0: sum) */
+  uint32_t hash_bits;    /* FM, FFM: feature ids hashed into 2^hash_bits rows (1..31); 0: one row per
+                         ** id of the parent (its dimension) */
 } vfl_layer_spec;
 
 /* The kind's name as the Lua constructor spells it ("sparse", "linear", ..)
@@ -337,6 +358,12 @@ VFL_API int vfl_net_param_set(vfl_net *net, const char *layer, uint32_t block, c
 ** loss callback may read rows (and blocks) while vfl_net_learn trains on
 ** other threads: the values are Hogwild's, being written meanwhile. */
 VFL_API int vfl_net_param_row(const vfl_net *net, const char *layer, uint32_t block, uint32_t row, float *out);
+/* One weight: i counts along the rows from 0 (row i / cols, column i % cols). */
+VFL_API int vfl_net_param_at(const vfl_net *net, const char *layer, uint32_t block, uint64_t i, float *out);
+
+/* The fraction of the net's weights (every parameter block but the
+** biases) that are exactly 0: the sparsity L1 priors and FTRL's l1 leave. */
+VFL_API double vfl_net_zero_fraction(const vfl_net *net);
 
 /* How outputs turn into predictions; set by training with a built-in loss. */
 enum { VFL_LINK_IDENTITY = 0, VFL_LINK_SIGMOID = 1, VFL_LINK_SOFTMAX = 2 };
@@ -362,23 +389,50 @@ typedef struct vfl_prior_spec {
   const float *per_row;   /* L2: optional multiplier of lambda per input feature (rows of the block) */
   const float *center;    /* L2, L1: optional matrix (rows x cols) the weights are pulled to */
   float floor;            /* POSITIVE: the least value a weight keeps (w >= floor; 0 by default) */
+  const char *parent_name; /* instead of parent: the parent's name (NULL: parent counts) */
+  uint32_t n_per_row;     /* how many numbers per_row holds; 0: the block's rows (the parents wired) */
+  uint64_t n_center;      /* how many numbers center holds; 0: rows x cols (the parents wired) */
 } vfl_prior_spec;
 
 /* Attaches a prior to the weights (not the bias) of a layer with parameter
-** blocks. per_row and center are copied. The layer's parents must be wired
-** (the sizes of per_row and center follow from them); init may come later. */
+** blocks, at any time after the layer is added. per_row, center and
+** parent_name are copied. Once the layer's parents are wired, the parent
+** and the lengths of per_row and center (n_per_row, n_center, or the
+** block's sizes when 0) are checked at once; before, they must be given
+** and are checked at init, which fails naming the layer and the prior. */
 VFL_API int vfl_net_add_prior(vfl_net *net, const char *layer, const vfl_prior_spec *prior);
+/* The priors on layer i as declared, in order: up to cap copied into out
+** (their arrays and parent_name point into the net); returns how many. */
+VFL_API uint32_t vfl_net_layer_priors(const vfl_net *net, uint32_t i, vfl_prior_spec *out, uint32_t cap);
 
 /* ------------------------------------------------------------ optimizers */
 
-enum { VFL_OPTIM_SGD = 1, VFL_OPTIM_ADAGRAD = 2, VFL_OPTIM_ADAM = 3 };
+enum { VFL_OPTIM_SGD = 1, VFL_OPTIM_ADAGRAD = 2, VFL_OPTIM_ADAM = 3, VFL_OPTIM_FTRL = 4 };
+
+/* How the learning rate changes over a run (progress p: examples trained
+** so far / examples in the whole run, 0 to 1). */
+enum {
+  VFL_SCHEDULE_CONSTANT = 0, /* lr */
+  VFL_SCHEDULE_LINEAR = 1,   /* lr * (1 - p), down to 0 at the end (fastText) */
+  VFL_SCHEDULE_COSINE = 2,   /* lr * (1 + cos(pi p)) / 2 */
+  VFL_SCHEDULE_STEP = 3      /* lr * factor^floor(epochs done / every) */
+};
 
 typedef struct vfl_optim_spec {
   int kind;             /* VFL_OPTIM_* */
-  float lr;             /* learning rate */
+  float lr;             /* learning rate (FTRL: alpha) */
   float beta1, beta2;   /* ADAM; 0 picks 0.9 and 0.999 */
-  float eps;            /* AdaGrad, ADAM; 0 picks 1e-8 */
+  float eps;            /* AdaGrad, ADAM: added to the root, 0 picks 1e-8; FTRL: beta, 0 picks 1 */
+  float l1, l2;         /* FTRL: its per-coordinate L1 and L2 strengths */
+  int schedule;         /* VFL_SCHEDULE_*; 0: constant */
+  float warmup;         /* 0..1: the rate ramps up linearly from 0 over this fraction of the
+                           run, then the schedule runs over the rest */
+  float every, factor;  /* STEP: every > 0 epochs (fractions allowed), factor in (0, 1] */
 } vfl_optim_spec;
+
+/* Layer i's own optimizer, from vfl_net_set_optim or its model file (kind
+** 0: none, the trainer's). */
+VFL_API int vfl_net_layer_optim(const vfl_net *net, uint32_t i, vfl_optim_spec *out);
 
 /* Sets the optimizer of one layer with parameters (name) or of all (NULL). Training
 ** uses the per-layer choice; layers with none use the trainer's default. */
@@ -391,7 +445,8 @@ enum {
   VFL_LOSS_SQUARE = 2,      /* n outputs = n labels; 1/2 (out - label)^2 */
   VFL_LOSS_MULTINOMIAL = 3, /* K outputs; label a class id in 0..K-1 */
   VFL_LOSS_HINGE = 4,       /* 1 output; labels 0/1 or -1/+1 */
-  VFL_LOSS_CUSTOM = 5
+  VFL_LOSS_CUSTOM = 5,
+  VFL_LOSS_MULTILABEL = 6   /* K outputs, K labels 0/1 (k-hot); one sigmoid per class */
 };
 
 /* What a loss sees for one example and where it writes the gradient.
@@ -467,6 +522,12 @@ typedef struct vfl_train_options {
   vfl_progress_fn on_rows;  /* on the caller's thread (checked every 20 ms, so a call may
                                come a little after the mark); non-zero return stops */
   void *rows_ud;
+  uint64_t schedule_rows;   /* examples a learning-rate schedule spans; 0: epochs x the dataset's
+                               rows. A stream trained with a schedule must give it */
+  const float *class_weights; /* optional: a weight per class multiplying the row's weight
+                               (and so its gradient): multinomial [id] for ids 0..K-1;
+                               logistic and hinge [0] for negatives, [1] for positives */
+  uint32_t n_class_weights;
 } vfl_train_options;
 
 /* Fills opt with defaults: 1 epoch, per-example updates, 1 thread, seed 1,
@@ -588,6 +649,21 @@ VFL_API int vfl_model_save(const vfl_net *net, const char *path);
 ** message naming the problem. */
 VFL_API int vfl_model_load(const char *path, vfl_net **out);
 
+/* How a save stores the weights (model.h, format version 4):
+**   FULL     weights and optimizer state, as floats (vfl_model_save)
+**   WEIGHTS  weights alone, as floats: for deployment, a third of an
+**            AdaGrad model (training it again starts a fresh optimizer)
+**   F16      weights alone, IEEE half precision (11 significant bits; a
+**            weight beyond 65504 is refused)
+**   Q8       weights alone, 8-bit integers with one float scale per 64
+**            consecutive weights (max |w| / 127), about a quarter of WEIGHTS
+** Loading turns every encoding back into floats. */
+enum { VFL_STORE_FULL = 0, VFL_STORE_WEIGHTS = 1, VFL_STORE_F16 = 2, VFL_STORE_Q8 = 3 };
+VFL_API int vfl_model_save_as(const vfl_net *net, const char *path, int storage);
+/* The VFL_STORE_* of the file net was loaded from: WEIGHTS when it held no
+** optimizer state (FULL for a net built in this process). */
+VFL_API int vfl_net_storage(const vfl_net *net);
+
 /* VFL_FFI_END */
 
 /* ----------------------------------------------------------- featurizers */
@@ -704,6 +780,65 @@ VFL_API uint32_t vfl_names_count(const vfl_names *names);
 VFL_API void vfl_names_list(const vfl_names *names, uint32_t *index, const char **name);
 /* The name of feature id in f's dictionary, or NULL. */
 VFL_API const char *vfl_featurizer_name(const vfl_featurizer *f, uint32_t id);
+
+/* ------------------------------------------------------------- inference */
+
+/* A model opened for prediction only, from C without Lua:
+**
+**   vfl_model *m;  vfl_scratch *s;
+**   if (vfl_model_open("model.bin", &m)) { puts(vfl_last_error()); ... }
+**   vfl_scratch_new(m, &s);                         (one per thread)
+**   uint32_t cls[3];  float p[3];
+**   int n = vfl_model_predict_text(m, s, "the shuttle reached orbit", 3, cls, p);
+**   for (int i = 0; i < n; i++) printf("%s %g\n", vfl_model_class_name(m, cls[i]), p[i]);
+**
+** Threads: once opened, a model is only read, so any number of threads may
+** predict with it at once, each with its own vfl_scratch (the activations,
+** the text's features and the outputs). A NULL scratch makes one for the
+** call (an allocation per prediction). A scratch grows to the longest text
+** it has seen and is never shared between threads. Class ids are 0-based
+** outputs (class 1 of a one-output logistic model is its probability). */
+typedef struct vfl_model vfl_model;
+typedef struct vfl_scratch vfl_scratch;
+/* Loads path as vfl_model_load does (any format version, damaged files
+** refused), for prediction. */
+VFL_API int vfl_model_open(const char *path, vfl_model **out);
+VFL_API void vfl_model_free(vfl_model *m);
+/* The model's net, for the vfl_net_* readers (not for training or
+** vfl_net_predict while other threads predict). */
+VFL_API const vfl_net *vfl_model_net(const vfl_model *m);
+/* Classes: outputs, or 2 for one logistic output. */
+VFL_API uint32_t vfl_model_classes(const vfl_model *m);
+/* Class c's name from the model's featurizer, or NULL (no names, or c out of range). */
+VFL_API const char *vfl_model_class_name(const vfl_model *m, uint32_t c);
+VFL_API int vfl_scratch_new(const vfl_model *m, vfl_scratch **out);
+VFL_API void vfl_scratch_free(vfl_scratch *s);
+/* Raw text through the model's featurizer (words, with its word and
+** character n-grams, or vw: vfl_featurize_text) into *out, which points
+** into s (valid until s is used again). An error for a model without a
+** text featurizer. */
+VFL_API int vfl_model_featurize(const vfl_model *m, vfl_scratch *s, const char *text, size_t len, vfl_features *out);
+/* One row of fields through the model's table featurizer (vfl_featurize_row:
+** values by column name, as they stand in the file; NULL or "" missing)
+** into *out, which points into s. An error for a model without one. */
+VFL_API int vfl_model_featurize_fields(const vfl_model *m, vfl_scratch *s, const char *const *names,
+                                       const char *const *values, uint32_t n, vfl_features *out);
+/* Predicts from features (one vfl_features per input of the net, as
+** vfl_net_predict) and writes the k most probable classes, best first
+** (ties: the lower class first), and their probabilities. Returns how many
+** were written (k, or every class when there are fewer), or a negative
+** status. s may be NULL. */
+VFL_API int vfl_model_predict_row(const vfl_model *m, vfl_scratch *s, const vfl_features *in, uint32_t n_in, uint32_t k,
+                                  uint32_t *classes, float *probs);
+/* vfl_model_featurize of a NUL-terminated text, then vfl_model_predict_row. */
+VFL_API int vfl_model_predict_text(const vfl_model *m, vfl_scratch *s, const char *text, uint32_t k, uint32_t *classes,
+                                   float *probs);
+/* vfl_model_featurize_fields of n fields, then vfl_model_predict_row. */
+VFL_API int vfl_model_predict_fields(const vfl_model *m, vfl_scratch *s, const char *const *names,
+                                     const char *const *values, uint32_t n, uint32_t k, uint32_t *classes, float *probs);
+/* The k best of n_out predictions p (one output: 2 classes, 1 - p and p),
+** into classes and probs, best first; returns how many. */
+VFL_API uint32_t vfl_rank_outputs(const float *p, uint32_t n_out, uint32_t k, uint32_t *classes, float *probs);
 
 /* ------------------------------------------------------------ text lines */
 

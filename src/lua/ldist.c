@@ -224,14 +224,14 @@ static int l_timeout(lua_State *L) {
   return 1;
 }
 
-int lvfl_dist_save(const vfl_net *net, const char *path) {
-  if (vfl_dist_size() < 2) return vfl_model_save(net, path);
+int lvfl_dist_save(const vfl_net *net, const char *path, int storage) {
+  if (vfl_dist_size() < 2) return vfl_model_save_as(net, path, storage);
   struct {
     int64_t rc;
     char message[1016];
   } status = {0, ""};
   if (vfl_dist_rank() == 0) {
-    status.rc = vfl_model_save(net, path);
+    status.rc = vfl_model_save_as(net, path, storage);
     if (status.rc) snprintf(status.message, sizeof status.message, "%s", vfl_last_error());
   }
   int rc = vfl_dist_bcast(&status, sizeof status, 0, "net:save (rank 0 writes the file)");

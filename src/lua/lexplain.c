@@ -6,7 +6,8 @@
 **                                           {{feature =, id =, value =, contribution =}, ...}}
 **
 ** The model must be a sparse input followed by linear layers only (a
-** logistic or softmax regression, or fastText's embedding bag then output).
+** logistic or softmax regression, or fastText's embedding bag, summing or
+** averaging, then output).
 ** Feature i's weight for class c is what one unit of feature i adds to
 ** output c minus the mean over the outputs (softmax is blind to a shift of
 ** every output), folded through the linear layers; with one output
@@ -48,10 +49,12 @@ static void find_chain(lua_State *L, const vfl_net *net, chain *c, const char *f
         c->layer[c->n - 1 - i] = t;
       }
       vfl_net_layer_spec(net, c->layer[0], &s);
-      c->mean = s.mean;
+      c->mean = s.kind == VFL_LAYER_EMBEDDING && s.pool == VFL_POOL_MEAN;
       return;
     }
-    if (s.kind != VFL_LAYER_LINEAR || np != 1 || c->n == MAX_CHAIN) break;
+    /* an embedding bag summing or averaging is linear in its features, with linear's blocks */
+    int bag = s.kind == VFL_LAYER_EMBEDDING && (s.pool == VFL_POOL_SUM || s.pool == VFL_POOL_MEAN);
+    if ((s.kind != VFL_LAYER_LINEAR && !bag) || np != 1 || c->n == MAX_CHAIN) break;
     c->layer[c->n++] = at;
     at = parents[0];
   }

@@ -274,38 +274,27 @@ static void featurize_row(lua_State *L, const vfl_featurizer *f, int idx, const 
   lua_settop(L, anchor - 2);
 }
 
-typedef struct ranked {
-  float p;
-  uint32_t i;
-} ranked;
-
-static int by_p(const void *a, const void *b) {
-  const ranked *x = a, *y = b;
-  if (x->p != y->p) return x->p < y->p ? 1 : -1;
-  return (x->i > y->i) - (x->i < y->i); /* ties: the lower class first */
-}
-
 void lvfl_push_ranked(lua_State *L, const vfl_net *net, const float *out, uint32_t n_out, uint32_t k) {
   const vfl_featurizer *f = vfl_net_featurizer(net);
-  int two = n_out == 1; /* one logistic output: two classes */
-  uint32_t n = two ? 2 : n_out;
-  ranked *r = lua_newuserdata(L, n * sizeof *r);
-  for (uint32_t i = 0; i < n; i++) r[i] = (ranked){two ? (i ? out[0] : 1 - out[0]) : out[i], i};
-  qsort(r, n, sizeof *r, by_p);
+  uint32_t n = n_out == 1 ? 2 : n_out; /* one logistic output: two classes */
   if (k > n) k = n;
+  uint32_t *classes = lua_newuserdata(L, (k ? k : 1) * sizeof *classes);
+  float *probs = lua_newuserdata(L, (k ? k : 1) * sizeof *probs);
+  k = vfl_rank_outputs(out, n_out, k, classes, probs); /* the engine's order, as the C inference API's */
   lua_createtable(L, (int)k, 0);
   for (uint32_t j = 0; j < k; j++) {
     lua_createtable(L, 0, 2);
     if (f && f->n_classes == n)
-      lua_pushstring(L, f->classes[r[j].i]);
+      lua_pushstring(L, f->classes[classes[j]]);
     else
-      lua_pushinteger(L, (lua_Integer)r[j].i + 1);
+      lua_pushinteger(L, (lua_Integer)classes[j] + 1);
     lua_setfield(L, -2, "class");
-    lua_pushnumber(L, r[j].p);
+    lua_pushnumber(L, probs[j]);
     lua_setfield(L, -2, "p");
     lua_rawseti(L, -2, (lua_Integer)j + 1);
   }
-  lua_remove(L, -2);
+  lua_replace(L, -3);
+  lua_pop(L, 1);
 }
 
 void lvfl_featurize_row(lua_State *L, const vfl_net *net, int idx, const char *fname) {

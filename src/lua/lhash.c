@@ -1,7 +1,8 @@
 /*
 ** lhash.c -- vfl.hash: the hashing trick from Lua, on the engine's stable
 ** MurmurHash3, so that a feature hashed in a Lua adapter gets the same index
-** as one hashed by a C reader, on every platform.
+** as one hashed by a C reader, on every platform. Words go through the
+** engine's tokenizer (vfl_words_hash, words.c).
 **
 **   vfl.hash.string(s [, bits [, seed]])  -> 1-based index
 **   vfl.hash.words(text, {bits=20, ngrams=1, seed=0, lower=false, group=})

@@ -77,7 +77,7 @@ static int run_engine(learn_ctx *c, lvfl_net *n, lvfl_dataset *d, lvfl_stream *s
 
 /* net:learn(ds or iterator, loss, optim, {cores=, progress=, progress_every=,
 ** on_epoch=, every=, on_batches=, valid=, metrics=, seed=, shuffle=, epochs=,
-** batch=, chunk=, keep_last_good=}) -> stats */
+** batch=, chunk=, keep_last_good=, class_weights=, schedule_rows=}) -> stats */
 static int m_learn(lua_State *L) {
   const char *fname = "net:learn";
   lvfl_net *n = lvfl_checknet_idle(L, LEARN_NET, fname);
@@ -107,6 +107,7 @@ static int m_learn(lua_State *L) {
   lvfl_net_ensure_ready(L, LEARN_NET, fname);
   vfl_loss_spec loss;
   learn_setup_loss(L, c, vfl_train_workers(&o, streaming ? SIZE_MAX : vfl_dataset_rows(d->ds)), schema, &loss);
+  learn_class_weights(L, c, loss.kind, streaming ? NULL : d->ds, &o);
   learn_setup_callbacks(L, c, &o, streaming ? 0 : vfl_dataset_rows(d->ds));
   vfl_progress result;
   memset(&result, 0, sizeof result);

@@ -54,6 +54,10 @@ const lvfl_optim *learn_check_optim(lua_State *L);
 ** (a function or "module.fn") gets n_workers worker states, pushed. */
 void learn_setup_loss(lua_State *L, learn_ctx *c, uint32_t n_workers, const vfl_dataset *schema, vfl_loss_spec *loss);
 
+/* llearn_weights.c: the class_weights option (a table or "balanced", from
+** ds when not streaming) into o; the weights stay on the stack (pushed). */
+void learn_class_weights(lua_State *L, learn_ctx *c, int kind, const vfl_dataset *ds, vfl_train_options *o);
+
 /* llearn_calls.c: progress, on_epoch, on_batches and the history hooked
 ** into o; values they need are pushed on the stack. */
 void learn_setup_callbacks(lua_State *L, learn_ctx *c, vfl_train_options *o, size_t rows);

@@ -9,8 +9,9 @@
 
 #include "llearn.h"
 
-static const char *const loss_names[] = {"logistic", "square", "multinomial", "hinge", NULL};
-static const int loss_kinds[] = {VFL_LOSS_LOGISTIC, VFL_LOSS_SQUARE, VFL_LOSS_MULTINOMIAL, VFL_LOSS_HINGE};
+static const char *const loss_names[] = {"logistic", "square", "multinomial", "hinge", "multilabel", NULL};
+static const int loss_kinds[] = {VFL_LOSS_LOGISTIC, VFL_LOSS_SQUARE, VFL_LOSS_MULTINOMIAL, VFL_LOSS_HINGE,
+                                  VFL_LOSS_MULTILABEL};
 
 int lvfl_loss_kind(const char *name) {
   for (int i = 0; loss_names[i]; i++)
@@ -21,7 +22,7 @@ int lvfl_loss_kind(const char *name) {
 int lvfl_resolve_loss_name(lua_State *L, const char *name, char *err, size_t errlen) {
   const char *dot = strrchr(name, '.');
   if (!dot || dot == name || !dot[1]) {
-    snprintf(err, errlen, "unknown loss '%s' (logistic, square, multinomial, hinge, \"module.function\", or a function)", name);
+    snprintf(err, errlen, "unknown loss '%s' (logistic, square, multinomial, hinge, multilabel, \"module.function\", or a function)", name);
     return 1;
   }
   int top = lua_gettop(L);

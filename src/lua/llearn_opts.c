@@ -34,7 +34,8 @@ static uint32_t shared_setting(lua_State *L, const char *key, uint32_t given, ui
 void learn_read_options(lua_State *L, learn_ctx *c, const lvfl_optim *optim, vfl_train_options *o, uint32_t *chunk) {
   static const char *const known[] = {"cores",   "progress",   "progress_every", "on_epoch", "seed",
                                       "shuffle", "epochs",     "batch",          "chunk",    "keep_last_good",
-                                      "every",   "on_batches", "valid",          "metrics",  NULL};
+                                      "every",   "on_batches", "valid",          "metrics",  "class_weights",
+                                      "schedule_rows", NULL};
   const char *fname = c->fname;
   lvfl_checkopts(L, LEARN_OPTS, fname, known);
   if (lua_isnil(L, LEARN_OPTS)) {
@@ -50,6 +51,7 @@ void learn_read_options(lua_State *L, learn_ctx *c, const lvfl_optim *optim, vfl
   o->shuffle = lvfl_optbool(L, LEARN_OPTS, "shuffle", 1, fname);
   /* on by default here: a diverging run keeps the last good weights */
   o->keep_last_good = lvfl_optbool(L, LEARN_OPTS, "keep_last_good", 1, fname);
+  o->schedule_rows = (uint64_t)lvfl_optint(L, LEARN_OPTS, "schedule_rows", 0, fname, 1, INT64_MAX);
   *chunk = 0;
   if (c->streaming) {
     if (o->epochs > 1) lvfl_error(L, "%s: an iterator is read once; epochs must be 1 (call learn again for another pass)", fname);

@@ -87,7 +87,7 @@ static int eval(lua_State *L) {
 }
 
 void lvfl_open_losses(lua_State *L) {
-  static const char *const names[] = {"logistic", "square", "multinomial", "hinge", NULL};
+  static const char *const names[] = {"logistic", "square", "multinomial", "hinge", "multilabel", NULL};
   lua_newtable(L);
   for (int i = 0; names[i]; i++) {
     lua_pushinteger(L, lvfl_loss_kind(names[i]));

@@ -2,11 +2,9 @@
 ** lnet.c -- vfl.net: building a net from layer specs, initialising it, and
 ** reading or writing its parameters.
 **
-** The engine takes a prior once the layer's parents are wired (its
-** weights then have a shape), while Lua attaches priors to layer specs,
-** possibly before wiring (net:add, then net:wire); the net's user value
-** therefore keeps `specs` (layer name -> vfl.layer) and applies their priors
-** once, at the first init. Per-layer optimizers go to the engine straight away.
+** A layer's priors and optimizer go to the engine as the layer is added
+** (the engine checks a prior's parent and sizes once the parents are wired,
+** at init at the latest); print(net) asks the engine for them.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,86 +39,6 @@ static int l_net(lua_State *L) {
   vfl_net *net = vfl_net_new();
   if (!net) return lvfl_engine_error(L, "vfl.net", VFL_ENOMEM);
   lvfl_pushnet(L, net);
-  return 1;
-}
-
-/* ---------------------------------------------------------------- layers */
-
-/* First free name of the form <kind><k>: linear1, linear2, relu1, ... */
-static void auto_name(const vfl_net *net, const char *kind, char *buf, size_t size) {
-  for (unsigned k = 1;; k++) {
-    snprintf(buf, size, "%s%u", kind, k);
-    if (vfl_net_layer_find(net, buf) < 0) return;
-  }
-}
-
-/* Adds the layer spec given as net:stack([name,] layer) or net:add(...). */
-static int add_layer(lua_State *L, int stack, const char *fname) {
-  lvfl_net *n = lvfl_checknet_idle(L, 1, fname);
-  int li = lua_type(L, 2) == LUA_TSTRING ? 3 : 2;
-  lvfl_layer *l = lvfl_check(L, li, LVFL_LAYER, fname, li - 1);
-  char buf[64];
-  const char *name = NULL;
-  if (li == 3) {
-    name = lua_tostring(L, 2);
-  } else {
-    lvfl_pushuv(L, li);
-    lua_getfield(L, -1, "name");
-    name = lua_tostring(L, -1); /* kept alive by the layer's user value */
-    lua_pop(L, 2);
-    if (!name) {
-      auto_name(n->net, l->kind, buf, sizeof buf);
-      name = buf;
-    }
-  }
-  int rc = stack ? vfl_net_stack(n->net, name, &l->spec) : vfl_net_add(n->net, name, &l->spec);
-  if (rc) return lvfl_engine_error(L, fname, rc);
-  /* A per-layer optimizer can be set now; priors wait for init. */
-  lvfl_pushuv(L, li);
-  lua_getfield(L, -1, "optim");
-  lvfl_optim *o = luaL_testudata(L, -1, LVFL_OPTIM);
-  if (o && (rc = vfl_net_set_optim(n->net, name, &o->spec))) return lvfl_engine_error(L, fname, rc);
-  lua_pop(L, 2);
-  lvfl_pushuv(L, 1);
-  lua_getfield(L, -1, "specs");
-  if (lua_isnil(L, -1)) {
-    lua_pop(L, 1);
-    lua_newtable(L);
-    lua_pushvalue(L, -1);
-    lua_setfield(L, -3, "specs");
-  }
-  lua_pushvalue(L, li);
-  lua_setfield(L, -2, name);
-  lua_settop(L, 1);
-  return 1;
-}
-
-static int m_stack(lua_State *L) { return add_layer(L, 1, "net:stack"); }
-static int m_add(lua_State *L) { return add_layer(L, 0, "net:add"); }
-
-/* net:wire(from, to) -- from may be a list of names. */
-static int m_wire(lua_State *L) {
-  const char *fname = "net:wire";
-  lvfl_net *n = lvfl_checknet_idle(L, 1, fname);
-  if (lua_type(L, 3) != LUA_TSTRING) lvfl_argerror(L, 2, fname, "layer name expected, got %s", lvfl_typename(L, 3));
-  const char *to = lua_tostring(L, 3);
-  if (lua_istable(L, 2)) {
-    size_t k = lua_rawlen(L, 2);
-    for (size_t i = 1; i <= k; i++) {
-      lua_rawgeti(L, 2, (lua_Integer)i);
-      if (lua_type(L, -1) != LUA_TSTRING)
-        lvfl_argerror(L, 1, fname, "entry %zu is not a layer name (%s)", i, lvfl_typename(L, -1));
-      int rc = vfl_net_wire(n->net, lua_tostring(L, -1), to);
-      if (rc) return lvfl_engine_error(L, fname, rc);
-      lua_pop(L, 1);
-    }
-  } else {
-    if (lua_type(L, 2) != LUA_TSTRING)
-      lvfl_argerror(L, 1, fname, "layer name or list of names expected, got %s", lvfl_typename(L, 2));
-    int rc = vfl_net_wire(n->net, lua_tostring(L, 2), to);
-    if (rc) return lvfl_engine_error(L, fname, rc);
-  }
-  lua_settop(L, 1);
   return 1;
 }
 
@@ -162,91 +80,149 @@ static float *floats_from(lua_State *L, int t, size_t n, const char *fname, cons
   return out;
 }
 
-/* Position (0-based) among layer li's parents of the parent given at idx by
-** name or 1-based position; -1 for nil. */
-static int prior_parent(lua_State *L, vfl_net *net, int li, int idx, const char *fname) {
-  if (lua_isnil(L, idx)) return -1;
-  if (lua_type(L, idx) != LUA_TSTRING) return (int)lua_tointeger(L, idx) - 1; /* range-checked by the engine */
-  const char *want = lua_tostring(L, idx);
-  uint32_t parents[256];
-  uint32_t np = vfl_net_layer_parents(net, (uint32_t)li, parents, 256);
-  for (uint32_t p = 0; p < np && p < 256; p++)
-    if (!strcmp(vfl_net_layer_name(net, parents[p]), want)) return (int)p;
-  return lvfl_error(L, "%s: layer '%s' has no parent called '%s' (prior option 'parent')", fname,
-                    vfl_net_layer_name(net, (uint32_t)li), want);
+/* How many entries the list at t holds, a nested table counting its own. */
+static size_t count_floats(lua_State *L, int t) {
+  t = lua_absindex(L, t);
+  size_t len = lua_istable(L, t) ? lua_rawlen(L, t) : 0, k = 0;
+  for (size_t i = 1; i <= len; i++) {
+    lua_rawgeti(L, t, (lua_Integer)i);
+    k += lua_istable(L, -1) ? lua_rawlen(L, -1) : 1;
+    lua_pop(L, 1);
+  }
+  return k;
 }
 
-/* Attaches one vfl.prior (at idx) to layer `name`. */
+/* The prior's table option `key` (per_feature, center) as an array with its
+** length, pushed on the stack; NULL (and 0) when absent. */
+static const float *prior_array(lua_State *L, int uv, const char *key, const char *layer, const char *fname,
+                                uint64_t *n) {
+  lua_getfield(L, uv, key);
+  *n = count_floats(L, -1);
+  if (lua_istable(L, -1) && !*n) lvfl_error(L, "%s: the %s table of the prior on '%s' is empty", fname, key, layer);
+  char what[160];
+  snprintf(what, sizeof what, "the %s table of the prior on '%s'", key, layer);
+  const float *a = floats_from(L, -1, (size_t)*n, fname, what);
+  lua_remove(L, -2);
+  return a;
+}
+
+/* Attaches one vfl.prior (at idx) to layer `name`: the engine copies the
+** arrays and checks the parent and sizes (now, or at init when the layer's
+** parents are not wired yet). */
 static void attach_prior(lua_State *L, vfl_net *net, const char *name, int idx, const char *fname) {
   idx = lua_absindex(L, idx);
   lvfl_prior *p = lua_touserdata(L, idx);
   vfl_prior_spec spec = p->spec;
-  int li = vfl_net_layer_find(net, name);
   lvfl_pushuv(L, idx);
   int uv = lua_gettop(L);
   lua_getfield(L, uv, "parent");
-  spec.parent = prior_parent(L, net, li, -1, fname);
-  uint32_t rows = 0, cols = 0;
-  int rc = vfl_net_param_shape(net, name, spec.parent < 0 ? 0 : (uint32_t)spec.parent, &rows, &cols);
-  if (rc) lvfl_engine_error(L, fname, rc);
-  char what[160];
-  lua_getfield(L, uv, "per_feature");
-  snprintf(what, sizeof what, "the per_feature table of the prior on '%s'", name);
-  spec.per_row = floats_from(L, -1, rows, fname, what);
-  lua_getfield(L, uv, "center");
-  snprintf(what, sizeof what, "the center of the prior on '%s' (%u x %u)", name, rows, cols);
-  spec.center = floats_from(L, -1, (size_t)rows * cols, fname, what);
-  rc = vfl_net_add_prior(net, name, &spec); /* the engine copies the arrays */
+  if (lua_type(L, -1) == LUA_TSTRING) spec.parent_name = lua_tostring(L, -1); /* kept alive by uv */
+  else if (!lua_isnil(L, -1)) spec.parent = (int)lua_tointeger(L, -1) - 1;   /* range-checked by the engine */
+  uint64_t n_per_row, n_center;
+  spec.per_row = prior_array(L, uv, "per_feature", name, fname, &n_per_row);
+  spec.center = prior_array(L, uv, "center", name, fname, &n_center);
+  spec.n_per_row = (uint32_t)(n_per_row > UINT32_MAX ? UINT32_MAX : n_per_row);
+  spec.n_center = n_center;
+  int rc = vfl_net_add_prior(net, name, &spec);
   if (rc) lvfl_engine_error(L, fname, rc);
   lua_settop(L, uv - 1);
 }
 
-/* Attaches the priors of every layer spec, once per net. */
-static void apply_priors(lua_State *L, int netidx, vfl_net *net, const char *fname) {
-  lvfl_pushuv(L, netidx);
-  int uv = lua_gettop(L);
-  lua_getfield(L, uv, "priors_applied");
-  int done = lua_toboolean(L, -1);
-  lua_pop(L, 1);
-  if (done) {
-    lua_pop(L, 1);
-    return;
-  }
-  /* Marked first: a failing prior must not be attached twice later. */
-  lua_pushboolean(L, 1);
-  lua_setfield(L, uv, "priors_applied");
-  lua_getfield(L, uv, "specs");
-  if (lua_istable(L, -1)) {
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
-      const char *name = lua_tostring(L, -2);
-      lvfl_pushuv(L, -1);
-      lua_getfield(L, -1, "prior");
-      if (luaL_testudata(L, -1, LVFL_PRIOR)) {
-        attach_prior(L, net, name, -1, fname);
-      } else if (lua_istable(L, -1)) {
-        size_t k = lua_rawlen(L, -1);
-        for (size_t i = 1; i <= k; i++) {
-          lua_rawgeti(L, -1, (lua_Integer)i);
-          attach_prior(L, net, name, -1, fname);
-          lua_pop(L, 1);
-        }
-      }
-      lua_pop(L, 3);
+/* The priors of the layer spec at li (one vfl.prior or a list), to layer `name`. */
+static void attach_priors(lua_State *L, vfl_net *net, const char *name, int li, const char *fname) {
+  lvfl_pushuv(L, li);
+  lua_getfield(L, -1, "prior");
+  if (luaL_testudata(L, -1, LVFL_PRIOR)) {
+    attach_prior(L, net, name, -1, fname);
+  } else if (lua_istable(L, -1)) {
+    size_t k = lua_rawlen(L, -1);
+    for (size_t i = 1; i <= k; i++) {
+      lua_rawgeti(L, -1, (lua_Integer)i);
+      attach_prior(L, net, name, -1, fname);
+      lua_pop(L, 1);
     }
   }
-  lua_settop(L, uv - 1);
+  lua_pop(L, 2);
 }
 
-static void init_net(lua_State *L, int idx, lvfl_net *n, float scale, uint64_t seed, const char *fname) {
+/* ---------------------------------------------------------------- layers */
+
+/* First free name of the form <kind><k>: linear1, linear2, relu1, ... */
+static void auto_name(const vfl_net *net, const char *kind, char *buf, size_t size) {
+  for (unsigned k = 1;; k++) {
+    snprintf(buf, size, "%s%u", kind, k);
+    if (vfl_net_layer_find(net, buf) < 0) return;
+  }
+}
+
+/* Adds the layer spec given as net:stack([name,] layer) or net:add(...). */
+static int add_layer(lua_State *L, int stack, const char *fname) {
+  lvfl_net *n = lvfl_checknet_idle(L, 1, fname);
+  int li = lua_type(L, 2) == LUA_TSTRING ? 3 : 2;
+  lvfl_layer *l = lvfl_check(L, li, LVFL_LAYER, fname, li - 1);
+  char buf[64];
+  const char *name = NULL;
+  if (li == 3) {
+    name = lua_tostring(L, 2);
+  } else {
+    lvfl_pushuv(L, li);
+    lua_getfield(L, -1, "name");
+    name = lua_tostring(L, -1); /* kept alive by the layer's user value */
+    lua_pop(L, 2);
+    if (!name) {
+      auto_name(n->net, l->kind, buf, sizeof buf);
+      name = buf;
+    }
+  }
+  int rc = stack ? vfl_net_stack(n->net, name, &l->spec) : vfl_net_add(n->net, name, &l->spec);
+  if (rc) return lvfl_engine_error(L, fname, rc);
+  lvfl_pushuv(L, li);
+  lua_getfield(L, -1, "optim");
+  lvfl_optim *o = luaL_testudata(L, -1, LVFL_OPTIM);
+  if (o && (rc = vfl_net_set_optim(n->net, name, &o->spec))) return lvfl_engine_error(L, fname, rc);
+  lua_pop(L, 2);
+  attach_priors(L, n->net, name, li, fname);
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int m_stack(lua_State *L) { return add_layer(L, 1, "net:stack"); }
+static int m_add(lua_State *L) { return add_layer(L, 0, "net:add"); }
+
+/* net:wire(from, to) -- from may be a list of names. */
+static int m_wire(lua_State *L) {
+  const char *fname = "net:wire";
+  lvfl_net *n = lvfl_checknet_idle(L, 1, fname);
+  if (lua_type(L, 3) != LUA_TSTRING) lvfl_argerror(L, 2, fname, "layer name expected, got %s", lvfl_typename(L, 3));
+  const char *to = lua_tostring(L, 3);
+  if (lua_istable(L, 2)) {
+    size_t k = lua_rawlen(L, 2);
+    for (size_t i = 1; i <= k; i++) {
+      lua_rawgeti(L, 2, (lua_Integer)i);
+      if (lua_type(L, -1) != LUA_TSTRING)
+        lvfl_argerror(L, 1, fname, "entry %zu is not a layer name (%s)", i, lvfl_typename(L, -1));
+      int rc = vfl_net_wire(n->net, lua_tostring(L, -1), to);
+      if (rc) return lvfl_engine_error(L, fname, rc);
+      lua_pop(L, 1);
+    }
+  } else {
+    if (lua_type(L, 2) != LUA_TSTRING)
+      lvfl_argerror(L, 1, fname, "layer name or list of names expected, got %s", lvfl_typename(L, 2));
+    int rc = vfl_net_wire(n->net, lua_tostring(L, 2), to);
+    if (rc) return lvfl_engine_error(L, fname, rc);
+  }
+  lua_settop(L, 1);
+  return 1;
+}
+
+static void init_net(lua_State *L, lvfl_net *n, float scale, uint64_t seed, const char *fname) {
   int rc = vfl_net_init(n->net, scale, seed);
   if (rc) lvfl_engine_error(L, fname, rc);
-  apply_priors(L, idx, n->net, fname);
 }
 
 void lvfl_net_ensure_ready(lua_State *L, int idx, const char *fname) {
   lvfl_net *n = lua_touserdata(L, idx);
-  if (!vfl_net_ready(n->net)) init_net(L, idx, n, -1.0f, 1, fname);
+  if (!vfl_net_ready(n->net)) init_net(L, n, -1.0f, 1, fname);
 }
 
 /* net:init{scale=, seed=} -- scale omitted: the engine's automatic scale. */
@@ -257,7 +233,7 @@ static int m_init(lua_State *L) {
   lvfl_checkopts(L, 2, fname, known);
   double scale = lvfl_optnum(L, 2, "scale", -1.0, fname);
   lua_Integer seed = lvfl_optint(L, 2, "seed", 1, fname, 0, INT64_MAX);
-  init_net(L, 1, n, (float)scale, (uint64_t)seed, fname);
+  init_net(L, n, (float)scale, (uint64_t)seed, fname);
   lua_settop(L, 1);
   return 1;
 }
@@ -287,32 +263,18 @@ uint32_t lvfl_block_arg(lua_State *L, const vfl_net *net, const char *layer, int
   return (uint32_t)lvfl_checkint(L, idx, fname, what, 1, 65536) - 1;
 }
 
-int lvfl_push_params(lua_State *L, const vfl_net *net, int layer_idx, const char *fname) {
-  if (lua_type(L, layer_idx) != LUA_TSTRING)
-    lvfl_argerror(L, 1, fname, "layer name expected, got %s", lvfl_typename(L, layer_idx));
-  const char *layer = lua_tostring(L, layer_idx);
-  uint32_t block = lvfl_block_arg(L, net, layer, layer_idx + 1, fname);
-  uint32_t rows, cols;
-  int rc = vfl_net_param_shape(net, layer, block, &rows, &cols);
-  if (rc) return lvfl_engine_error(L, fname, rc);
-  size_t count = (size_t)rows * cols;
-  float *buf = lua_newuserdata(L, (count ? count : 1) * sizeof *buf);
-  rc = vfl_net_param_get(net, layer, block, buf);
-  if (rc) return lvfl_engine_error(L, fname, rc);
-  lua_createtable(L, (int)(count < (size_t)1 << 30 ? count : 0), 0);
-  for (size_t i = 0; i < count; i++) {
-    lua_pushnumber(L, buf[i]);
-    lua_rawseti(L, -2, (lua_Integer)i + 1);
-  }
-  lua_pushinteger(L, rows);
-  lua_pushinteger(L, cols);
-  return 3;
-}
-
-/* net:params(layer [, block]) -> flat table (feature-major), rows, cols */
+/* net:params(layer [, block]) -> a view of the weights (lparams.c), rows, cols */
 static int m_params(lua_State *L) {
   lvfl_net *n = lvfl_checknet(L, 1, "net:params");
-  return lvfl_push_params(L, n->net, 2, "net:params");
+  return lvfl_push_params(L, &n->net, 2, "net:params");
+}
+
+/* net:sparsity() -> the fraction of weights (biases aside) that are exactly 0 */
+static int m_sparsity(lua_State *L) {
+  lvfl_net *n = lvfl_checknet(L, 1, "net:sparsity");
+  if (!vfl_net_ready(n->net)) return lvfl_error(L, "net:sparsity: the net is not initialised: call init or learn first");
+  lua_pushnumber(L, vfl_net_zero_fraction(n->net));
+  return 1;
 }
 
 /* net:set_params(layer, block, values) -- values flat or one table per row. */
@@ -417,7 +379,7 @@ void lvfl_open_net(lua_State *L) {
   static const luaL_Reg methods[] = {{"stack", m_stack},   {"add", m_add},       {"wire", m_wire},
                                      {"init", m_init},     {"params", m_params}, {"set_params", m_set_params},
                                      {"link", m_link},     {"set_link", m_set_link}, {"layers", m_layers},
-                                     {"close", m_close},   {NULL, NULL}};
+                                     {"close", m_close},   {"sparsity", m_sparsity}, {NULL, NULL}};
   static const luaL_Reg meta[] = {{"__len", m_len}, {"__tostring", lvfl_net_tostring}, {"__gc", m_gc},
                                   {"__close", m_gc}, {NULL, NULL}};
   lvfl_newclass(L, LVFL_NET, methods, meta, NULL);

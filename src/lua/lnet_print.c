@@ -41,42 +41,25 @@ typedef struct line {
   char name[64], kind[96], out[16], parents[192], params[32], extras[256];
 } line;
 
-/* " prior l2(0.01), optim adam{lr=0.001}" for the layer spec kept in the
-** net's user value (the net is at index 1). */
-static void extras_of(lua_State *L, const char *name, char *buf, size_t size) {
-  int top = lua_gettop(L);
+/* "prior l2(0.01), positive  optim adam{lr=0.001}": what the engine holds
+** for layer i (so a loaded net shows them too). */
+static void extras_of(const vfl_net *net, uint32_t i, char *buf, size_t size) {
+  vfl_prior_spec priors[8];
+  uint32_t np = vfl_net_layer_priors(net, i, priors, 8);
+  size_t off = 0;
   buf[0] = '\0';
-  lvfl_pushuv(L, 1);
-  lua_getfield(L, -1, "specs");
-  if (lua_istable(L, -1)) {
-    lua_getfield(L, -1, name);
-    if (lua_isuserdata(L, -1)) {
-      lvfl_pushuv(L, -1);
-      int uv = lua_gettop(L);
-      size_t off = 0;
-      lua_getfield(L, uv, "prior");
-      int list = lua_istable(L, -1);
-      int np = list ? (int)lua_rawlen(L, -1) : luaL_testudata(L, -1, LVFL_PRIOR) ? 1 : 0;
-      for (int i = 1; i <= np; i++) {
-        if (list)
-          lua_rawgeti(L, uv + 1, i);
-        else
-          lua_pushvalue(L, uv + 1);
-        char d[128];
-        lvfl_prior_describe(L, lua_gettop(L), d, sizeof d);
-        lua_pop(L, 1);
-        if (off < size) off += (size_t)snprintf(buf + off, size - off, "%s%s", i == 1 ? "prior " : ", ", d);
-      }
-      lua_getfield(L, uv, "optim");
-      lvfl_optim *o = luaL_testudata(L, -1, LVFL_OPTIM);
-      if (o && off < size) {
-        char d[128];
-        lvfl_optim_describe(o, d, sizeof d);
-        snprintf(buf + off, size - off, "%soptim %s", off ? "  " : "", d);
-      }
-    }
+  for (uint32_t k = 0; k < np && k < 8 && off < size; k++) {
+    char d[128];
+    lvfl_prior_spec_describe(&priors[k], d, sizeof d);
+    off += (size_t)snprintf(buf + off, size - off, "%s%s", k ? ", " : "prior ", d);
   }
-  lua_settop(L, top);
+  if (np > 8 && off < size) off += (size_t)snprintf(buf + off, size - off, " and %u more", np - 8);
+  lvfl_optim o = {{0}, 0, 0};
+  if (vfl_net_layer_optim(net, i, &o.spec) == VFL_OK && o.spec.kind && off < size) {
+    char d[128];
+    lvfl_optim_describe(&o, d, sizeof d);
+    snprintf(buf + off, size - off, "%soptim %s", off ? "  " : "", d);
+  }
 }
 
 /* A growing string in C memory: luaL_Buffer would share the Lua stack with
@@ -143,7 +126,7 @@ int lvfl_net_tostring(lua_State *L) {
       total += c;
       with_commas(c, ln->params, sizeof ln->params);
     }
-    extras_of(L, ln->name, ln->extras, sizeof ln->extras);
+    extras_of(net, i, ln->extras, sizeof ln->extras);
     w[0] = max_len(w[0], ln->name);
     w[1] = max_len(w[1], ln->kind);
     w[2] = max_len(w[2], ln->out);

@@ -13,7 +13,7 @@
 #define LVFL_NETVIEW "vfl.netview"
 
 typedef struct lvfl_netview {
-  const vfl_net *net;
+  vfl_net *net; /* read only: the workers train it meanwhile */
 } lvfl_netview;
 
 static const vfl_net *checkview(lua_State *L, const char *fname) {
@@ -21,7 +21,11 @@ static const vfl_net *checkview(lua_State *L, const char *fname) {
 }
 
 /* net:params(layer [, block]) as on the net itself. */
-static int v_params(lua_State *L) { return lvfl_push_params(L, checkview(L, "net:params"), 2, "net:params"); }
+static int v_params(lua_State *L) {
+  checkview(L, "net:params");
+  lvfl_netview *v = lua_touserdata(L, 1);
+  return lvfl_push_params(L, &v->net, 2, "net:params");
+}
 
 /* net:row(layer, r [, block]) -> the cols weights of row r (feature r of a
 ** sparse input), 1-based. */
@@ -63,5 +67,5 @@ void lvfl_netview_push(lua_State *L, const vfl_net *net) {
     lua_pop(L, 1);
   }
   lvfl_netview *v = lvfl_newobject(L, sizeof *v, LVFL_NETVIEW);
-  v->net = net;
+  v->net = (vfl_net *)net; /* read only: the views it makes only read */
 }

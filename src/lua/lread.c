@@ -2,7 +2,7 @@
 ** lread.c -- vfl.read: the engine's file readers, which parse in C straight
 ** into a dataset; Lua only passes the options through.
 **
-**   vfl.read.libsvm(path, {dim=, hash_bits=, labels=, input=, cores=1})
+**   vfl.read.libsvm(path, {dim=, hash_bits=, labels=, input=, cores=1, multilabel=, classes=})
 **   vfl.read.csv(path, {sep=, header=, label=, skip=, categorical=,
 **                       extras=, hash_bits=, input=, allow_short=, text=,
 **                       ngrams=, lower=, minn=, maxn=, label_names=,
@@ -19,7 +19,7 @@
 #include "lvfl.h"
 
 static void libsvm_options(lua_State *L, int idx, const char *fname, vfl_libsvm_options *o, const char **name) {
-  static const char *const known[] = {"dim", "hash_bits", "labels", "input", "name", "cores", NULL};
+  static const char *const known[] = {"dim", "hash_bits", "labels", "input", "name", "cores", "multilabel", "classes", NULL};
   lvfl_checkopts(L, idx, fname, known);
   memset(o, 0, sizeof *o);
   lua_Integer cores = lvfl_optint(L, idx, "cores", 1, fname, 0, 64);
@@ -29,6 +29,18 @@ static void libsvm_options(lua_State *L, int idx, const char *fname, vfl_libsvm_
   o->hash_bits = (uint32_t)lvfl_optint(L, idx, "hash_bits", 0, fname, 0, 32);
   o->n_labels = (uint32_t)lvfl_optint(L, idx, "labels", 1, fname, 1, 65536);
   o->input = lvfl_optstring(L, idx, "input", NULL, fname);
+  if (lvfl_optbool(L, idx, "multilabel", 0, fname)) {
+    lua_getfield(L, idx, "classes");
+    int given = !lua_isnil(L, -1);
+    lua_pop(L, 1);
+    if (!given) lvfl_error(L, "%s: multilabel = true needs classes = K (the number of classes; ids in the file are 0..K-1)", fname);
+    o->classes = (uint32_t)lvfl_optint(L, idx, "classes", 0, fname, 1, 65536);
+    if (o->n_labels > 1 && o->n_labels != o->classes)
+      lvfl_error(L, "%s: multilabel rows have classes = %u labels; drop labels = %u", fname, o->classes, o->n_labels);
+    o->n_labels = o->classes;
+  } else if (lvfl_optint(L, idx, "classes", 0, fname, 0, 65536)) {
+    lvfl_error(L, "%s: option 'classes' belongs to multilabel = true", fname);
+  }
   if (name) *name = lvfl_optstring(L, idx, "name", "<string>", fname);
 }
 

@@ -28,7 +28,7 @@ static int l_request_stop(lua_State *L) {
 static void export_methods(lua_State *L) {
   static const char *const classes[][2] = {{"sparse", LVFL_SPARSE}, {"dataset", LVFL_DATASET}, {"net", LVFL_NET},
                                            {"layer", LVFL_LAYER},   {"prior", LVFL_PRIOR},     {"optim", LVFL_OPTIM},
-                                           {"view", LVFL_VIEW},     {"row", LVFL_ROW}};
+                                           {"view", LVFL_VIEW},     {"row", LVFL_ROW},         {"params", LVFL_PARAMS}};
   lua_newtable(L);
   for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
     luaL_getmetatable(L, classes[i][1]);
@@ -93,6 +93,7 @@ int luaopen_vfl(lua_State *L) {
   lvfl_open_spec(L);
   lvfl_open_net(L);
   lvfl_open_view(L);
+  lvfl_open_params(L);
   lvfl_open_learn(L);
   lvfl_open_losses(L);
   lvfl_open_predict(L);

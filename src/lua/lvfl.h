@@ -23,6 +23,7 @@
 #define LVFL_PRIOR "vfl.prior"
 #define LVFL_OPTIM "vfl.optim"
 #define LVFL_VIEW "vfl.view"
+#define LVFL_PARAMS "vfl.params" /* net:params's view of the weights (lparams.c) */
 #define LVFL_ROW "vfl.row"
 
 /* ------------------------------------------------------------ objects */
@@ -234,14 +235,17 @@ int lvfl_net_tostring(lua_State *L);
 ** number, a parent's name or "bias"), raising a Lua error otherwise. */
 uint32_t lvfl_block_arg(lua_State *L, const vfl_net *net, const char *layer, int idx, const char *fname);
 /* net:params's results for the layer name at layer_idx and the block after
-** it: a flat list (feature-major), rows, cols; returns 3. */
-int lvfl_push_params(lua_State *L, const vfl_net *net, int layer_idx, const char *fname);
+** it (lparams.c): a read-only view of the weights (feature-major), rows,
+** cols; returns 3. owner is the net pointer inside the Lua object at index
+** 1, which the view keeps alive (and finds NULL after net:close). */
+int lvfl_push_params(lua_State *L, vfl_net *const *owner, int layer_idx, const char *fname);
 const char *lvfl_link_name(int link);
 
 /* Layer, prior and optimizer specs (lspec.c): names and descriptions. */
 const char *lvfl_layer_kind(const vfl_layer_spec *s);
 void lvfl_layer_describe(const vfl_layer_spec *s, char *buf, size_t size);
 void lvfl_prior_describe(lua_State *L, int idx, char *buf, size_t size);
+void lvfl_prior_spec_describe(const vfl_prior_spec *p, char *buf, size_t size);
 void lvfl_optim_describe(const lvfl_optim *o, char *buf, size_t size);
 
 /* Views (lview.c). */
@@ -283,6 +287,7 @@ void lvfl_open_read(lua_State *L);
 void lvfl_open_net(lua_State *L);
 void lvfl_open_spec(lua_State *L);
 void lvfl_open_view(lua_State *L);
+void lvfl_open_params(lua_State *L);
 void lvfl_open_learn(lua_State *L);
 void lvfl_open_losses(lua_State *L);
 void lvfl_open_predict(lua_State *L);
@@ -310,7 +315,7 @@ void lvfl_dist_push_stats(lua_State *L, const lvfl_dist_plan *plan);
 ** rank's figures, becomes those of all ranks' rows. */
 void lvfl_dist_metrics(lua_State *L, int net, int ds, vfl_metrics *m, const char *fname);
 /* net:save under mpirun (ldist.c): rank 0 writes, every rank gets its status. */
-int lvfl_dist_save(const vfl_net *net, const char *path);
+int lvfl_dist_save(const vfl_net *net, const char *path, int storage);
 
 /* Sharded reading (lshard.c): rank of size (0-based), size 1 = whole file. */
 typedef struct lvfl_shard {

@@ -104,10 +104,11 @@ void args_help(void) {
          "  %s test model.bin test.txt [k [th]]\n"
          "  %s predict|predict-prob model.bin file|- [k [th]]\n"
          "  %s inspect model.bin\n"
+         "  %s quantize model.bin out.bin [q8|f16|weights]\n"
          "Environment: LUA_INIT_5_4, LUA_INIT, LUA_PATH, LUA_CPATH (as lua), VFL_LUA_PATH,\n"
          "VFL_RC (instead of ~/.vflrc), VFL_HISTORY (instead of ~/.vfl_history), NO_COLOR.\n"
          "Exit status: 0 on success, 1 on an error or a bad option. See man vfl.\n",
-         p, p, p, p);
+         p, p, p, p, p);
   fflush(stdout);
 }
 

@@ -6,7 +6,7 @@
 #include "lauxlib.h"
 #include "run.h"
 
-static const char *const names[] = {"supervised", "test", "predict", "predict-prob", "inspect", NULL};
+static const char *const names[] = {"supervised", "test", "predict", "predict-prob", "inspect", "quantize", NULL};
 
 int subcommand_is(const char *name) {
   for (int i = 0; name && names[i]; i++)

@@ -291,7 +291,7 @@ static void graphs(void) {
 /* Found by the model fuzzer: "parent + 1" in the message overflowed int. */
 static void prior_parent(void) {
   vfl_net *net = logistic_net(4);
-  vfl_prior_spec p = {VFL_PRIOR_L2, 0.1f, 2147483647, NULL, NULL, 0};
+  vfl_prior_spec p = {.kind = VFL_PRIOR_L2, .lambda = 0.1f, .parent = 2147483647, .per_row = NULL, .center = NULL, .floor = 0};
   CHECK_ERR(vfl_net_add_prior(net, "out", &p), VFL_EINVAL, "layer 'out': prior parent 2147483648 is out of range (it has 1)");
   p.parent = -2;
   CHECK_ERR(vfl_net_add_prior(net, "out", &p), VFL_EINVAL, "layer 'out': prior parent -1 is out of range (it has 1)");

@@ -48,7 +48,7 @@ static int check_net(vfl_net *net, const example *ex, const char *what) {
   vfl_work *w = work_new(net);
   uint32_t most[4];
   for (uint32_t k = 0; k < ex->n_in; k++) most[k] = ex->in[k].n;
-  vfl_optim_spec sgd = {VFL_OPTIM_SGD, 1.0f, 0, 0, 0};
+  vfl_optim_spec sgd = {.kind = VFL_OPTIM_SGD, .lr = 1.0f};
   CHECK_OK(work_prepare_training(w, 2, &sgd, 5, most));
   w->training = 1;
   run_loss(w, ex, 99, 1);
@@ -85,18 +85,22 @@ static int check_net(vfl_net *net, const example *ex, const char *what) {
 }
 
 static vfl_layer_spec input(int kind, uint32_t dim) { return (vfl_layer_spec){.kind = VFL_LAYER_INPUT, .input_kind = kind, .dim = dim}; }
-static vfl_layer_spec linear(uint32_t dim, int intercept, int mean) {
-  return (vfl_layer_spec){.kind = VFL_LAYER_LINEAR, .dim = dim, .intercept = intercept, .mean = mean};
+static vfl_layer_spec linear(uint32_t dim, int intercept) {
+  return (vfl_layer_spec){.kind = VFL_LAYER_LINEAR, .dim = dim, .intercept = intercept};
 }
 static vfl_layer_spec act(int kind) { return (vfl_layer_spec){.kind = kind}; }
 
 static uint32_t sp_idx[3][6] = {{1, 4, 7, 9}, {0, 2, 5}, {3, 6}};
 static float sp_val[3][6] = {{0.5f, -1.2f, 0.8f, 2.0f}, {1.0f, 0.3f, -0.7f}, {1.5f, -0.4f}};
+/* A row that repeats indices: 1 three times (twice with one value: a tie
+** of a row with itself, harmless to a max), 4 twice with other values. */
+static uint32_t rep_idx[6] = {1, 4, 1, 7, 4, 1};
+static float rep_val[6] = {0.5f, -1.2f, 0.8f, 2.0f, 0.3f, 0.5f};
 static float dense_val[6] = {0.3f, -0.8f, 1.1f, 0.05f, -0.6f, 0.9f};
 
 static void sparse_to_linear_square(void) {
   vfl_net *net = vfl_net_new();
-  vfl_layer_spec s = input(VFL_INPUT_SPARSE, 10), l = linear(3, 1, 0);
+  vfl_layer_spec s = input(VFL_INPUT_SPARSE, 10), l = linear(3, 1);
   CHECK_OK(vfl_net_stack(net, "x", &s));
   CHECK_OK(vfl_net_stack(net, "out", &l));
   CHECK_OK(vfl_net_init(net, 0.5f, 3));
@@ -108,7 +112,8 @@ static void sparse_to_linear_square(void) {
 /* Every activation, a mean-of-rows embedding bag, each loss. */
 static void hidden_layers(int activation, int loss, uint32_t outs, float label, const char *what) {
   vfl_net *net = vfl_net_new();
-  vfl_layer_spec s = input(VFL_INPUT_SPARSE, 10), h = linear(5, 1, 1), a = act(activation), o = linear(outs, 1, 0);
+  vfl_layer_spec s = input(VFL_INPUT_SPARSE, 10), a = act(activation), o = linear(outs, 1);
+  vfl_layer_spec h = {.kind = VFL_LAYER_EMBEDDING, .dim = 5, .intercept = 1, .pool = VFL_POOL_MEAN};
   CHECK_OK(vfl_net_stack(net, "x", &s));
   CHECK_OK(vfl_net_stack(net, "h", &h));
   CHECK_OK(vfl_net_stack(net, "act", &a));
@@ -124,8 +129,8 @@ static void hidden_layers(int activation, int loss, uint32_t outs, float label, 
 static void two_parents(void) {
   vfl_net *net = vfl_net_new();
   vfl_layer_spec s = input(VFL_INPUT_SPARSE, 8), d = input(VFL_INPUT_DENSE, 6);
-  vfl_layer_spec h1 = linear(4, 1, 0), h2 = linear(3, 0, 0), t = act(VFL_LAYER_TANH), r = act(VFL_LAYER_SIGMOID);
-  vfl_layer_spec o = linear(3, 1, 0);
+  vfl_layer_spec h1 = linear(4, 1), h2 = linear(3, 0), t = act(VFL_LAYER_TANH), r = act(VFL_LAYER_SIGMOID);
+  vfl_layer_spec o = linear(3, 1);
   CHECK_OK(vfl_net_add(net, "s", &s));
   CHECK_OK(vfl_net_add(net, "d", &d));
   CHECK_OK(vfl_net_add(net, "h1", &h1));
@@ -150,8 +155,8 @@ static void two_parents(void) {
 /* Dense input through SELU, ReLU and dropout (mask held fixed). */
 static void dense_stack_with_dropout(void) {
   vfl_net *net = vfl_net_new();
-  vfl_layer_spec d = input(VFL_INPUT_DENSE, 6), h = linear(7, 1, 0), se = act(VFL_LAYER_SELU), h2 = linear(7, 1, 0);
-  vfl_layer_spec re = act(VFL_LAYER_RELU), dr = {.kind = VFL_LAYER_DROPOUT, .rate = 0.3f}, o = linear(2, 1, 0);
+  vfl_layer_spec d = input(VFL_INPUT_DENSE, 6), h = linear(7, 1), se = act(VFL_LAYER_SELU), h2 = linear(7, 1);
+  vfl_layer_spec re = act(VFL_LAYER_RELU), dr = {.kind = VFL_LAYER_DROPOUT, .rate = 0.3f}, o = linear(2, 1);
   CHECK_OK(vfl_net_stack(net, "d", &d));
   CHECK_OK(vfl_net_stack(net, "h", &h));
   CHECK_OK(vfl_net_stack(net, "selu", &se));
@@ -170,24 +175,47 @@ static void dense_stack_with_dropout(void) {
 static uint32_t grouped_idx[5];
 static float grouped_val[5] = {1.0f, 0.5f, -2.0f, 0.7f, 1.5f};
 
-/* Input -> (linear -> tanh, for a dense parent) -> the kind -> linear(2). */
+/* Input -> (linear -> tanh, for a dense parent) -> the kind -> linear(2);
+** for a pair of parents, two inputs (sparse), or the dense input through
+** two hidden layers of width 5 (tanh and sigmoid). */
 static void check_kind_example(const layer_ops *k, uint32_t e, const vfl_layer_spec *spec, int parent) {
   vfl_net *net = vfl_net_new();
-  vfl_layer_spec in = parent == LAYER_PARENT_DENSE    ? input(VFL_INPUT_DENSE, 6)
-                      : parent == LAYER_PARENT_SPARSE ? input(VFL_INPUT_SPARSE, 10)
-                                                      : input(VFL_INPUT_GROUPED, 1u << 30);
-  vfl_layer_spec h = linear(5, 1, 0), t = act(VFL_LAYER_TANH), o = linear(2, 1, 0);
-  CHECK_OK(vfl_net_stack(net, "in", &in));
-  if (parent == LAYER_PARENT_DENSE) {
-    CHECK_OK(vfl_net_stack(net, "h", &h));
-    CHECK_OK(vfl_net_stack(net, "tanh", &t));
+  int dense = parent == LAYER_PARENT_DENSE || parent == LAYER_PARENT_DENSE_PAIR;
+  vfl_layer_spec in = dense                             ? input(VFL_INPUT_DENSE, 6)
+                      : parent == LAYER_PARENT_GROUPED ? input(VFL_INPUT_GROUPED, 1u << 30)
+                                                       : input(VFL_INPUT_SPARSE, 10);
+  vfl_layer_spec h = linear(5, 1), t = act(VFL_LAYER_TANH), s = act(VFL_LAYER_SIGMOID), o = linear(2, 1);
+  CHECK_OK(vfl_net_add(net, "in", &in));
+  CHECK_OK(vfl_net_add(net, "kind", spec));
+  CHECK_OK(vfl_net_add(net, "out", &o));
+  CHECK_OK(vfl_net_wire(net, "kind", "out"));
+  if (dense) {
+    CHECK_OK(vfl_net_add(net, "h", &h));
+    CHECK_OK(vfl_net_add(net, "tanh", &t));
+    CHECK_OK(vfl_net_wire(net, "in", "h"));
+    CHECK_OK(vfl_net_wire(net, "h", "tanh"));
+    CHECK_OK(vfl_net_wire(net, "tanh", "kind"));
+  } else {
+    CHECK_OK(vfl_net_wire(net, "in", "kind"));
   }
-  CHECK_OK(vfl_net_stack(net, "kind", spec));
-  CHECK_OK(vfl_net_stack(net, "out", &o));
+  if (parent == LAYER_PARENT_DENSE_PAIR) {
+    CHECK_OK(vfl_net_add(net, "h2", &h));
+    CHECK_OK(vfl_net_add(net, "sigmoid", &s));
+    CHECK_OK(vfl_net_wire(net, "in", "h2"));
+    CHECK_OK(vfl_net_wire(net, "h2", "sigmoid"));
+    CHECK_OK(vfl_net_wire(net, "sigmoid", "kind"));
+  }
+  if (parent == LAYER_PARENT_SPARSE_PAIR) {
+    vfl_layer_spec in2 = input(VFL_INPUT_SPARSE, 8);
+    CHECK_OK(vfl_net_add(net, "in2", &in2));
+    CHECK_OK(vfl_net_wire(net, "in2", "kind"));
+  }
   CHECK_OK(vfl_net_init(net, 0.6f, 17 + e));
-  example ex = {{{4, sp_idx[0], sp_val[0]}}, 1, {1.0f, -0.5f}, 2, VFL_LOSS_SQUARE};
-  if (parent == LAYER_PARENT_DENSE) ex.in[0] = (vfl_features){6, NULL, dense_val};
+  example ex = {{{4, sp_idx[0], sp_val[0]}, {6, rep_idx, rep_val}}, 1, {1.0f, -0.5f}, 2, VFL_LOSS_SQUARE};
+  if (dense) ex.in[0] = (vfl_features){6, NULL, dense_val};
   if (parent == LAYER_PARENT_GROUPED) ex.in[0] = (vfl_features){5, grouped_idx, grouped_val};
+  if (parent == LAYER_PARENT_SPARSE_REPEATS) ex.in[0] = (vfl_features){6, rep_idx, rep_val};
+  if (parent == LAYER_PARENT_SPARSE_PAIR) ex.n_in = 2;
   char what[96];
   snprintf(what, sizeof what, "kind %s, example %u", k->name, e + 1);
   printf("gradient check: %s\n", what);
@@ -224,13 +252,13 @@ static double penalty(const vfl_prior_spec *p, uint32_t r, uint32_t c, uint32_t 
 
 static void prior_step(const vfl_prior_spec *p, const char *what) {
   vfl_net *net = vfl_net_new();
-  vfl_layer_spec s = input(VFL_INPUT_SPARSE, 4), l = linear(3, 0, 0);
+  vfl_layer_spec s = input(VFL_INPUT_SPARSE, 4), l = linear(3, 0);
   CHECK_OK(vfl_net_stack(net, "x", &s));
   CHECK_OK(vfl_net_stack(net, "out", &l));
   CHECK_OK(vfl_net_add_prior(net, "out", p)); /* before init: the shapes are known once wired */
   CHECK_OK(vfl_net_init(net, 0.8f, 4));
   vfl_layer *lay = &net->layers[1];
-  vfl_optim_spec sgd = {VFL_OPTIM_SGD, 1e-3f, 0, 0, 0};
+  vfl_optim_spec sgd = {.kind = VFL_OPTIM_SGD, .lr = 1e-3f};
   vfl_rule rule;
   rule_resolve(&rule, &sgd, lay, 0);
   int bad = 0;
@@ -254,10 +282,10 @@ static void priors(void) {
   float per_row[4] = {1.0f, 2.0f, 0.5f, 4.0f}, center[12];
   for (int i = 0; i < 12; i++) center[i] = 0.9f - 0.15f * (float)i; /* far from the weights (|w| <= 0.8 * 0.01 .. 0.8) */
   for (int i = 0; i < 12; i++) center[i] += center[i] >= 0 ? 1.0f : -1.0f;
-  vfl_prior_spec l2 = {VFL_PRIOR_L2, 0.3f, -1, NULL, NULL, 0};
-  vfl_prior_spec l2_each = {VFL_PRIOR_L2, 0.5f, -1, per_row, NULL, 0}; /* strength 0.5 x multiplier (issue 11, defect 2) */
-  vfl_prior_spec l2_centred = {VFL_PRIOR_L2, 0.7f, -1, per_row, center, 0};
-  vfl_prior_spec l1_centred = {VFL_PRIOR_L1, 0.4f, -1, NULL, center, 0};
+  vfl_prior_spec l2 = {.kind = VFL_PRIOR_L2, .lambda = 0.3f, .parent = -1, .per_row = NULL, .center = NULL, .floor = 0};
+  vfl_prior_spec l2_each = {.kind = VFL_PRIOR_L2, .lambda = 0.5f, .parent = -1, .per_row = per_row, .center = NULL, .floor = 0}; /* strength 0.5 x multiplier (issue 11, defect 2) */
+  vfl_prior_spec l2_centred = {.kind = VFL_PRIOR_L2, .lambda = 0.7f, .parent = -1, .per_row = per_row, .center = center, .floor = 0};
+  vfl_prior_spec l1_centred = {.kind = VFL_PRIOR_L1, .lambda = 0.4f, .parent = -1, .per_row = NULL, .center = center, .floor = 0};
   prior_step(&l2, "L2");
   prior_step(&l2_each, "L2 per feature");
   prior_step(&l2_centred, "L2 per feature, centred");
@@ -265,16 +293,16 @@ static void priors(void) {
 
   /* At the kink: a step larger than the distance lands on the centre. */
   vfl_net *net = vfl_net_new();
-  vfl_layer_spec s = input(VFL_INPUT_SPARSE, 4), l = linear(3, 0, 0);
+  vfl_layer_spec s = input(VFL_INPUT_SPARSE, 4), l = linear(3, 0);
   CHECK_OK(vfl_net_stack(net, "x", &s));
   CHECK_OK(vfl_net_stack(net, "out", &l));
   CHECK_OK(vfl_net_init(net, 0.8f, 4));
   vfl_layer *lay = &net->layers[1];
   float *row = param_row(&lay->blocks[0], 0), near[12], g[3] = {0, 0, 0};
   for (int i = 0; i < 12; i++) near[i] = i < 3 ? row[i] + 0.01f : 0.0f;
-  vfl_prior_spec snap = {VFL_PRIOR_L1, 100.0f, -1, NULL, near, 0};
+  vfl_prior_spec snap = {.kind = VFL_PRIOR_L1, .lambda = 100.0f, .parent = -1, .per_row = NULL, .center = near, .floor = 0};
   CHECK_OK(vfl_net_add_prior(net, "out", &snap));
-  vfl_optim_spec sgd = {VFL_OPTIM_SGD, 1e-3f, 0, 0, 0};
+  vfl_optim_spec sgd = {.kind = VFL_OPTIM_SGD, .lr = 1e-3f};
   vfl_rule rule;
   rule_resolve(&rule, &sgd, lay, 0);
   rule_apply(&rule, row, g, 3, 0);
@@ -286,7 +314,7 @@ static void priors(void) {
   net = vfl_net_new();
   CHECK_OK(vfl_net_stack(net, "x", &s));
   CHECK_OK(vfl_net_stack(net, "out", &l));
-  vfl_prior_spec floor = {VFL_PRIOR_POSITIVE, 0, -1, NULL, NULL, 0.25f};
+  vfl_prior_spec floor = {.kind = VFL_PRIOR_POSITIVE, .lambda = 0, .parent = -1, .per_row = NULL, .center = NULL, .floor = 0.25f};
   CHECK_OK(vfl_net_add_prior(net, "out", &floor));
   CHECK_OK(vfl_net_init(net, 0.8f, 4));
   rule_resolve(&rule, &sgd, &net->layers[1], 0);
@@ -302,7 +330,7 @@ static void priors(void) {
 static void cross_and_sparse_dropout_counts(void) {
   vfl_net *net = vfl_net_new();
   uint32_t triples[] = {0, 1, 2, 1, 1, 2};
-  vfl_layer_spec g = input(VFL_INPUT_GROUPED, 1u << 30), o = linear(1, 1, 0);
+  vfl_layer_spec g = input(VFL_INPUT_GROUPED, 1u << 30), o = linear(1, 1);
   vfl_layer_spec x = {.kind = VFL_LAYER_CROSS, .cross_bits = 20, .cross_order = 3, .n_crosses = 2, .crosses = triples};
   vfl_layer_spec d = {.kind = VFL_LAYER_DROPOUT, .rate = 0.5f};
   CHECK_OK(vfl_net_stack(net, "g", &g));
@@ -312,7 +340,7 @@ static void cross_and_sparse_dropout_counts(void) {
   CHECK_OK(vfl_net_init(net, 0.5f, 8));
   vfl_work *w = work_new(net);
   uint32_t most = 5;
-  vfl_optim_spec sgd = {VFL_OPTIM_SGD, 0.1f, 0, 0, 0};
+  vfl_optim_spec sgd = {.kind = VFL_OPTIM_SGD, .lr = 0.1f};
   CHECK_OK(work_prepare_training(w, 1, &sgd, 3, &most));
   vfl_features f = {5, grouped_idx, grouped_val};
   work_bind_input(w, 0, &f);

@@ -62,7 +62,7 @@ static void per_layer_optimizers(void) {
   vfl_net_stack(net, "tanh", &t);
   vfl_net_stack(net, "out", &o);
   CHECK_OK(vfl_net_init(net, -1, 1));
-  vfl_optim_spec adam = {VFL_OPTIM_ADAM, 0.01f, 0, 0, 0}, bad = {VFL_OPTIM_ADAM, 0.01f, 1.5f, 0, 0};
+  vfl_optim_spec adam = {.kind = VFL_OPTIM_ADAM, .lr = 0.01f}, bad = {.kind = VFL_OPTIM_ADAM, .lr = 0.01f, .beta1 = 1.5f};
   CHECK_OK(vfl_net_set_optim(net, "h", &adam));
   CHECK_ERR(vfl_net_set_optim(net, "tanh", &adam), VFL_EINVAL, "layer 'tanh' has no parameters to optimise");
   CHECK_ERR(vfl_net_set_optim(net, "out", &bad), VFL_EINVAL, "optimizer for out: beta1 and beta2 must be in [0, 1)");

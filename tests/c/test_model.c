@@ -28,7 +28,7 @@ static vfl_net *trained_net(void) {
   vfl_net_wire(net, "h", "relu");
   vfl_net_wire(net, "relu", "out");
   CHECK_OK(vfl_net_init(net, -1, 9));
-  vfl_prior_spec l2 = {VFL_PRIOR_L2, 1e-3f, -1, NULL, NULL, 0};
+  vfl_prior_spec l2 = {.kind = VFL_PRIOR_L2, .lambda = 1e-3f, .parent = -1, .per_row = NULL, .center = NULL, .floor = 0};
   CHECK_OK(vfl_net_add_prior(net, "out", &l2));
   vfl_dataset *ds = vfl_dataset_new(1);
   vfl_dataset_add_input(ds, "s", VFL_INPUT_SPARSE, 50);
@@ -129,7 +129,7 @@ static void damaged_files(void) {
 
   data[8] = 9;
   write_all(bad, data, n);
-  snprintf(msg, sizeof msg, "\"%s\": model format version 9, this vfl reads versions 1 to 3", bad);
+  snprintf(msg, sizeof msg, "\"%s\": model format version 9, this vfl reads versions 1 to 4", bad);
   CHECK_ERR(vfl_model_load(bad, &out), VFL_EFORMAT, msg);
   data[8] = 1;
 

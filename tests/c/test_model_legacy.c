@@ -5,7 +5,9 @@
 ** build predicted (v1-legacy.predictions, written with it by gcc): bit for
 ** bit under the same compiler, to 1e-6 under another, which may order and
 ** fuse the float sums differently (clang: last-bit differences). So does the
-** version-2 file (v2-legacy.vflmodel).
+** version-2 file (v2-legacy.vflmodel) and the version-3 file
+** (v3-legacy.vflmodel, with a featurizer). The text model of version 3
+** (v3-text.vflmodel) is tested through the C inference API (test_infer.c).
 */
 #define _DEFAULT_SOURCE /* mkstemp */
 #include <stdio.h>
@@ -74,7 +76,7 @@ static void resaves_in_the_current_format(void) {
   unsigned char head[12] = {0};
   CHECK(f && fread(head, 1, 12, f) == 12);
   if (f) fclose(f);
-  CHECK(head[8] == 3); /* version 3, little-endian */
+  CHECK(head[8] == 4); /* version 4, little-endian */
   CHECK_OK(vfl_model_load(path, &back));
   unlink(path);
   for (int r = 0; back && r < 3; r++) {
@@ -98,9 +100,56 @@ static void version_2_loads_without_a_featurizer(void) {
   vfl_net_free(net);
 }
 
+/* Version 3 (before the encoding byte of version 4): the v1 file with a
+** featurizer (class names), saved by the version-3 build. */
+static void version_3_loads_with_its_featurizer(void) {
+  vfl_net *net = predicts_as_written("models/v3-legacy.vflmodel");
+  const vfl_featurizer *f = net ? vfl_net_featurizer(net) : NULL;
+  CHECK(f && f->n_classes == 3 && strcmp(f->classes[1], "second") == 0 && strcmp(f->label_prefix, "__label__") == 0);
+  CHECK(net && vfl_net_storage(net) == VFL_STORE_WEIGHTS); /* built, never trained: no optimizer state */
+  vfl_net_free(net);
+}
+
+/* Format 3 with linear layers that had mean = true (embedding bags before
+** the embedding kind; tests/data/models/v3-linear-mean.*): they load as
+** embeddings pooling by the mean, and predict bit for bit what the old build
+** did (to 1e-6 under clang, as above). */
+static void linear_mean_loads_as_an_embedding(void) {
+  FILE *f = fopen(t_testdata("models/v3-linear-mean.predictions"), "r");
+  CHECK(f != NULL);
+  float expected[3][4];
+  char line[512];
+  int rows = 0;
+  while (f && rows < 3 && fgets(line, sizeof line, f)) {
+    double a[4];
+    if (line[0] == '#') continue;
+    if (sscanf(line, "%la %la %la %la", &a[0], &a[1], &a[2], &a[3]) != 4) break;
+    for (int k = 0; k < 4; k++) expected[rows][k] = (float)a[k];
+    rows++;
+  }
+  if (f) fclose(f);
+  CHECK(rows == 3);
+  vfl_net *net = NULL;
+  CHECK_OK(vfl_model_load(t_testdata("models/v3-linear-mean.vflmodel"), &net));
+  if (!net || rows != 3) return;
+  for (int r = 0; r < 3; r++) {
+    vfl_features in[2] = {{6, legacy_w_idx[r], legacy_w_val[r]}, {2, legacy_t_idx[r], legacy_t_val[r]}};
+    float p[4];
+    CHECK_OK(vfl_net_predict(net, in, 2, p));
+#if defined(__clang__)
+    for (int k = 0; k < 4; k++) CHECK_NEAR(p[k], expected[r][k], 1e-6);
+#else
+    CHECK(memcmp(p, expected[r], sizeof p) == 0);
+#endif
+  }
+  vfl_net_free(net);
+}
+
 int main(void) {
+  linear_mean_loads_as_an_embedding();
   loads_and_predicts_identically();
   version_2_loads_without_a_featurizer();
+  version_3_loads_with_its_featurizer();
   resaves_in_the_current_format();
   return t_done("test_model_legacy");
 }

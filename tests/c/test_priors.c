@@ -1,7 +1,9 @@
 /*
 ** test_priors.c -- what each prior does to trained weights: L1 zeroes the
 ** useless ones, positivity keeps all at or above 0, a strong L2 pulls the
-** weights to its centre, a per-feature L2 acts on its feature only.
+** weights to its centre, a per-feature L2 acts on its feature only; a
+** prior declared before the layer is wired acts the same, and its sizes are
+** checked at init.
 */
 #include <math.h>
 
@@ -61,6 +63,51 @@ static int count_zero(const float *w, int n) {
   return z;
 }
 
+/* Declared right after the layer is added (its parents, hence its shapes,
+** unknown): the parent by name, the arrays' lengths given; init checks them
+** and training pulls the weights onto the centre as a prior added later does. */
+static vfl_net *declared_before_wiring(vfl_dataset *ds, uint64_t n_center) {
+  static float center[200];
+  for (int j = 0; j < 200; j++) center[j] = 0.25f;
+  vfl_net *net = vfl_net_new();
+  vfl_layer_spec in = {.kind = VFL_LAYER_INPUT, .input_kind = VFL_INPUT_SPARSE, .dim = 200};
+  vfl_layer_spec o = {.kind = VFL_LAYER_LINEAR, .dim = 1, .intercept = 1};
+  CHECK_OK(vfl_net_add(net, "out", &o));
+  vfl_prior_spec pull = {.kind = VFL_PRIOR_L2, .lambda = 20.0f, .parent = -1, .center = center, .parent_name = "x",
+                         .n_center = n_center};
+  CHECK_OK(vfl_net_add_prior(net, "out", &pull));
+  vfl_prior_spec unsized = pull;
+  unsized.n_center = 0;
+  CHECK_ERR(vfl_net_add_prior(net, "out", &unsized), VFL_EINVAL,
+            "prior on 'out': the layer's parents are not all wired yet, so give the lengths of per_row and center "
+            "(n_per_row, n_center)");
+  CHECK_OK(vfl_net_add(net, "x", &in));
+  CHECK_OK(vfl_net_wire(net, "x", "out"));
+  if (n_center != 200) {
+    CHECK_ERR(vfl_net_init(net, 0.1f, 2), VFL_EINVAL,
+              "layer 'out': prior 1 (l2) has a center of 199 numbers; its weights are 200 x 1 (200)");
+    return net;
+  }
+  CHECK_OK(vfl_net_init(net, 0.1f, 2));
+  vfl_train_options opt;
+  vfl_train_defaults(&opt);
+  vfl_loss_spec loss = {VFL_LOSS_LOGISTIC, NULL, NULL};
+  CHECK_OK(vfl_net_learn(net, ds, &loss, &opt));
+  return net;
+}
+
+static void priors_before_wiring(vfl_dataset *ds) {
+  vfl_net *net = declared_before_wiring(ds, 200);
+  float w[200];
+  CHECK_OK(vfl_net_param_get(net, "out", 0, w));
+  double off = 0;
+  for (int j = 0; j < 200; j++) off = fmax(off, fabs(w[j] - 0.25));
+  printf("strong L2 centred on 0.25, declared before wiring: largest distance %.4f\n", off);
+  CHECK(off < 0.06);
+  vfl_net_free(net);
+  vfl_net_free(declared_before_wiring(ds, 199));
+}
+
 int main(void) {
   vfl_dataset *ds = data();
   float w[200];
@@ -70,7 +117,7 @@ int main(void) {
   int plain_zeros = count_zero(w, 200);
   double plain_mass = noise_mass(w);
 
-  vfl_prior_spec l1 = {VFL_PRIOR_L1, 0.3f, -1, NULL, NULL, 0};
+  vfl_prior_spec l1 = {.kind = VFL_PRIOR_L1, .lambda = 0.3f, .parent = -1, .per_row = NULL, .center = NULL, .floor = 0};
   vfl_net *sparse = train(ds, &l1);
   CHECK_OK(vfl_net_param_get(sparse, "out", 0, w));
   int l1_zeros = count_zero(w, 200);
@@ -81,7 +128,7 @@ int main(void) {
   CHECK(l1_mass < plain_mass / 2);
   for (int j = 0; j < 5; j++) CHECK(w[j] != 0.0f); /* the signal survives */
 
-  vfl_prior_spec pos = {VFL_PRIOR_POSITIVE, 0, -1, NULL, NULL, 0};
+  vfl_prior_spec pos = {.kind = VFL_PRIOR_POSITIVE, .lambda = 0, .parent = -1, .per_row = NULL, .center = NULL, .floor = 0};
   vfl_net *positive = train(ds, &pos);
   CHECK_OK(vfl_net_param_get(positive, "out", 0, w));
   int negative = 0;
@@ -91,7 +138,7 @@ int main(void) {
 
   float center[200];
   for (int j = 0; j < 200; j++) center[j] = 0.25f;
-  vfl_prior_spec pull = {VFL_PRIOR_L2, 20.0f, 0, NULL, center, 0};
+  vfl_prior_spec pull = {.kind = VFL_PRIOR_L2, .lambda = 20.0f, .parent = 0, .per_row = NULL, .center = center, .floor = 0};
   vfl_net *centred = train(ds, &pull);
   CHECK_OK(vfl_net_param_get(centred, "out", 0, w));
   double off = 0;
@@ -101,14 +148,14 @@ int main(void) {
 
   float per_row[200] = {0};
   per_row[1] = 20.0f; /* only feature 2 is held at 0 */
-  vfl_prior_spec each = {VFL_PRIOR_L2, 1, 0, per_row, NULL, 0}; /* strength 1 x 20 */
+  vfl_prior_spec each = {.kind = VFL_PRIOR_L2, .lambda = 1, .parent = 0, .per_row = per_row, .center = NULL, .floor = 0}; /* strength 1 x 20 */
   vfl_net *held = train(ds, &each);
   CHECK_OK(vfl_net_param_get(held, "out", 0, w));
   printf("per-feature L2 on feature 2: w2 = %.4f, w4 = %.4f\n", (double)w[1], (double)w[3]);
   CHECK(fabsf(w[1]) < 0.05f && fabsf(w[3]) > 0.3f);
 
   CHECK_ERR(vfl_net_add_prior(plain, "x", &l1), VFL_EINVAL, "layer 'x': priors go on layers with weights (linear)");
-  vfl_prior_spec badl = {VFL_PRIOR_L2, -1.0f, -1, NULL, NULL, 0};
+  vfl_prior_spec badl = {.kind = VFL_PRIOR_L2, .lambda = -1.0f, .parent = -1, .per_row = NULL, .center = NULL, .floor = 0};
   CHECK_ERR(vfl_net_add_prior(plain, "out", &badl), VFL_EINVAL, "layer 'out': prior strength -1 must be a finite number >= 0");
 
   vfl_net_free(plain);
@@ -116,6 +163,7 @@ int main(void) {
   vfl_net_free(positive);
   vfl_net_free(centred);
   vfl_net_free(held);
+  priors_before_wiring(ds);
   vfl_dataset_free(ds);
   return t_done("test_priors");
 }

@@ -76,12 +76,12 @@ static void test_buffer_and_options(void) {
   CHECK(ds && vfl_dataset_rows(ds) == 0);
   vfl_dataset_free(ds);
 
-  vfl_libsvm_options o = {123, 0, 0, "x", 0};
+  vfl_libsvm_options o = {123, 0, 0, "x", 0, 0};
   CHECK_OK(read_text("1 5:1\n", &o, &ds));
   CHECK(ds && vfl_dataset_input_dim(ds, 0) == 123 && strcmp(vfl_dataset_input_name(ds, 0), "x") == 0);
   vfl_dataset_free(ds);
 
-  vfl_libsvm_options three = {0, 0, 3, NULL, 0};
+  vfl_libsvm_options three = {0, 0, 3, NULL, 0, 0};
   CHECK_OK(read_text("1,0,+2.5 2:1\n0,1,-1\n", &three, &ds));
   if (ds) {
     vfl_row row;
@@ -108,7 +108,7 @@ static void test_buffer_and_options(void) {
 
 /* Hashing: file index i lands at murmur3(i as 4 little-endian bytes) mod 2^bits. */
 static void test_hashing(void) {
-  vfl_libsvm_options o = {0, 10, 0, NULL, 0};
+  vfl_libsvm_options o = {0, 10, 0, NULL, 0, 0};
   vfl_dataset *ds = NULL;
   CHECK_OK(read_text("1 7:2 4000000000:1\n", &o, &ds));
   if (ds) {
@@ -122,7 +122,7 @@ static void test_hashing(void) {
     CHECK(vfl_dataset_input_dim(ds, 0) == 1024);
   }
   vfl_dataset_free(ds);
-  vfl_libsvm_options same = {1024, 10, 0, NULL, 0};
+  vfl_libsvm_options same = {1024, 10, 0, NULL, 0, 0};
   CHECK_OK(read_text("1 7:2\n", &same, &ds));
   vfl_dataset_free(ds);
 }
@@ -143,7 +143,7 @@ static void test_errors(void) {
   CHECK_ERR(read_text("1 abc:1\n", NULL, &ds), VFL_EFORMAT, "t.svm:1:3: feature index \"abc\" is not a number");
   CHECK_ERR(read_text("1 3x:1\n", NULL, &ds), VFL_EFORMAT, "t.svm:1:3: feature index \"3x\" is not a number");
   CHECK_ERR(read_text("1 :1\n", NULL, &ds), VFL_EFORMAT, "t.svm:1:3: expected a feature index before ':'");
-  vfl_libsvm_options dim = {123, 0, 0, NULL, 0};
+  vfl_libsvm_options dim = {123, 0, 0, NULL, 0, 0};
   CHECK_ERR(read_text("1 2:1 200:1\n", &dim, &ds), VFL_EFORMAT,
             "t.svm:1:7: feature index 200 is beyond the declared dimension 123");
   CHECK_ERR(read_text("1 3:abc\n", NULL, &ds), VFL_EFORMAT, "t.svm:1:5: value \"abc\" is not a number");
@@ -160,7 +160,7 @@ static void test_errors(void) {
   CHECK_ERR(read_text("3:1 4:1\n", NULL, &ds), VFL_EFORMAT, "t.svm:1:1: expected a label before feature \"3:1\"");
   CHECK_ERR(read_text("1,2 3:1\n", NULL, &ds), VFL_EFORMAT, "t.svm:1:1: expected 1 label, found 2");
   CHECK_ERR(read_text("1 qid:x 3:1\n", NULL, &ds), VFL_EFORMAT, "t.svm:1:7: expected a number after \"qid:\"");
-  vfl_libsvm_options three = {0, 0, 3, NULL, 0};
+  vfl_libsvm_options three = {0, 0, 3, NULL, 0, 0};
   CHECK_ERR(read_text("1,2,3 1:1\n1,2 3:1\n", &three, &ds), VFL_EFORMAT, "t.svm:2:1: expected 3 labels, found 2");
   CHECK_ERR(read_text("1,,3 1:1\n", &three, &ds), VFL_EFORMAT, "t.svm:1:3: label \"\" is not a number");
   CHECK(ds == NULL);
@@ -171,13 +171,13 @@ static void test_errors(void) {
 
 static void test_option_and_file_errors(void) {
   vfl_dataset *ds = NULL;
-  vfl_libsvm_options big = {0, 32, 0, NULL, 0};
+  vfl_libsvm_options big = {0, 32, 0, NULL, 0, 0};
   CHECK_ERR(read_text("1 1:1\n", &big, &ds), VFL_EINVAL,
             "reading \"t.svm\": hash_bits 32 is out of range (1 to 31, or 0 for none)");
-  vfl_libsvm_options clash = {1000, 20, 0, NULL, 0};
+  vfl_libsvm_options clash = {1000, 20, 0, NULL, 0, 0};
   CHECK_ERR(read_text("1 1:1\n", &clash, &ds), VFL_EINVAL,
             "reading \"t.svm\": dim 1000 does not match hash_bits 20 (it must be 0 or 1048576)");
-  vfl_libsvm_options empty = {0, 0, 0, "", 0};
+  vfl_libsvm_options empty = {0, 0, 0, "", 0, 0};
   CHECK_ERR(read_text("1 1:1\n", &empty, &ds), VFL_EINVAL, "reading \"t.svm\": the input name must not be empty");
   CHECK_ERR(vfl_read_libsvm("nope.svm", NULL, &ds), VFL_EIO, "cannot open \"nope.svm\": No such file or directory");
   char msg[4200];
@@ -323,7 +323,7 @@ static void test_a9a(void) {
   vfl_dataset_free(ds);
   vfl_dataset_free(dz);
 
-  vfl_libsvm_options o = {123, 0, 0, NULL, 0};
+  vfl_libsvm_options o = {123, 0, 0, NULL, 0, 0};
   CHECK_OK(vfl_read_libsvm(t_data("a9a/a9a.t"), &o, &ds));
   CHECK(ds && vfl_dataset_rows(ds) == 16281 && vfl_dataset_input_dim(ds, 0) == 123);
   vfl_dataset_free(ds);
@@ -355,7 +355,7 @@ static void test_threads(void) {
   char path[512], gz[520];
   snprintf(path, sizeof path, "%s/split.svm", t_tmpdir());
   write_rows(path, 40000, 0); /* about 5 MB: up to 5 pieces */
-  vfl_libsvm_options one = {0, 0, 0, NULL, 1}, four = {0, 0, 0, NULL, 4};
+  vfl_libsvm_options one = {0, 0, 0, NULL, 1, 0}, four = {0, 0, 0, NULL, 4, 0};
   vfl_dataset *a = NULL, *b = NULL;
   CHECK_OK(vfl_read_libsvm(path, &one, &a));
   CHECK_OK(vfl_read_libsvm(path, &four, &b));

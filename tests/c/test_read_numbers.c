@@ -129,8 +129,37 @@ static void test_forms(void) {
   CHECK(text_number("2.5,3", ',', &v) != NULL && v == 2.5);
 }
 
+/* text_digits8 against a digit loop: every length 0 to 8, every byte that
+** can end the run (all 256), random digits; and the values at the edges. */
+static void test_digits8(void) {
+  for (int len = 0; len <= 8; len++)
+    for (int end = 0; end < 256; end++) {
+      char buf[16];
+      uint32_t want = 0;
+      for (int i = 0; i < len; i++) {
+        buf[i] = (char)('0' + next() % 10);
+        want = want * 10 + (uint32_t)(buf[i] - '0');
+      }
+      for (int i = len; i < 16; i++) buf[i] = (char)(i == len ? end : '7');
+      int digit_end = end >= '0' && end <= '9';
+      int expect = len >= 1 && len <= 7 && !digit_end ? len : 0;
+      uint32_t got = 12345;
+      uint32_t n = text_digits8(buf, &got);
+      CHECK((int)n == expect);
+      if (n) CHECK(got == want);
+    }
+  uint32_t v = 0;
+  CHECK(text_digits8("9999999:1", &v) == 7 && v == 9999999);
+  CHECK(text_digits8("0000001:", &v) == 7 && v == 1);
+  CHECK(text_digits8("1:1 2:1 ", &v) == 1 && v == 1);
+  CHECK(text_digits8("12345678", &v) == 0);
+  CHECK(text_digits8(":1234567", &v) == 0);
+  CHECK(text_digits8("/0000000", &v) == 0); /* '/' and ':' border the digits */
+}
+
 int main(void) {
   test_forms();
+  test_digits8();
   test_against_strtod();
   return t_done("test_read_numbers");
 }

@@ -215,7 +215,7 @@ describe("vfl.read", function()
     assert.truthy(msg:find("^vfl.read.libsvm_text: mem:2:"), msg)
     local missing = err(vfl.read.libsvm, "/nonexistent/file.svm")
     assert.truthy(missing:find("^vfl.read.libsvm: .*/nonexistent/file.svm"), missing)
-    assert.are.equal("vfl.read.libsvm: unknown option 'dims' (known options: dim, hash_bits, labels, input, name, cores)",
+    assert.are.equal("vfl.read.libsvm: unknown option 'dims' (known options: dim, hash_bits, labels, input, name, cores, multilabel, classes)",
       err(vfl.read.libsvm, "x", {dims = 3}))
   end)
 

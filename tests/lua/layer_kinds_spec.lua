@@ -91,7 +91,7 @@ describe("priors", function()
     local net = vfl.net():stack(vfl.layers.sparse(4))
       :stack(vfl.layers.linear(1, {intercept = false, prior = prior})):init{seed = 1}
     net:learn(data(), "square", vfl.optim.sgd{lr = 0.05, epochs = 20})
-    return (net:params("linear1"))
+    return net:params("linear1"):totable()
   end
 
   it("l1 with a center shrinks the weights onto it", function()

@@ -265,11 +265,11 @@ describe("net:learn", function()
   it("checks its arguments", function()
     local net, ds = small_mlp(1), xor_data(4)
     assert.are.equal("net:learn: bad argument #1 (vfl.dataset expected, got no value)", err(net.learn, net))
-    assert.are.equal("net:learn: bad argument #2 (unknown loss 'logit' (logistic, square, multinomial, hinge, \"module.function\", or a function))",
+    assert.are.equal("net:learn: bad argument #2 (unknown loss 'logit' (logistic, square, multinomial, hinge, multilabel, \"module.function\", or a function))",
       err(net.learn, net, ds, "logit"))
     assert.are.equal("net:learn: bad argument #3 (vfl.optim expected (vfl.optim.sgd{...}), got table)",
       err(net.learn, net, ds, "logistic", {lr = 1}))
-    assert.are.equal("net:learn: unknown option 'core' (known options: cores, progress, progress_every, on_epoch, seed, shuffle, epochs, batch, chunk, keep_last_good, every, on_batches, valid, metrics)",
+    assert.are.equal("net:learn: unknown option 'core' (known options: cores, progress, progress_every, on_epoch, seed, shuffle, epochs, batch, chunk, keep_last_good, every, on_batches, valid, metrics, class_weights, schedule_rows)",
       err(net.learn, net, ds, "logistic", nil, {core = 2}))
     assert.are.equal("net:learn: the dataset has no rows", err(net.learn, net, vfl.dataset(), "logistic"))
     local wide = vfl.dataset{{label = 1, features = vfl.sparse{[9] = 1}}}

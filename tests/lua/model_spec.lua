@@ -33,8 +33,10 @@ describe("net:save and vfl.load", function()
     assert.are.same(net:predict(ds), again:predict(ds))
     assert.are.same(net:params("linear1"), again:params("linear1"))
     assert.are.same(vfl.metrics.evaluate(net, ds), vfl.metrics.evaluate(again, ds))
+    -- the printer asks the engine for priors: a loaded net shows them too
     local before, after = tostring(net), tostring(again)
-    assert.are.equal(before:gsub("  prior l2%(0.001%)", ""), after)
+    assert.truthy(after:find("  prior l2(0.001)", 1, true), after)
+    assert.are.equal(before, after)
   end)
 
   it("refuses an uninitialised net and reports unreadable files", function()

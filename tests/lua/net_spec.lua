@@ -77,11 +77,11 @@ describe("vfl.net", function()
     assert.are.equal(3, rows)
     assert.are.equal(2, cols)
     assert.are.equal(6, #w)
-    for _, v in ipairs(w) do assert.is_true(math.abs(v) <= 0.5) end
+    for _, v in ipairs(w:totable()) do assert.is_true(math.abs(v) <= 0.5) end
     local bias = net:params("linear1", "bias")
-    assert.are.same({0, 0}, bias)
+    assert.are.same({0, 0}, bias:totable())
     net:set_params("linear1", 1, {{1, 2}, {3, 4}, {5, 6}})
-    assert.are.same({1, 2, 3, 4, 5, 6}, (net:params("linear1", 1)))
+    assert.are.same({1, 2, 3, 4, 5, 6}, net:params("linear1", 1):totable())
     net:set_params("linear1", "bias", {0.5, -0.5})
     assert.are.same({1 + 5 + 0.5, 2 + 6 - 0.5}, net:forward(vfl.sparse{[1] = 1, [3] = 1}))
     assert.are.equal("net:set_params: argument #3 (3 x 2 values) must hold 6 numbers (got 2)",
@@ -126,10 +126,33 @@ describe("vfl.net", function()
     assert.truthy(tostring(net):find("prior l2(0.1, per feature, centred), positive  optim sgd{lr=0.01}", 1, true),
       tostring(net))
     net:init{}
-    local bad = vfl.net():stack(vfl.layers.sparse(3)):stack(vfl.layers.linear(2, {
-      prior = vfl.priors.l2(0.1, {per_feature = {1, 2}})}))
-    assert.are.equal("net:init: the per_feature table of the prior on 'linear1' must hold 3 numbers (got 2)",
+    -- wired as it is added (stack): the sizes are checked at once
+    local bad = vfl.net():stack(vfl.layers.sparse(3))
+    assert.are.equal("net:stack: layer 'linear1': prior 1 (l2) has 2 per-row strengths; its weights have 3 rows",
+      err(bad.stack, bad, vfl.layers.linear(2, {prior = vfl.priors.l2(0.1, {per_feature = {1, 2}})})))
+  end)
+
+  it("takes priors declared before the layer's parents are wired, checked at init", function()
+    local center = {{1, 1}, {1, 1}, {1, 1}}
+    local net = vfl.net():add("x", vfl.layers.sparse(3)):add("d", vfl.layers.dense(2))
+      :add("out", vfl.layers.linear(2, {prior = vfl.priors.l2(1000, {parent = "x", center = center})}))
+      :wire({"d", "x"}, "out")
+    net:init{}
+    local ds = vfl.dataset{inputs = {{name = "x", kind = "sparse", dim = 3}, {name = "d", kind = "dense", dim = 2}},
+                           labels = 2}
+    ds:append{labels = {0, 0}, x = vfl.sparse{[1] = 1, [2] = 1, [3] = 1}, d = {1, 1}}
+    net:learn(ds, "square", vfl.optim.sgd{lr = 1e-3, epochs = 1})  -- one step: lr x 1000 pulls the weights onto 1
+    local w = net:params("out", "x")
+    for i = 1, 6 do assert.is_true(math.abs(w[i] - 1) < 0.2, "weight " .. i .. ": " .. w[i]) end
+    local bad = vfl.net():add("x", vfl.layers.sparse(3)):add("d", vfl.layers.dense(2))
+      :add("out", vfl.layers.linear(2, {prior = vfl.priors.l1(0.1, {parent = "x", center = {1, 2, 3}})}))
+      :wire({"x", "d"}, "out")
+    assert.are.equal("net:init: layer 'out': prior 1 (l1) has a center of 3 numbers; its weights are 3 x 2 (6)",
       err(bad.init, bad, {}))
+    local wrong = vfl.net():add("x", vfl.layers.sparse(3))
+      :add("out", vfl.layers.linear(2, {prior = vfl.priors.l2(0.1, {parent = "y"})})):wire("x", "out")
+    assert.are.equal("net:init: layer 'out': prior 1 (l2) names the parent 'y', which is not wired into it",
+      err(wrong.init, wrong, {}))
   end)
 
   it("reports engine errors with their context", function()
@@ -166,13 +189,13 @@ describe("vfl.net", function()
       err(vfl.layers.cross, {bits = 4, pairs = {{1, 0}}}))
     assert.are.equal("vfl.priors.l2: argument #1 (lambda) must be >= 0, got -1", err(vfl.priors.l2, -1))
     assert.are.equal("vfl.optim.adam: the learning rate must be above 0, got 0", err(vfl.optim.adam, {lr = 0}))
-    assert.are.equal("vfl.optim.sgd: unknown option 'beta1' (known options: lr, epochs, batch)",
+    assert.are.equal("vfl.optim.sgd: unknown option 'beta1' (known options: lr, schedule, warmup, every, factor, epochs, batch)",
       err(vfl.optim.sgd, {beta1 = 0.9}))
     assert.are.equal("net:init: unknown option 'sed' (known options: scale, seed)", err(mlp().init, mlp(), {sed = 1}))
   end)
 
   it("describes layers, priors and optimizers", function()
-    assert.are.equal("vfl.layers.linear(64, no intercept, mean)", tostring(vfl.layers.linear(64, {intercept = false, mean = true})))
+    assert.are.equal("vfl.layers.embedding(64, mean)", tostring(vfl.layers.linear(64, {intercept = false, mean = true})))
     assert.are.equal("vfl.layers.cross(2 pairs, 12 bits)", tostring(vfl.layers.cross{bits = 12, pairs = {{1, 2}, {1, 3}}}))
     assert.are.equal("vfl.layers.dropout(0.25)", tostring(vfl.layers.dropout(0.25)))
     assert.are.equal("vfl.priors.l1(0.5)", tostring(vfl.priors.l1(0.5)))

@@ -11,6 +11,13 @@ function M.err(f, ...)
   return msg
 end
 
+-- Whether a file can be opened (the shared data sets may be absent).
+function M.exists(path)
+  local f = io.open(path, "rb")
+  if f then f:close() end
+  return f ~= nil
+end
+
 -- Writes text to the file at path (bytes as they are).
 function M.write(path, text)
   local f = assert(io.open(path, "wb"))

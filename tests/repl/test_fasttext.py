@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""vfl's fastText command line: supervised, test, predict, predict-prob and
-inspect, their output formats, and their errors; end to end on 20 Newsgroups
+"""vfl's fastText command line: supervised, test, predict, predict-prob,
+inspect and quantize, their output formats, and their errors; end to end on 20 Newsgroups
 when ../shared/data is present (skipped loudly when it is not).
 
 usage: test_fasttext.py <path to vfl> <case>     (or "all")
@@ -54,9 +54,30 @@ def case_tiny_inspect():
     tiny_model()
     r = run("inspect", "model.bin")
     check(r[0] == 0 and r[2] == "", "vfl inspect succeeds", r)
-    for want in ("embedding  linear(8, no intercept, mean)", "featurizer words: 2^16 buckets, n-grams up to 2",
-                 "classes   2: autos space", "model.bin ("):
+    for want in ("embedding  embedding(8, mean)", "featurizer words: 2^16 buckets, n-grams up to 2",
+                 "classes   2: autos space", "model.bin (",
+                 "weights   float, with the optimizer state (training resumes where it stopped)"):
         check(want in r[1], "vfl inspect shows %r" % want, r)
+
+
+def case_tiny_quantize():
+    tiny_model()
+    full = os.path.getsize(os.path.join(test_cli.TMP, "model.bin"))
+    shown = {"q8": "8-bit (q8, a scale per 64 weights), weights only", "f16": "half precision (f16), weights only",
+             "weights": "float, weights only (no optimizer state)"}
+    for how, fraction in (("weights", 0.51), ("f16", 0.26), ("q8", 0.14)):
+        r = run("quantize", "model.bin", "small.bin", how)
+        check(r == (0, "", ""), "vfl quantize model.bin small.bin " + how, r)
+        size = os.path.getsize(os.path.join(test_cli.TMP, "small.bin"))
+        check(size < full * fraction, "%s: %d bytes of %d" % (how, size, full), r)
+        r = run("inspect", "small.bin")
+        check(r[0] == 0 and "weights   " + shown[how] + "\n" in r[1], "vfl inspect names " + how, r)
+        r = run("predict", "small.bin", "-", "2", stdin="the shuttle reached orbit\nbrake and tires\n")
+        check(r == (0, "__label__space __label__autos\n__label__autos __label__space\n", ""), how + " predicts", r)
+    r = run("quantize", "model.bin")
+    check(r == (1, "", "vfl quantize: usage: vfl quantize <model> <output> [q8|f16|weights]\n"), "usage", r)
+    r = run("quantize", "model.bin", "small.bin", "q4")
+    check(r == (1, "", "vfl quantize: the storage must be q8, f16 or weights, got 'q4'\n"), "bad storage", r)
 
 
 def case_ova_multilabel():
@@ -212,6 +233,12 @@ def case_newsgroups_end_to_end():
     check(r[0] == 0 and m, "vfl test prints N / P@1 / R@1", r)
     # Measured 0.818 (bag of words, 5 epochs); linear bag-of-words models reach 0.80-0.85.
     check(float(m.group(1)) >= 0.78 and m.group(1) == m.group(2), "P@1 = R@1 >= 0.78 on the test posts", r)
+    # q8 (an eighth of the file, docs/deploy.md): measured P@1 0.818, as in full
+    r = run("quantize", "ng.bin", "ng-q8.bin")
+    check(r == (0, "", ""), "vfl quantize the 20 Newsgroups model", r)
+    q8 = re.fullmatch(r"N\t7532\nP@1\t(0\.\d+)\nR@1\t(0\.\d+)\n", run("test", "ng-q8.bin", files["test"])[1])
+    check(q8 and abs(float(q8.group(1)) - float(m.group(1))) <= 0.005, "q8 P@1 within 0.005 of the full model's",
+          (m.group(1), q8 and q8.group(1)))
     r = run("predict", "ng.bin", "-", "3", stdin="the shuttle reached orbit\n")
     labels = r[1].split()
     check(r[0] == 0 and len(labels) == 3 and all(l.startswith("__label__") for l in labels), "three classes", r)

@@ -1,8 +1,8 @@
 /*
 ** linear.c -- y = b + sum over parents p of x_p W_p. One weight block per
 ** parent (rows = the parent's width, feature-major: a sparse feature picks
-** one contiguous row), then the bias. With `mean`, a sparse parent's rows
-** are averaged (an embedding bag) instead of summed.
+** one contiguous row), then the bias. Averaged rows (the `mean` flag of
+** old) are the embedding kind's (embedding.c).
 */
 #include <math.h>
 #include <stdio.h>
@@ -12,11 +12,22 @@
 #include "layer.h"
 #include "model_io.h"
 #include "vec.h"
+#include "vec_bag.h"
 #include "work_grad.h"
 
 static int check(const char *layer, const vfl_layer_spec *s) {
   if (s->dim == 0) return vfl_fail(VFL_EINVAL, "layer '%s': the dimension must be at least 1", layer);
+  if (s->mean)
+    return vfl_fail(VFL_EINVAL, "layer '%s': a linear layer no longer averages its rows (mean); use an embedding "
+                    "layer (VFL_LAYER_EMBEDDING, pool VFL_POOL_MEAN)", layer);
   return VFL_OK;
+}
+
+void layer_linear_upgrade(vfl_layer_spec *s) {
+  if (s->kind != VFL_LAYER_LINEAR || !s->mean) return;
+  s->kind = VFL_LAYER_EMBEDDING;
+  s->pool = VFL_POOL_MEAN;
+  s->mean = 0;
 }
 
 static int shape(const vfl_net *net, vfl_layer *l) {
@@ -40,9 +51,6 @@ static uint32_t blocks(const vfl_net *net, const vfl_layer *l, layer_block *out)
   if (out && l->spec.intercept) out[l->n_parents] = (layer_block){1, l->dim, 0.0f, 1};
   return l->n_parents + (l->spec.intercept ? 1 : 0);
 }
-
-/* Scale of a sparse parent's rows: 1, or 1/n for an embedding bag mean. */
-static float bag_scale(const vfl_layer *l, uint32_t n) { return l->spec.mean && n ? 1.0f / (float)n : 1.0f; }
 
 /* acc + the sum of (scale * value_j) * data[index_j * stride]: the
 ** one-column sparse forward (logistic regression), summed in a register in a
@@ -68,16 +76,11 @@ VFL_HOGWILD static void sparse_forward(const vfl_param *blk, const vfl_features 
   size_t stride = blk->stride;
   uint32_t n = f->n;
   if (cols == 1) y[0] = gather_sum(data, stride, f, scale, y[0]);
-  else if (val)
-    for (uint32_t j = 0; j < n; j++) vec_axpy(cols, scale * val[j], data + idx[j] * stride, y);
-  else if (scale == 1.0f)
-    for (uint32_t j = 0; j < n; j++) vec_add(cols, data + idx[j] * stride, y);
-  else
-    for (uint32_t j = 0; j < n; j++) vec_axpy(cols, scale, data + idx[j] * stride, y);
+  else vec_bag_add(cols, data, stride, idx, val, n, scale, y);
 }
 
 /* y += x * blk for a dense parent x, skipping its zeros (ReLU makes many). */
-VFL_HOGWILD static void dense_forward(const vfl_param *blk, const float *x, uint32_t cols, float *y) {
+VFL_HOGWILD void layer_dense_forward(const vfl_param *blk, const float *x, uint32_t cols, float *y) {
   if (cols == 1) {
     float acc = y[0];
     for (uint32_t r = 0; r < blk->rows; r++)
@@ -100,47 +103,51 @@ VFL_HOGWILD static void forward(vfl_work *w, const vfl_layer *l, uint32_t i) {
     const vfl_param *blk = &l->blocks[p];
     if (w->net->layers[pi].sparse_out) {
       const vfl_features *f = &w->feat[pi];
-      sparse_forward(blk, f, bag_scale(l, f->n), cols, y);
+      sparse_forward(blk, f, 1.0f, cols, y);
     } else {
-      dense_forward(blk, w->act[pi], cols, y);
+      layer_dense_forward(blk, w->act[pi], cols, y);
     }
   }
 }
 
+/* The gradient of y += x * blk (block p, parent p dense): to x when its
+** parent learns, and to the rows x does not zero. */
+VFL_HOGWILD void layer_dense_backward(vfl_work *w, uint32_t li, uint32_t p, const float *dy) {
+  const vfl_layer *l = &w->net->layers[li];
+  uint32_t pi = l->parents[p], cols = l->dim;
+  const vfl_param *blk = &l->blocks[p];
+  const float *x = w->act[pi];
+  float *gx = w->net->layers[pi].needs_grad ? w->grad[pi] : NULL;
+  for (uint32_t r = 0; r < blk->rows; r++) {
+    if (gx) gx[r] += vec_dot(cols, param_row(blk, r), dy); /* before the row moves */
+    if (x[r] != 0.0f) row_gradient(w, li, p, r, x[r], dy);
+  }
+}
+
 VFL_HOGWILD static void backward(vfl_work *w, uint32_t li) {
-  vfl_layer *l = &w->net->layers[li];
+  const vfl_layer *l = &w->net->layers[li];
   const float *dy = w->grad[li];
-  uint32_t cols = l->dim;
   for (uint32_t p = 0; p < l->n_parents; p++) {
     uint32_t pi = l->parents[p];
-    const vfl_layer *parent = &w->net->layers[pi];
-    if (parent->sparse_out) {
-      const vfl_features *f = &w->feat[pi];
-      sparse_rows_gradient(w, li, p, f, bag_scale(l, f->n), dy);
-      continue;
-    }
-    const vfl_param *blk = &l->blocks[p];
-    const float *x = w->act[pi];
-    float *gx = parent->needs_grad ? w->grad[pi] : NULL;
-    for (uint32_t r = 0; r < blk->rows; r++) {
-      if (gx) gx[r] += vec_dot(cols, param_row(blk, r), dy); /* before the row moves */
-      if (x[r] != 0.0f) row_gradient(w, li, p, r, x[r], dy);
-    }
+    if (w->net->layers[pi].sparse_out) sparse_rows_gradient(w, li, p, &w->feat[pi], 1.0f, dy);
+    else layer_dense_backward(w, li, p, dy);
   }
   if (l->spec.intercept) row_gradient(w, li, l->n_parents, 0, 1.0f, dy);
 }
 
 static int describe(const vfl_layer_spec *s, char *buf, size_t size) {
-  return snprintf(buf, size, "linear(%u%s%s)", s->dim, s->intercept ? "" : ", no intercept", s->mean ? ", mean" : "");
+  return snprintf(buf, size, "linear(%u%s)", s->dim, s->intercept ? "" : ", no intercept");
 }
 
-/* An embedding bag on sparse features; a plain layer on a dense parent. */
+/* Sparse features (repeated ones add up), a dense parent, both at once. */
 static int example(uint32_t k, vfl_layer_spec *s, int *parent) {
+  static const int parents[] = {LAYER_PARENT_SPARSE_REPEATS, LAYER_PARENT_DENSE, LAYER_PARENT_SPARSE_PAIR,
+                                LAYER_PARENT_DENSE_PAIR};
+  if (k >= sizeof parents / sizeof parents[0]) return 0;
   s->dim = 3;
-  s->intercept = k == 0;
-  s->mean = k == 0;
-  *parent = k == 0 ? LAYER_PARENT_SPARSE : LAYER_PARENT_DENSE;
-  return k < 2;
+  s->intercept = k % 2 == 0;
+  *parent = parents[k];
+  return 1;
 }
 
 static void save(model_writer *w, const vfl_layer_spec *s) {
@@ -153,6 +160,7 @@ static int load(model_reader *r, vfl_layer_spec *s) {
   s->dim = get_u32(r);
   s->intercept = get_i32(r);
   s->mean = get_i32(r);
+  layer_linear_upgrade(s); /* files of format 3 and before: an embedding bag */
   return r->bad ? VFL_EFORMAT : VFL_OK;
 }
 
