@@ -52,7 +52,8 @@ static void run_once(vfl_net *net) {
 static void run_text(vfl_net *net) {
   const vfl_featurizer *fz = vfl_net_featurizer(net);
   uint32_t outs = vfl_net_outputs(net);
-  if (!fz || fz->kind != VFL_FEATURIZE_WORDS || outs > RUN_WIDTH_MAX || vfl_net_inputs(net, NULL, 0) != 1) return;
+  int reads_text = fz && (fz->kind == VFL_FEATURIZE_WORDS || fz->kind == VFL_FEATURIZE_VW);
+  if (!reads_text || outs > RUN_WIDTH_MAX || vfl_net_inputs(net, NULL, 0) != 1) return;
   static const char text[] = "The shuttle reached orbit the shuttle";
   vfl_feature_buf buf = {0};
   uint32_t classes[4];

@@ -4,7 +4,8 @@
 ** the Lua build that wrote it predicted (v3-text.predictions), several
 ** threads predicting at once with their own scratch get exactly the
 ** single-threaded answers (with the shipped model and a q8 copy of it),
-** a CSV table model predicts from fields by column name, and the errors
+** a CSV table model predicts from fields by column name, words (character
+** n-grams) and VW models featurize as their featurizer does, and the errors
 ** are named.
 */
 #include <math.h>
@@ -82,6 +83,60 @@ static void featurize_then_predict(void) {
   CHECK(fabsf(pa[0] + pa[1] + pa[2] - 1) < 1e-5f);
   vfl_scratch_free(s);
   vfl_model_free(m);
+}
+
+/* A model of featurizer f on 64 sparse features, saved and opened. */
+static vfl_model *model_with(const vfl_featurizer *f, const char *file) {
+  vfl_net *net = vfl_net_new();
+  vfl_layer_spec in = {.kind = VFL_LAYER_INPUT, .input_kind = VFL_INPUT_SPARSE, .dim = 64};
+  vfl_layer_spec out = {.kind = VFL_LAYER_LINEAR, .dim = 2, .intercept = 1};
+  CHECK_OK(vfl_net_stack(net, "x", &in));
+  CHECK_OK(vfl_net_stack(net, "out", &out));
+  CHECK_OK(vfl_net_init(net, -1, 7));
+  vfl_net_set_link(net, VFL_LINK_SOFTMAX);
+  CHECK_OK(vfl_net_set_featurizer(net, f));
+  CHECK_OK(vfl_model_save(net, t_tmp_path(file)));
+  vfl_net_free(net);
+  vfl_model *m = NULL;
+  CHECK_OK(vfl_model_open(t_tmp_path(file), &m));
+  return m;
+}
+
+/* The C API featurizes as the featurizer does (vfl_featurize_text): a
+** words model's character n-grams, a VW model's namespaces and values. */
+static void featurizes_as_trained(void) {
+  static const char *const classes[] = {"no", "yes"};
+  vfl_featurizer words = {.kind = VFL_FEATURIZE_WORDS, .bits = 6, .ngrams = 1, .minn = 2, .maxn = 3,
+                          .label_prefix = "__label__", .n_classes = 2, .classes = classes};
+  vfl_featurizer vw = {.kind = VFL_FEATURIZE_VW, .bits = 6, .ngrams = 1, .n_classes = 2, .classes = classes};
+  const vfl_featurizer *fs[] = {&words, &vw};
+  const char *texts[] = {"shuttle", "1 |a x:2 y |b z"}, *files[] = {"chargrams.vfl", "vw.vfl"};
+  /* the values add up to: the word and the 8 + 7 character 2- and 3-grams of "<shuttle>" (ids that
+  ** collide add up); x:2, y and z */
+  const float total[] = {1 + 8 + 7, 4};
+  for (int k = 0; k < 2; k++) {
+    vfl_model *m = model_with(fs[k], files[k]);
+    if (!m) continue;
+    vfl_scratch *s = NULL;
+    CHECK_OK(vfl_scratch_new(m, &s));
+    vfl_features x;
+    CHECK_OK(vfl_model_featurize(m, s, texts[k], strlen(texts[k]), &x));
+    vfl_feature_buf b = {0};
+    CHECK_OK(vfl_featurize_text(fs[k], texts[k], strlen(texts[k]), &b));
+    CHECK(x.n == b.n && b.n > 0);
+    float sum = 0;
+    for (uint32_t i = 0; i < x.n && x.n == b.n; i++) {
+      CHECK(x.index[i] == b.index[i] && x.value[i] == b.value[i]);
+      sum += x.value[i];
+    }
+    CHECK(sum == total[k] && x.n > 2);
+    uint32_t c;
+    float p;
+    CHECK(vfl_model_predict_text(m, s, texts[k], 1, &c, &p) == 1);
+    vfl_feature_buf_free(&b);
+    vfl_scratch_free(s);
+    vfl_model_free(m);
+  }
 }
 
 static void errors_named(void) {
@@ -250,6 +305,7 @@ static void threads_agree(const char *file) {
 int main(void) {
   predicts_as_written();
   featurize_then_predict();
+  featurizes_as_trained();
   errors_named();
   predicts_fields();
   threads_agree(t_testdata("models/v3-text.vflmodel"));
