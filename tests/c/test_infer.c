@@ -251,8 +251,24 @@ static char texts[TEXTS][128];
 static uint32_t solo_class[TEXTS][K];
 static float solo_p[TEXTS][K];
 
+/* Prediction t of the K best: text t, or the fields of row t for a table model. */
+typedef int (*predict_fn)(const vfl_model *m, vfl_scratch *s, int t, uint32_t *c, float *p);
+
+static int predict_text_t(const vfl_model *m, vfl_scratch *s, int t, uint32_t *c, float *p) {
+  return vfl_model_predict_text(m, s, texts[t], K, c, p);
+}
+
+static int predict_fields_t(const vfl_model *m, vfl_scratch *s, int t, uint32_t *c, float *p) {
+  static const char *const names[] = {"age", "city"}, *const cities[] = {"Oslo", "Rome", "Lima", ""};
+  char age[16];
+  snprintf(age, sizeof age, "%d", 18 + t % 60);
+  const char *values[] = {age, cities[t % 4]};
+  return vfl_model_predict_fields(m, s, names, values, 2, K, c, p);
+}
+
 typedef struct job {
   const vfl_model *m;
+  predict_fn predict;
   int first, failures;
 } job;
 
@@ -266,7 +282,7 @@ static void make_texts(void) {
   }
 }
 
-/* Every text, starting at a different one per thread, three times over. */
+/* Every text (or row), starting at a different one per thread, three times over. */
 static void *predict_all(void *arg) {
   job *j = arg;
   vfl_scratch *s = NULL;
@@ -275,7 +291,7 @@ static void *predict_all(void *arg) {
     int t = (j->first + i) % TEXTS;
     uint32_t c[K];
     float p[K];
-    if (vfl_model_predict_text(j->m, s, texts[t], K, c, p) != K || memcmp(c, solo_class[t], sizeof c) ||
+    if (j->predict(j->m, s, t, c, p) != K || memcmp(c, solo_class[t], sizeof c) ||
         memcmp(p, solo_p[t], sizeof p))
       j->failures++;
   }
@@ -283,16 +299,16 @@ static void *predict_all(void *arg) {
   return NULL;
 }
 
-static void threads_agree(const char *file) {
+static void threads_agree(const char *file, predict_fn predict) {
   vfl_model *m = NULL;
   CHECK_OK(vfl_model_open(file, &m));
   if (!m) return;
   make_texts();
-  for (int t = 0; t < TEXTS; t++) CHECK(vfl_model_predict_text(m, NULL, texts[t], K, solo_class[t], solo_p[t]) == K);
+  for (int t = 0; t < TEXTS; t++) CHECK(predict(m, NULL, t, solo_class[t], solo_p[t]) == K);
   pthread_t th[THREADS];
   job jobs[THREADS];
   for (int i = 0; i < THREADS; i++) {
-    jobs[i] = (job){m, i * TEXTS / THREADS, 0};
+    jobs[i] = (job){m, predict, i * TEXTS / THREADS, 0};
     CHECK(pthread_create(&th[i], NULL, predict_all, &jobs[i]) == 0);
   }
   for (int i = 0; i < THREADS; i++) {
@@ -308,12 +324,13 @@ int main(void) {
   featurizes_as_trained();
   errors_named();
   predicts_fields();
-  threads_agree(t_testdata("models/v3-text.vflmodel"));
+  threads_agree(t_testdata("models/v3-text.vflmodel"), predict_text_t);
   /* and a q8 copy, as deployed (format 4) */
   vfl_net *net = NULL;
   CHECK_OK(vfl_model_load(t_testdata("models/v3-text.vflmodel"), &net));
   CHECK_OK(vfl_model_save_as(net, t_tmp_path("text-q8.vfl"), VFL_STORE_Q8));
   vfl_net_free(net);
-  threads_agree(t_tmp_path("text-q8.vfl"));
+  threads_agree(t_tmp_path("text-q8.vfl"), predict_text_t);
+  threads_agree(t_tmp_path("cities.vfl"), predict_fields_t); /* written by predicts_fields */
   return t_done("test_infer");
 }
