@@ -216,6 +216,9 @@ typedef struct result {
   double vs_ref;        /* epoch time / the reference's (NaN: none) */
   double speedup;       /* 1-thread epoch time / this one (NaN: n/a) */
   double mb_s;          /* parsing only */
+  double cpu_s;         /* fewest CPU seconds in a timed epoch */
+  double vs_ref_cpu;    /* cpu_s / the reference's */
+  double vs_batch1_cpu; /* cpu_s / the same thread count's batch-1 run's (NaN: none) */
   double cores;         /* CPU seconds per wall second in the timed epoch */
 } result;
 
@@ -227,7 +230,7 @@ static result *add_result(const char *job, const char *engine) {
   memset(r, 0, sizeof *r);
   snprintf(r->job, sizeof r->job, "%s", job);
   snprintf(r->engine, sizeof r->engine, "%s", engine);
-  r->vs_ref = r->speedup = r->mb_s = r->metric = r->cores = NAN;
+  r->vs_ref = r->speedup = r->mb_s = r->metric = r->cores = r->cpu_s = r->vs_ref_cpu = r->vs_batch1_cpu = NAN;
   r->metric_name = "";
   return r;
 }
@@ -566,6 +569,7 @@ typedef struct run {
   double last, last_cpu;          /* when the current engine epoch started, and the CPU time then */
   double engine_cores;            /* CPU seconds per second in the fastest epoch */
   double engine_best, ref_best;   /* fastest timed epochs */
+  double engine_cpu, ref_cpu;     /* fewest CPU seconds in a timed epoch: on a loaded machine the steadier figure */
   double engine_rss, ref_rss_delta;
   double rss_before_ref;
   uint32_t epochs_seen;
@@ -577,9 +581,12 @@ static int on_epoch(void *ud, const vfl_progress *p) {
   double t = now(), cpu = cpu_now();
   if (r->epochs_seen++ == 0) { /* the warm-up epoch */
     r->engine_rss = rss_peak_mib();
-  } else if (t - r->last < r->engine_best) {
-    r->engine_best = t - r->last;
-    r->engine_cores = (cpu - r->last_cpu) / (t - r->last);
+  } else {
+    if (t - r->last < r->engine_best) {
+      r->engine_best = t - r->last;
+      r->engine_cores = (cpu - r->last_cpu) / (t - r->last);
+    }
+    if (cpu - r->last_cpu < r->engine_cpu) r->engine_cpu = cpu - r->last_cpu;
   }
   if (r->with_ref) {
     if (!r->ref_ready) {
@@ -588,8 +595,9 @@ static int on_epoch(void *ud, const vfl_progress *p) {
       r->ref_ready = 1;
       ref_epoch(&r->ref, r->train, r->c->lr); /* its warm-up epoch */
     }
-    double e = ref_epoch(&r->ref, r->train, r->c->lr);
+    double c0 = cpu_now(), e = ref_epoch(&r->ref, r->train, r->c->lr), c = cpu_now() - c0;
     if (e < r->ref_best) r->ref_best = e;
+    if (c < r->ref_cpu) r->ref_cpu = c;
   }
   r->last = now();
   r->last_cpu = cpu_now();
@@ -617,7 +625,7 @@ static void run_engine(run *r, int job, const vfl_dataset *train, const vfl_data
   r->with_ref = with_ref;
   r->ref_ready = 0;
   r->epochs_seen = 0;
-  r->engine_best = r->ref_best = INFINITY;
+  r->engine_best = r->ref_best = r->engine_cpu = r->ref_cpu = INFINITY;
   rss_reset();
   vfl_net *net = job_net(job, c, vfl_dataset_input_dim(train, 0));
   vfl_train_options o;
@@ -666,17 +674,21 @@ static void run_job(int job, const config *c, const vfl_dataset *train, const vf
     thr[nvar] = 1, bat[nvar++] = size;
     if (c->threads > 1) thr[nvar] = c->threads, bat[nvar++] = size;
   }
-  double best[MAX_VARIANTS], metric[MAX_VARIANTS], rss[MAX_VARIANTS], cores[MAX_VARIANTS];
-  for (int v = 0; v < MAX_VARIANTS; v++) best[v] = INFINITY, metric[v] = cores[v] = NAN, rss[v] = 0;
-  double ref_best = INFINITY, ref_metric_v = NAN, ref_rss = 0;
+  double best[MAX_VARIANTS], metric[MAX_VARIANTS], rss[MAX_VARIANTS], cores[MAX_VARIANTS], cpu[MAX_VARIANTS];
+  for (int v = 0; v < MAX_VARIANTS; v++) best[v] = cpu[v] = INFINITY, metric[v] = cores[v] = NAN, rss[v] = 0;
+  double ref_best = INFINITY, ref_cpu = INFINITY, ref_metric_v = NAN, ref_rss = 0;
   for (uint32_t rep = 0; rep < c->reps; rep++) {
     for (int v = 0; v < nvar; v++) {
       run r = {.c = c, .train = &dtrain};
       double rm = NAN;
       run_engine(&r, job, train, test, thr[v], bat[v], c->ref, &metric[v], &rm);
       rss[v] = r.engine_rss;
-      fprintf(stderr, "  job %d: vfl on %u thread%s, batch %u: %.3f s per epoch (%.2f cores busy), reference %.3f s\n",
-              job, thr[v], thr[v] > 1 ? "s" : "", bat[v], r.engine_best, r.engine_cores, r.ref_best);
+      fprintf(stderr,
+              "  job %d: vfl on %u thread%s, batch %u: %.3f s per epoch (%.2f cores busy, %.3f CPU s), reference %.3f s "
+              "(%.3f CPU s)\n",
+              job, thr[v], thr[v] > 1 ? "s" : "", bat[v], r.engine_best, r.engine_cores, r.engine_cpu, r.ref_best, r.ref_cpu);
+      if (r.engine_cpu < cpu[v]) cpu[v] = r.engine_cpu;
+      if (r.ref_cpu < ref_cpu) ref_cpu = r.ref_cpu;
       if (r.engine_best < best[v]) {
         best[v] = r.engine_best;
         cores[v] = r.engine_cores;
@@ -696,6 +708,7 @@ static void run_job(int job, const config *c, const vfl_dataset *train, const vf
     r->batch = 1;
     r->epochs = job_epochs(job, c);
     fill_speed(r, ref_best, train);
+    r->cpu_s = ref_cpu;
     r->rss_mib = ref_rss;
     r->metric_name = job == 3 ? "accuracy" : "AUC";
     r->metric = ref_metric_v;
@@ -710,9 +723,13 @@ static void run_job(int job, const config *c, const vfl_dataset *train, const vf
     r->metric_name = job == 3 ? "accuracy" : "AUC";
     r->metric = metric[v];
     r->cores = cores[v];
+    r->cpu_s = cpu[v];
     if (c->ref) r->vs_ref = best[v] / ref_best;
+    if (c->ref) r->vs_ref_cpu = cpu[v] / ref_cpu;
     int one = thr[v] == 1 ? v : v - 1; /* the 1-thread run with the same batch */
     r->speedup = best[one] / best[v];
+    for (int u = 0; u < nvar; u++) /* the batch-1 run with the same threads */
+      if (bat[u] == 1 && thr[u] == thr[v]) r->vs_batch1_cpu = cpu[v] / cpu[u];
   }
 }
 
@@ -766,21 +783,24 @@ static void fmt(char *buf, size_t n, const char *f, double v) {
 
 static void print_table(FILE *out) {
   fprintf(out, "| job | engine | threads | batch | examples/s | ns/nnz/epoch | peak RSS MiB | test metric | x reference | "
-               "speed-up | cores busy | MB/s |\n");
-  fprintf(out, "|---|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|\n");
+               "speed-up | cores busy | CPU s/epoch | x reference (CPU) | x batch 1 (CPU) | MB/s |\n");
+  fprintf(out, "|---|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|\n");
   for (int i = 0; i < n_results; i++) {
     const result *r = &results[i];
-    char metric[32], ratio[16], speed[16], mb[16], batch[16], cores[16];
+    char metric[32], ratio[16], speed[16], mb[16], batch[16], cores[16], cpu[16], ratio_cpu[16], vs1[16];
     if (isnan(r->metric)) snprintf(metric, sizeof metric, "-");
     else snprintf(metric, sizeof metric, "%s %.4f", r->metric_name, r->metric);
     fmt(ratio, sizeof ratio, "%.2f", r->vs_ref);
     fmt(speed, sizeof speed, "%.2fx", r->speedup);
     fmt(mb, sizeof mb, "%.0f", r->mb_s);
     fmt(cores, sizeof cores, "%.2f", r->cores);
+    fmt(cpu, sizeof cpu, "%.3f", isinf(r->cpu_s) ? NAN : r->cpu_s);
+    fmt(ratio_cpu, sizeof ratio_cpu, "%.2f", r->vs_ref_cpu);
+    fmt(vs1, sizeof vs1, "%.2f", r->vs_batch1_cpu);
     if (r->batch) snprintf(batch, sizeof batch, "%u", r->batch);
     else snprintf(batch, sizeof batch, "-");
-    fprintf(out, "| %s | %s | %u | %s | %.3g | %.2f | %.0f | %s | %s | %s | %s | %s |\n", r->job, r->engine, r->threads,
-            batch, r->examples_s, r->ns_nnz, r->rss_mib, metric, ratio, speed, cores, mb);
+    fprintf(out, "| %s | %s | %u | %s | %.3g | %.2f | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n", r->job, r->engine,
+            r->threads, batch, r->examples_s, r->ns_nnz, r->rss_mib, metric, ratio, speed, cores, cpu, ratio_cpu, vs1, mb);
   }
 }
 
@@ -791,12 +811,13 @@ static void write_csv(const char *path) {
     return;
   }
   fprintf(f, "job,engine,threads,batch,epochs,seconds_per_epoch,examples_per_s,ns_per_nnz_epoch,peak_rss_mib,metric_name,"
-             "metric,ratio_to_reference,speedup_vs_1_thread,cores_busy,mb_per_s\n");
+             "metric,ratio_to_reference,speedup_vs_1_thread,cores_busy,mb_per_s,cpu_s_per_epoch,ratio_to_reference_cpu,"
+             "ratio_to_batch1_cpu\n");
   for (int i = 0; i < n_results; i++) {
     const result *r = &results[i];
-    fprintf(f, "\"%s\",%s,%u,%u,%u,%.6f,%.1f,%.3f,%.1f,%s,%.5f,%.4f,%.4f,%.3f,%.1f\n", r->job, r->engine, r->threads,
-            r->batch, r->epochs, r->epoch_s, r->examples_s, r->ns_nnz, r->rss_mib, r->metric_name, r->metric, r->vs_ref,
-            r->speedup, r->cores, r->mb_s);
+    fprintf(f, "\"%s\",%s,%u,%u,%u,%.6f,%.1f,%.3f,%.1f,%s,%.5f,%.4f,%.4f,%.3f,%.1f,%.4f,%.4f,%.4f\n", r->job, r->engine,
+            r->threads, r->batch, r->epochs, r->epoch_s, r->examples_s, r->ns_nnz, r->rss_mib, r->metric_name, r->metric,
+            r->vs_ref, r->speedup, r->cores, r->mb_s, r->cpu_s, r->vs_ref_cpu, r->vs_batch1_cpu);
   }
   fclose(f);
 }
