@@ -96,6 +96,8 @@ typedef struct config {
   int jobs[4];          /* jobs[1..3] selected */
   int parse;
   int ref;              /* run the reference loops */
+  int first;            /* time a first learn against a second */
+  int keep_last_good;   /* the engine's runs with vfl_train_options.keep_last_good */
   int ref_interleaved;  /* their sums of squares next to the weights */
   int ref_huge;         /* their matrices on transparent huge pages */
   const char *csv;
@@ -121,6 +123,8 @@ static void usage(void) {
       "  --seed S        data seed (default 1)\n"
       "  --no-parse      skip the libsvm parse timing\n"
       "  --no-ref        skip the reference loops\n"
+      "  --no-first      skip timing a fresh net's first learn against its second\n"
+      "  --keep-last-good  the engine keeps the last good weights (a copy per epoch), as Lua does by default\n"
       "  --ref-layout L  separate (default: sums of squares in their own array) or interleaved (as the engine)\n"
       "  --ref-huge-pages  the reference's matrices on transparent huge pages (madvise), an experiment\n"
       "  --svm PATH      where to write the libsvm file for parsing (default /tmp/vfl_bench_PID.svm, removed)\n"
@@ -153,6 +157,7 @@ static void parse_args(config *c, int argc, char **argv) {
   c->jobs[1] = c->jobs[2] = c->jobs[3] = 1;
   c->parse = 1;
   c->ref = 1;
+  c->first = 1;
   c->csv = "bench/results.csv";
   c->svm = NULL;
   for (int i = 1; i < argc; i++) {
@@ -182,6 +187,8 @@ static void parse_args(config *c, int argc, char **argv) {
         if (*p >= '1' && *p <= '3') c->jobs[*p - '0'] = 1;
     } else if (!strcmp(a, "--no-parse")) c->parse = 0;
     else if (!strcmp(a, "--no-ref")) c->ref = 0;
+    else if (!strcmp(a, "--no-first")) c->first = 0;
+    else if (!strcmp(a, "--keep-last-good")) c->keep_last_good = 1;
     else if (ARG("--ref-layout")) c->ref_interleaved = !strcmp(argv[i], "interleaved");
     else if (!strcmp(a, "--ref-huge-pages")) c->ref_huge = 1;
     else {
@@ -639,6 +646,7 @@ static void run_engine(run *r, int job, const vfl_dataset *train, const vfl_data
   o.optim.lr = c->lr;
   o.on_epoch = on_epoch;
   o.epoch_ud = r;
+  o.keep_last_good = c->keep_last_good;
   vfl_loss_spec loss = {job == 3 ? VFL_LOSS_MULTINOMIAL : VFL_LOSS_LOGISTIC, NULL, NULL};
   if (vfl_net_learn(net, train, &loss, &o)) die("learn");
   vfl_metrics m;
@@ -661,11 +669,51 @@ static const char *job_title(int job, const config *c, char *buf, size_t n) {
 }
 
 
+/* The first learn of a fresh net against a second, identical one on the
+** same net (1 epoch each, 1 thread, the engine's batch size): what the
+** first call does that the second does not (the optimizer state, the first
+** touch of fresh memory) shows as their ratio. */
+typedef struct first_run {
+  int job;
+  double first_s, second_s, first_cpu, second_cpu;
+} first_run;
+
+static first_run first_runs[4];
+static int n_first_runs;
+
+static void time_learn(vfl_net *net, const vfl_dataset *train, int job, const config *c, double *wall, double *cpu) {
+  vfl_train_options o;
+  vfl_train_defaults(&o);
+  o.epochs = 1;
+  o.batch = c->batch;
+  o.threads = 1;
+  o.seed = 7;
+  o.optim.kind = VFL_OPTIM_ADAGRAD;
+  o.optim.lr = c->lr;
+  vfl_loss_spec loss = {job == 3 ? VFL_LOSS_MULTINOMIAL : VFL_LOSS_LOGISTIC, NULL, NULL};
+  double t0 = now(), c0 = cpu_now();
+  if (vfl_net_learn(net, train, &loss, &o)) die("learn");
+  *wall = now() - t0;
+  *cpu = cpu_now() - c0;
+}
+
+static void run_first(int job, const config *c, const vfl_dataset *train) {
+  first_run *f = &first_runs[n_first_runs++];
+  f->job = job;
+  vfl_net *net = job_net(job, c, vfl_dataset_input_dim(train, 0));
+  time_learn(net, train, job, c, &f->first_s, &f->first_cpu);
+  time_learn(net, train, job, c, &f->second_s, &f->second_cpu);
+  vfl_net_free(net);
+  fprintf(stderr, "  job %d: first learn %.3f s (%.3f CPU s), second %.3f s (%.3f CPU s): %.2fx (CPU %.2fx)\n", job,
+          f->first_s, f->first_cpu, f->second_s, f->second_cpu, f->first_s / f->second_s, f->first_cpu / f->second_cpu);
+}
+
 /* Job `job` on 1 thread and on every core with the engine's batch size,
 ** then again with each mini-batch size (--minibatch). */
 #define MAX_VARIANTS (2 * (1 + MAX_MINIBATCHES))
 static void run_job(int job, const config *c, const vfl_dataset *train, const vfl_dataset *test) {
   data dtrain = data_of(train);
+  if (c->first) run_first(job, c, train);
   uint32_t thr[MAX_VARIANTS], bat[MAX_VARIANTS];
   int nvar = 0;
   for (int b = -1; b < MAX_MINIBATCHES; b++) {
@@ -903,6 +951,16 @@ int main(int argc, char **argv) {
   }
   printf("\n");
   print_table(stdout);
+  if (n_first_runs) {
+    printf("\nFirst learn of a fresh net against a second identical one on the same net (1 epoch each, 1 thread, batch "
+           "%u):\n\n| job | first s | second s | first / second | first / second (CPU) |\n|---|--:|--:|--:|--:|\n",
+           c.batch);
+    for (int i = 0; i < n_first_runs; i++) {
+      const first_run *f = &first_runs[i];
+      printf("| %d | %.3f | %.3f | %.2f | %.2f |\n", f->job, f->first_s, f->second_s, f->first_s / f->second_s,
+             f->first_cpu / f->second_cpu);
+    }
+  }
   printf("\nx reference: the engine's time per epoch over the reference loop's (1 thread); speed-up: over the engine "
          "on 1 thread with the same batch; cores busy: CPU seconds per second in that epoch (below the thread count: "
          "the machine was busy). Whole run: %.0f s.\n",
