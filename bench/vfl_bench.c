@@ -252,7 +252,7 @@ static void fill_speed(result *r, double epoch_s, const vfl_dataset *ds) {
 
 typedef struct data {
   const vfl_dataset *ds;
-  const uint64_t *start;
+  const uint32_t *start;  /* 32-bit row offsets: the bench's data sets hold fewer than 2^32 non-zeros */
   const uint32_t *index;
   const float *labels;
   size_t rows;
@@ -261,11 +261,11 @@ typedef struct data {
 
 static data data_of(const vfl_dataset *ds) {
   const ds_input *in = &ds->inputs[0];
-  if (in->value || ds->n_labels != 1) {
+  if (in->value || ds->n_labels != 1 || !in->start32) {
     fprintf(stderr, "vfl_bench: the reference loops expect indicator rows with one label\n");
     exit(1);
   }
-  data d = {ds, in->start, in->index, ds->labels, ds->rows, in->dim};
+  data d = {ds, in->start32, in->index, ds->labels, ds->rows, in->dim};
   return d;
 }
 
