@@ -74,8 +74,16 @@ static void test_memory_per_nonzero(void) {
   for (int j = 0; j < 60; j++) idx[j] = (uint32_t)j * 7;
   for (int i = 0; i < 1000; i++) append(ds, 1, 60, idx, NULL);
   size_t bytes = vfl_dataset_bytes(ds);
-  /* indicator data: 4 bytes a non-zero, 12 bytes a row (offset + label) */
-  CHECK(bytes <= 60000 * 4 + 1001 * 12);
+  /* indicator data: 4 bytes a non-zero, 8 bytes a row (a 32-bit offset + the label) */
+  CHECK(bytes == 60000 * 4 + 1001 * 4 + 1000 * 4);
+  vfl_dataset_free(ds);
+  /* real values: 8 bytes a non-zero, the same 8 a row */
+  ds = vfl_dataset_new(1);
+  vfl_dataset_add_input(ds, "x", VFL_INPUT_SPARSE, 1000);
+  float val[60];
+  for (int j = 0; j < 60; j++) val[j] = 0.5f + (float)j;
+  for (int i = 0; i < 1000; i++) append(ds, 1, 60, idx, val);
+  CHECK(vfl_dataset_bytes(ds) == 60000 * 8 + 1001 * 4 + 1000 * 4);
   vfl_dataset_free(ds);
 }
 
