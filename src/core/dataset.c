@@ -131,6 +131,8 @@ static int reserve_rows(vfl_dataset *ds, size_t need) {
   return VFL_OK;
 }
 
+uint64_t ds_offset32_max = UINT32_MAX;
+
 /* Offsets of 32 bits until the input holds 2^32 non-zeros: then every
 ** offset is widened to 64 bits, once (cap_rows + 1 of them). */
 static int widen_offsets(ds_input *in, size_t cap_rows) {
@@ -169,7 +171,7 @@ static int needs_values(const vfl_features *f) {
 
 static int append_sparse(ds_input *in, size_t row, const vfl_features *f, size_t cap_rows) {
   size_t need = in->nnz + f->n;
-  if (need > UINT32_MAX && in->start32 && widen_offsets(in, cap_rows)) return VFL_ENOMEM;
+  if (need > ds_offset32_max && in->start32 && widen_offsets(in, cap_rows)) return VFL_ENOMEM;
   if (need > in->cap) {
     size_t cap = in->cap;
     size_t idx_cap = cap;
@@ -246,7 +248,7 @@ static int append_block(ds_input *out, const ds_input *in, size_t r0, size_t row
     return VFL_OK;
   }
   size_t base = out->nnz, need = base + in->nnz;
-  if (need > UINT32_MAX && out->start32 && widen_offsets(out, cap_rows)) return VFL_ENOMEM;
+  if (need > ds_offset32_max && out->start32 && widen_offsets(out, cap_rows)) return VFL_ENOMEM;
   if (need > out->cap) {
     size_t idx_cap = out->cap, val_cap = out->cap;
     if (vfl_grow(&out->index, &idx_cap, need, sizeof *out->index)) return VFL_ENOMEM;

@@ -71,6 +71,10 @@ void ds_extras_free(vfl_dataset *ds);
 int ds_extras_copy_row(vfl_dataset *dst, size_t to, const vfl_dataset *src, size_t from);
 size_t ds_extras_bytes(const vfl_dataset *ds);
 
+/* The most non-zeros an input holds with 32-bit offsets (UINT32_MAX; a test
+** lowers it to reach the widening with a small data set). */
+extern uint64_t ds_offset32_max;
+
 /* Where row i of a sparse input starts in index/value (row i + 1: where it ends). */
 static inline uint64_t ds_start(const ds_input *in, size_t i) { return in->start32 ? in->start32[i] : in->start64[i]; }
 

@@ -2,6 +2,7 @@
 ** test_dataset.c -- appending, viewing, memory layout, shuffle, split, errors.
 */
 #include <math.h>
+#include <string.h>
 
 #include "dataset.h"
 #include "harness.h"
@@ -159,7 +160,37 @@ static void test_append_all(void) {
   for (int d = 0; d < 3; d++) vfl_dataset_free(all[d]);
 }
 
+/* Offsets widen to 64 bits when an input outgrows 32-bit ones (2^32
+** non-zeros; lowered here to 100): while rows are appended one by one, and
+** while a piece is appended in bulk; every row reads back the same. */
+static void test_wide_offsets(void) {
+  ds_offset32_max = 100;
+  vfl_dataset *ds = vfl_dataset_new(1), *piece = vfl_dataset_new(1);
+  vfl_dataset_add_input(ds, "x", VFL_INPUT_SPARSE, 0);
+  vfl_dataset_add_input(piece, "x", VFL_INPUT_SPARSE, 0);
+  uint32_t idx[30];
+  for (uint32_t j = 0; j < 30; j++) idx[j] = j * 3;
+  for (uint32_t i = 0; i < 3; i++) CHECK_OK(append(ds, (float)i, 10 + 5 * i, idx, NULL)); /* 45 non-zeros */
+  CHECK(ds->inputs[0].start32 != NULL);
+  for (uint32_t i = 0; i < 4; i++) CHECK_OK(append(piece, (float)i, 30 - i, idx, NULL)); /* 114: widens */
+  CHECK(piece->inputs[0].start32 == NULL && piece->inputs[0].start64 != NULL);
+  CHECK_OK(ds_append_all(ds, piece)); /* 159: the bulk append widens */
+  CHECK(ds->inputs[0].start32 == NULL && vfl_dataset_rows(ds) == 7 && vfl_dataset_nnz(ds) == 159);
+  CHECK(vfl_dataset_bytes(ds) == 159 * 4 + 8 * 8 + 7 * 4);
+  for (size_t r = 0; r < 7; r++) {
+    vfl_row row;
+    vfl_features f;
+    CHECK_OK(vfl_dataset_row(ds, r, &row, &f));
+    uint32_t n = r < 3 ? 10 + 5 * (uint32_t)r : 30 - (uint32_t)(r - 3);
+    CHECK(f.n == n && memcmp(f.index, idx, n * sizeof *idx) == 0);
+  }
+  vfl_dataset_free(piece);
+  vfl_dataset_free(ds);
+  ds_offset32_max = UINT32_MAX;
+}
+
 int main(void) {
+  test_wide_offsets();
   test_append_all();
   test_append_and_view();
   test_empty_first_row();
