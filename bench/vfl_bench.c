@@ -97,6 +97,8 @@ typedef struct config {
   int jobs[6];          /* jobs[1..3] and jobs[5] selected */
   int parse;
   int ref;              /* run the reference loops */
+  int first;            /* time a first learn against a second */
+  int keep_last_good;   /* the engine's runs with vfl_train_options.keep_last_good */
   int ref_interleaved;  /* their sums of squares next to the weights */
   int ref_huge;         /* their matrices on transparent huge pages */
   const char *csv;
@@ -122,6 +124,8 @@ static void usage(void) {
       "  --seed S        data seed (default 1)\n"
       "  --no-parse      skip the libsvm parse timing\n"
       "  --no-ref        skip the reference loops\n"
+      "  --no-first      skip timing a fresh net's first learn against its second\n"
+      "  --keep-last-good  the engine keeps the last good weights (a copy per epoch), as Lua does by default\n"
       "  --ref-layout L  separate (default: sums of squares in their own array) or interleaved (as the engine)\n"
       "  --ref-huge-pages  the reference's matrices on transparent huge pages (madvise), an experiment\n"
       "  --svm PATH      where to write the libsvm file for parsing (default /tmp/vfl_bench_PID.svm, removed)\n"
@@ -155,6 +159,7 @@ static void parse_args(config *c, int argc, char **argv) {
   c->jobs[1] = c->jobs[2] = c->jobs[3] = 1;
   c->parse = 1;
   c->ref = 1;
+  c->first = 1;
   c->csv = "bench/results.csv";
   c->svm = NULL;
   for (int i = 1; i < argc; i++) {
@@ -184,6 +189,8 @@ static void parse_args(config *c, int argc, char **argv) {
         if ((*p >= '1' && *p <= '3') || *p == '5') c->jobs[*p - '0'] = 1;
     } else if (!strcmp(a, "--no-parse")) c->parse = 0;
     else if (!strcmp(a, "--no-ref")) c->ref = 0;
+    else if (!strcmp(a, "--no-first")) c->first = 0;
+    else if (!strcmp(a, "--keep-last-good")) c->keep_last_good = 1;
     else if (ARG("--ref-layout")) c->ref_interleaved = !strcmp(argv[i], "interleaved");
     else if (!strcmp(a, "--ref-huge-pages")) c->ref_huge = 1;
     else {
@@ -218,6 +225,9 @@ typedef struct result {
   double vs_ref;        /* epoch time / the reference's (NaN: none) */
   double speedup;       /* 1-thread epoch time / this one (NaN: n/a) */
   double mb_s;          /* parsing only */
+  double cpu_s;         /* fewest CPU seconds in a timed epoch */
+  double vs_ref_cpu;    /* cpu_s / the reference's */
+  double vs_batch1_cpu; /* cpu_s / the same thread count's batch-1 run's (NaN: none) */
   double cores;         /* CPU seconds per wall second in the timed epoch */
 } result;
 
@@ -229,7 +239,7 @@ static result *add_result(const char *job, const char *engine) {
   memset(r, 0, sizeof *r);
   snprintf(r->job, sizeof r->job, "%s", job);
   snprintf(r->engine, sizeof r->engine, "%s", engine);
-  r->vs_ref = r->speedup = r->mb_s = r->metric = r->cores = NAN;
+  r->vs_ref = r->speedup = r->mb_s = r->metric = r->cores = r->cpu_s = r->vs_ref_cpu = r->vs_batch1_cpu = NAN;
   r->metric_name = "";
   return r;
 }
@@ -244,7 +254,7 @@ static void fill_speed(result *r, double epoch_s, const vfl_dataset *ds) {
 
 typedef struct data {
   const vfl_dataset *ds;
-  const uint64_t *start;
+  const uint32_t *start;  /* 32-bit row offsets: the bench's data sets hold fewer than 2^32 non-zeros */
   const uint32_t *index;
   const float *labels;
   size_t rows;
@@ -253,11 +263,11 @@ typedef struct data {
 
 static data data_of(const vfl_dataset *ds) {
   const ds_input *in = &ds->inputs[0];
-  if (in->value || ds->n_labels != 1) {
+  if (in->value || ds->n_labels != 1 || !in->start32) {
     fprintf(stderr, "vfl_bench: the reference loops expect indicator rows with one label\n");
     exit(1);
   }
-  data d = {ds, in->start, in->index, ds->labels, ds->rows, in->dim};
+  data d = {ds, in->start32, in->index, ds->labels, ds->rows, in->dim};
   return d;
 }
 
@@ -631,6 +641,7 @@ typedef struct run {
   double last, last_cpu;          /* when the current engine epoch started, and the CPU time then */
   double engine_cores;            /* CPU seconds per second in the fastest epoch */
   double engine_best, ref_best;   /* fastest timed epochs */
+  double engine_cpu, ref_cpu;     /* fewest CPU seconds in a timed epoch: on a loaded machine the steadier figure */
   double engine_rss, ref_rss_delta;
   double rss_before_ref;
   uint32_t epochs_seen;
@@ -642,9 +653,12 @@ static int on_epoch(void *ud, const vfl_progress *p) {
   double t = now(), cpu = cpu_now();
   if (r->epochs_seen++ == 0) { /* the warm-up epoch */
     r->engine_rss = rss_peak_mib();
-  } else if (t - r->last < r->engine_best) {
-    r->engine_best = t - r->last;
-    r->engine_cores = (cpu - r->last_cpu) / (t - r->last);
+  } else {
+    if (t - r->last < r->engine_best) {
+      r->engine_best = t - r->last;
+      r->engine_cores = (cpu - r->last_cpu) / (t - r->last);
+    }
+    if (cpu - r->last_cpu < r->engine_cpu) r->engine_cpu = cpu - r->last_cpu;
   }
   if (r->with_ref) {
     if (!r->ref_ready) {
@@ -653,8 +667,9 @@ static int on_epoch(void *ud, const vfl_progress *p) {
       r->ref_ready = 1;
       ref_epoch(&r->ref, r->train, r->c->lr); /* its warm-up epoch */
     }
-    double e = ref_epoch(&r->ref, r->train, r->c->lr);
+    double c0 = cpu_now(), e = ref_epoch(&r->ref, r->train, r->c->lr), c = cpu_now() - c0;
     if (e < r->ref_best) r->ref_best = e;
+    if (c < r->ref_cpu) r->ref_cpu = c;
   }
   r->last = now();
   r->last_cpu = cpu_now();
@@ -683,7 +698,7 @@ static void run_engine(run *r, int job, const vfl_dataset *train, const vfl_data
   r->with_ref = with_ref;
   r->ref_ready = 0;
   r->epochs_seen = 0;
-  r->engine_best = r->ref_best = INFINITY;
+  r->engine_best = r->ref_best = r->engine_cpu = r->ref_cpu = INFINITY;
   rss_reset();
   vfl_net *net = job_net(job, c, vfl_dataset_input_dim(train, 0));
   vfl_train_options o;
@@ -697,6 +712,7 @@ static void run_engine(run *r, int job, const vfl_dataset *train, const vfl_data
   o.optim.lr = c->lr;
   o.on_epoch = on_epoch;
   o.epoch_ud = r;
+  o.keep_last_good = c->keep_last_good;
   vfl_loss_spec loss = {job == 3 ? VFL_LOSS_MULTINOMIAL : VFL_LOSS_LOGISTIC, NULL, NULL};
   if (vfl_net_learn(net, train, &loss, &o)) die("learn");
   vfl_metrics m;
@@ -720,11 +736,51 @@ static const char *job_title(int job, const config *c, char *buf, size_t n) {
 }
 
 
+/* The first learn of a fresh net against a second, identical one on the
+** same net (1 epoch each, 1 thread, the engine's batch size): what the
+** first call does that the second does not (the optimizer state, the first
+** touch of fresh memory) shows as their ratio. */
+typedef struct first_run {
+  int job;
+  double first_s, second_s, first_cpu, second_cpu;
+} first_run;
+
+static first_run first_runs[4];
+static int n_first_runs;
+
+static void time_learn(vfl_net *net, const vfl_dataset *train, int job, const config *c, double *wall, double *cpu) {
+  vfl_train_options o;
+  vfl_train_defaults(&o);
+  o.epochs = 1;
+  o.batch = c->batch;
+  o.threads = 1;
+  o.seed = 7;
+  o.optim.kind = VFL_OPTIM_ADAGRAD;
+  o.optim.lr = c->lr;
+  vfl_loss_spec loss = {job == 3 ? VFL_LOSS_MULTINOMIAL : VFL_LOSS_LOGISTIC, NULL, NULL};
+  double t0 = now(), c0 = cpu_now();
+  if (vfl_net_learn(net, train, &loss, &o)) die("learn");
+  *wall = now() - t0;
+  *cpu = cpu_now() - c0;
+}
+
+static void run_first(int job, const config *c, const vfl_dataset *train) {
+  first_run *f = &first_runs[n_first_runs++];
+  f->job = job;
+  vfl_net *net = job_net(job, c, vfl_dataset_input_dim(train, 0));
+  time_learn(net, train, job, c, &f->first_s, &f->first_cpu);
+  time_learn(net, train, job, c, &f->second_s, &f->second_cpu);
+  vfl_net_free(net);
+  fprintf(stderr, "  job %d: first learn %.3f s (%.3f CPU s), second %.3f s (%.3f CPU s): %.2fx (CPU %.2fx)\n", job,
+          f->first_s, f->first_cpu, f->second_s, f->second_cpu, f->first_s / f->second_s, f->first_cpu / f->second_cpu);
+}
+
 /* Job `job` on 1 thread and on every core with the engine's batch size,
 ** then again with each mini-batch size (--minibatch). */
 #define MAX_VARIANTS (2 * (1 + MAX_MINIBATCHES))
 static void run_job(int job, const config *c, const vfl_dataset *train, const vfl_dataset *test) {
   data dtrain = data_of(train);
+  if (c->first) run_first(job, c, train);
   uint32_t thr[MAX_VARIANTS], bat[MAX_VARIANTS];
   int nvar = 0;
   for (int b = -1; b < MAX_MINIBATCHES; b++) {
@@ -733,17 +789,21 @@ static void run_job(int job, const config *c, const vfl_dataset *train, const vf
     thr[nvar] = 1, bat[nvar++] = size;
     if (c->threads > 1) thr[nvar] = c->threads, bat[nvar++] = size;
   }
-  double best[MAX_VARIANTS], metric[MAX_VARIANTS], rss[MAX_VARIANTS], cores[MAX_VARIANTS];
-  for (int v = 0; v < MAX_VARIANTS; v++) best[v] = INFINITY, metric[v] = cores[v] = NAN, rss[v] = 0;
-  double ref_best = INFINITY, ref_metric_v = NAN, ref_rss = 0;
+  double best[MAX_VARIANTS], metric[MAX_VARIANTS], rss[MAX_VARIANTS], cores[MAX_VARIANTS], cpu[MAX_VARIANTS];
+  for (int v = 0; v < MAX_VARIANTS; v++) best[v] = cpu[v] = INFINITY, metric[v] = cores[v] = NAN, rss[v] = 0;
+  double ref_best = INFINITY, ref_cpu = INFINITY, ref_metric_v = NAN, ref_rss = 0;
   for (uint32_t rep = 0; rep < c->reps; rep++) {
     for (int v = 0; v < nvar; v++) {
       run r = {.c = c, .train = &dtrain};
       double rm = NAN;
       run_engine(&r, job, train, test, thr[v], bat[v], c->ref, &metric[v], &rm);
       rss[v] = r.engine_rss;
-      fprintf(stderr, "  job %d: vfl on %u thread%s, batch %u: %.3f s per epoch (%.2f cores busy), reference %.3f s\n",
-              job, thr[v], thr[v] > 1 ? "s" : "", bat[v], r.engine_best, r.engine_cores, r.ref_best);
+      fprintf(stderr,
+              "  job %d: vfl on %u thread%s, batch %u: %.3f s per epoch (%.2f cores busy, %.3f CPU s), reference %.3f s "
+              "(%.3f CPU s)\n",
+              job, thr[v], thr[v] > 1 ? "s" : "", bat[v], r.engine_best, r.engine_cores, r.engine_cpu, r.ref_best, r.ref_cpu);
+      if (r.engine_cpu < cpu[v]) cpu[v] = r.engine_cpu;
+      if (r.ref_cpu < ref_cpu) ref_cpu = r.ref_cpu;
       if (r.engine_best < best[v]) {
         best[v] = r.engine_best;
         cores[v] = r.engine_cores;
@@ -763,6 +823,7 @@ static void run_job(int job, const config *c, const vfl_dataset *train, const vf
     r->batch = 1;
     r->epochs = job_epochs(job, c);
     fill_speed(r, ref_best, train);
+    r->cpu_s = ref_cpu;
     r->rss_mib = ref_rss;
     r->metric_name = job == 3 ? "accuracy" : "AUC";
     r->metric = ref_metric_v;
@@ -777,9 +838,13 @@ static void run_job(int job, const config *c, const vfl_dataset *train, const vf
     r->metric_name = job == 3 ? "accuracy" : "AUC";
     r->metric = metric[v];
     r->cores = cores[v];
+    r->cpu_s = cpu[v];
     if (c->ref) r->vs_ref = best[v] / ref_best;
+    if (c->ref) r->vs_ref_cpu = cpu[v] / ref_cpu;
     int one = thr[v] == 1 ? v : v - 1; /* the 1-thread run with the same batch */
     r->speedup = best[one] / best[v];
+    for (int u = 0; u < nvar; u++) /* the batch-1 run with the same threads */
+      if (bat[u] == 1 && thr[u] == thr[v]) r->vs_batch1_cpu = cpu[v] / cpu[u];
   }
 }
 
@@ -833,21 +898,24 @@ static void fmt(char *buf, size_t n, const char *f, double v) {
 
 static void print_table(FILE *out) {
   fprintf(out, "| job | engine | threads | batch | examples/s | ns/nnz/epoch | peak RSS MiB | test metric | x reference | "
-               "speed-up | cores busy | MB/s |\n");
-  fprintf(out, "|---|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|\n");
+               "speed-up | cores busy | CPU s/epoch | x reference (CPU) | x batch 1 (CPU) | MB/s |\n");
+  fprintf(out, "|---|---|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|\n");
   for (int i = 0; i < n_results; i++) {
     const result *r = &results[i];
-    char metric[32], ratio[16], speed[16], mb[16], batch[16], cores[16];
+    char metric[32], ratio[16], speed[16], mb[16], batch[16], cores[16], cpu[16], ratio_cpu[16], vs1[16];
     if (isnan(r->metric)) snprintf(metric, sizeof metric, "-");
     else snprintf(metric, sizeof metric, "%s %.4f", r->metric_name, r->metric);
     fmt(ratio, sizeof ratio, "%.2f", r->vs_ref);
     fmt(speed, sizeof speed, "%.2fx", r->speedup);
     fmt(mb, sizeof mb, "%.0f", r->mb_s);
     fmt(cores, sizeof cores, "%.2f", r->cores);
+    fmt(cpu, sizeof cpu, "%.3f", isinf(r->cpu_s) ? NAN : r->cpu_s);
+    fmt(ratio_cpu, sizeof ratio_cpu, "%.2f", r->vs_ref_cpu);
+    fmt(vs1, sizeof vs1, "%.2f", r->vs_batch1_cpu);
     if (r->batch) snprintf(batch, sizeof batch, "%u", r->batch);
     else snprintf(batch, sizeof batch, "-");
-    fprintf(out, "| %s | %s | %u | %s | %.3g | %.2f | %.0f | %s | %s | %s | %s | %s |\n", r->job, r->engine, r->threads,
-            batch, r->examples_s, r->ns_nnz, r->rss_mib, metric, ratio, speed, cores, mb);
+    fprintf(out, "| %s | %s | %u | %s | %.3g | %.2f | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n", r->job, r->engine,
+            r->threads, batch, r->examples_s, r->ns_nnz, r->rss_mib, metric, ratio, speed, cores, cpu, ratio_cpu, vs1, mb);
   }
 }
 
@@ -858,12 +926,13 @@ static void write_csv(const char *path) {
     return;
   }
   fprintf(f, "job,engine,threads,batch,epochs,seconds_per_epoch,examples_per_s,ns_per_nnz_epoch,peak_rss_mib,metric_name,"
-             "metric,ratio_to_reference,speedup_vs_1_thread,cores_busy,mb_per_s\n");
+             "metric,ratio_to_reference,speedup_vs_1_thread,cores_busy,mb_per_s,cpu_s_per_epoch,ratio_to_reference_cpu,"
+             "ratio_to_batch1_cpu\n");
   for (int i = 0; i < n_results; i++) {
     const result *r = &results[i];
-    fprintf(f, "\"%s\",%s,%u,%u,%u,%.6f,%.1f,%.3f,%.1f,%s,%.5f,%.4f,%.4f,%.3f,%.1f\n", r->job, r->engine, r->threads,
-            r->batch, r->epochs, r->epoch_s, r->examples_s, r->ns_nnz, r->rss_mib, r->metric_name, r->metric, r->vs_ref,
-            r->speedup, r->cores, r->mb_s);
+    fprintf(f, "\"%s\",%s,%u,%u,%u,%.6f,%.1f,%.3f,%.1f,%s,%.5f,%.4f,%.4f,%.3f,%.1f,%.4f,%.4f,%.4f\n", r->job, r->engine,
+            r->threads, r->batch, r->epochs, r->epoch_s, r->examples_s, r->ns_nnz, r->rss_mib, r->metric_name, r->metric,
+            r->vs_ref, r->speedup, r->cores, r->mb_s, r->cpu_s, r->vs_ref_cpu, r->vs_batch1_cpu);
   }
   fclose(f);
 }
@@ -949,6 +1018,16 @@ int main(int argc, char **argv) {
   }
   printf("\n");
   print_table(stdout);
+  if (n_first_runs) {
+    printf("\nFirst learn of a fresh net against a second identical one on the same net (1 epoch each, 1 thread, batch "
+           "%u):\n\n| job | first s | second s | first / second | first / second (CPU) |\n|---|--:|--:|--:|--:|\n",
+           c.batch);
+    for (int i = 0; i < n_first_runs; i++) {
+      const first_run *f = &first_runs[i];
+      printf("| %d | %.3f | %.3f | %.2f | %.2f |\n", f->job, f->first_s, f->second_s, f->first_s / f->second_s,
+             f->first_cpu / f->second_cpu);
+    }
+  }
   printf("\nx reference: the engine's time per epoch over the reference loop's (1 thread); speed-up: over the engine "
          "on 1 thread with the same batch; cores busy: CPU seconds per second in that epoch (below the thread count: "
          "the machine was busy). Whole run: %.0f s.\n",

@@ -270,10 +270,11 @@ Trains with Hogwild SGD on `cores` threads (0: every core).
   on_epoch = function(epoch, stats) ... end: return "stop" to stop
   every = N, on_batches = function(batches, stats) ... end: called about
          every N mini-batches (checked every 20 ms); "stop" stops
-  keep_last_good = true copies the weights (and optimizer state) at the
-         start of every epoch, doubling their memory while training: a
-         run that diverges (NaN or Inf) fails naming the epoch and the
-         layer, and leaves the weights of the last epoch that ended well
+  keep_last_good = true copies the weights (not the optimizer state) at
+         the start of every epoch, adding their size to the memory while
+         training: a run that diverges (NaN or Inf) fails naming the epoch
+         and the layer, and leaves the weights of the last epoch that
+         ended well, with the optimizer state started again from zero
   dist = true under mpirun: data-parallel training, each rank on its own
          dataset (its shard) with its own threads. Rank 0's weights go to
          every rank first; every `sync` examples per rank and at each

@@ -97,6 +97,28 @@ void *vfl_alloc_aligned(size_t size) {
   return p;
 }
 
+void *vfl_realloc_aligned(void *ptr, size_t old_size, size_t size) {
+  if (!ptr) return vfl_alloc_aligned_uninit(size);
+  size_t extra = 64 + sizeof(void *);
+  if (size > SIZE_MAX - extra) {
+    vfl_fail(VFL_ENOMEM, "aligned allocation of %zu bytes overflows", size);
+    return NULL;
+  }
+  char *old_raw = ((char **)ptr)[-1];
+  size_t offset = (size_t)((char *)ptr - old_raw);
+  char *raw = vfl_realloc(old_raw, size + extra);
+  if (!raw) return NULL;
+  uintptr_t start = (uintptr_t)(raw + sizeof(void *));
+  char *aligned = (char *)((start + 63) & ~(uintptr_t)63);
+  /* The block may have moved to an address of another alignment: the bytes
+  ** then sit at raw + offset and shift by less than 64 (large blocks are
+  ** moved by remapping pages, which keeps the offset, so this is rare). */
+  if (aligned != raw + offset) memmove(aligned, raw + offset, old_size < size ? old_size : size);
+  ((void **)aligned)[-1] = raw;
+  advise_huge(aligned, size);
+  return aligned;
+}
+
 void vfl_free_aligned(void *ptr) {
   if (ptr) vfl_free(((void **)ptr)[-1]);
 }

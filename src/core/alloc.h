@@ -17,6 +17,12 @@ void *vfl_alloc_aligned(size_t size);
 /* The same, not zeroed: for a caller that writes every byte itself, in
 ** pieces it can interrupt (the first touch of a large block is slow). */
 void *vfl_alloc_aligned_uninit(size_t size);
+/* Resizes a block from vfl_alloc_aligned(_uninit) to size bytes, keeping
+** the first min(old_size, size) of them (old_size: the size it was made
+** with); the bytes after are uninitialised. NULL on failure, ptr kept. For
+** a large block no second copy exists at any time: the allocator grows it
+** in place or remaps its pages. */
+void *vfl_realloc_aligned(void *ptr, size_t old_size, size_t size);
 void vfl_free_aligned(void *ptr);
 
 char *vfl_strdup(const char *s);

@@ -19,7 +19,8 @@ vfl_dataset *vfl_dataset_new(uint32_t n_labels) {
 
 static void input_release(ds_input *in) {
   vfl_free(in->name);
-  vfl_free(in->start);
+  vfl_free(in->start32);
+  vfl_free(in->start64);
   vfl_free(in->index);
   vfl_free(in->value);
   vfl_free(in->dense);
@@ -57,7 +58,7 @@ int vfl_dataset_add_input(vfl_dataset *ds, const char *name, int kind, uint32_t 
   ds_input *in = &ds->inputs[ds->n_inputs];
   memset(in, 0, sizeof *in);
   in->name = vfl_strdup(name);
-  in->start = vfl_calloc(1, sizeof *in->start);
+  in->start32 = vfl_calloc(1, sizeof *in->start32);
   /* A sparse input holds an index array from the start, so that a view of
   ** a row without features is index + 0 on a real array: NULL + 0 is
   ** undefined behaviour (clang's UBSan reports it; the fuzzer found it). */
@@ -65,7 +66,7 @@ int vfl_dataset_add_input(vfl_dataset *ds, const char *name, int kind, uint32_t 
     in->index = vfl_alloc(sizeof *in->index);
     in->cap = 1;
   }
-  if (!in->name || !in->start || (kind != VFL_INPUT_DENSE && !in->index)) {
+  if (!in->name || !in->start32 || (kind != VFL_INPUT_DENSE && !in->index)) {
     input_release(in);
     return VFL_ENOMEM;
   }
@@ -121,15 +122,40 @@ static int reserve_rows(vfl_dataset *ds, size_t need) {
       float *d = vfl_realloc(in->dense, cap * in->dim * sizeof *d);
       if (!d) return VFL_ENOMEM;
       in->dense = d;
-    } else {
-      uint64_t *s = vfl_realloc(in->start, (cap + 1) * sizeof *s);
+    } else if (in->start32) {
+      uint32_t *s = vfl_realloc(in->start32, (cap + 1) * sizeof *s);
       if (!s) return VFL_ENOMEM;
-      in->start = s;
+      in->start32 = s;
+    } else {
+      uint64_t *s = vfl_realloc(in->start64, (cap + 1) * sizeof *s);
+      if (!s) return VFL_ENOMEM;
+      in->start64 = s;
     }
   }
   if (ds_extras_reserve(ds, cap)) return VFL_ENOMEM;
   ds->cap_rows = cap;
   return VFL_OK;
+}
+
+uint64_t ds_offset32_max = UINT32_MAX;
+
+/* Offsets of 32 bits until the input holds 2^32 non-zeros: then every
+** offset is widened to 64 bits, once (cap_rows + 1 of them). */
+static int widen_offsets(ds_input *in, size_t cap_rows) {
+  uint64_t *s = vfl_alloc((cap_rows + 1) * sizeof *s);
+  if (!s) return VFL_ENOMEM;
+  for (size_t i = 0; i <= cap_rows; i++) s[i] = in->start32[i];
+  vfl_free(in->start32);
+  in->start32 = NULL;
+  in->start64 = s;
+  return VFL_OK;
+}
+
+/* Records that row `row` ends at offset `end`; the offsets are wide enough
+** (widen_offsets was called first when end needs 64 bits). */
+static void set_start(ds_input *in, size_t row, uint64_t end) {
+  if (in->start32) in->start32[row] = (uint32_t)end;
+  else in->start64[row] = end;
 }
 
 /* The first value that is not 1 turns on the value array, filled with ones
@@ -149,8 +175,9 @@ static int needs_values(const vfl_features *f) {
   return 0;
 }
 
-static int append_sparse(ds_input *in, size_t row, const vfl_features *f) {
+static int append_sparse(ds_input *in, size_t row, const vfl_features *f, size_t cap_rows) {
   size_t need = in->nnz + f->n;
+  if (need > ds_offset32_max && in->start32 && widen_offsets(in, cap_rows)) return VFL_ENOMEM;
   if (need > in->cap) {
     size_t cap = in->cap;
     size_t idx_cap = cap;
@@ -171,7 +198,7 @@ static int append_sparse(ds_input *in, size_t row, const vfl_features *f) {
   for (uint32_t j = 0; j < f->n; j++)
     if (in->grow && f->index[j] >= in->dim) in->dim = f->index[j] + 1;
   in->nnz = need;
-  in->start[row + 1] = need;
+  set_start(in, row + 1, need);
   if (f->n > in->max_nnz) in->max_nnz = f->n;
   return VFL_OK;
 }
@@ -208,10 +235,10 @@ int vfl_dataset_append(vfl_dataset *ds, const vfl_row *row) {
     ds_input *in = &ds->inputs[k];
     if (in->kind == VFL_INPUT_DENSE) {
       memcpy(in->dense + r * in->dim, row->inputs[k].value, in->dim * sizeof(float));
-    } else if (append_sparse(in, r, &row->inputs[k])) {
+    } else if (append_sparse(in, r, &row->inputs[k], ds->cap_rows)) {
       /* Undo the blocks of this row already appended. */
       for (uint32_t u = 0; u < k; u++)
-        if (ds->inputs[u].kind != VFL_INPUT_DENSE) ds->inputs[u].nnz = ds->inputs[u].start[r];
+        if (ds->inputs[u].kind != VFL_INPUT_DENSE) ds->inputs[u].nnz = ds_start(&ds->inputs[u], r);
       return VFL_ENOMEM;
     }
   }
@@ -221,12 +248,13 @@ int vfl_dataset_append(vfl_dataset *ds, const vfl_row *row) {
 }
 
 /* Input in of src after input out of dst's r0 rows: one copy per array. */
-static int append_block(ds_input *out, const ds_input *in, size_t r0, size_t rows) {
+static int append_block(ds_input *out, const ds_input *in, size_t r0, size_t rows, size_t cap_rows) {
   if (in->kind == VFL_INPUT_DENSE) {
     memcpy(out->dense + r0 * out->dim, in->dense, rows * in->dim * sizeof(float));
     return VFL_OK;
   }
   size_t base = out->nnz, need = base + in->nnz;
+  if (need > ds_offset32_max && out->start32 && widen_offsets(out, cap_rows)) return VFL_ENOMEM;
   if (need > out->cap) {
     size_t idx_cap = out->cap, val_cap = out->cap;
     if (vfl_grow(&out->index, &idx_cap, need, sizeof *out->index)) return VFL_ENOMEM;
@@ -238,7 +266,7 @@ static int append_block(ds_input *out, const ds_input *in, size_t r0, size_t row
   if (out->value && in->value && in->nnz) memcpy(out->value + base, in->value, in->nnz * sizeof *in->value);
   else if (out->value)
     for (size_t j = 0; j < in->nnz; j++) out->value[base + j] = 1.0f;
-  for (size_t i = 1; i <= rows; i++) out->start[r0 + i] = base + in->start[i];
+  for (size_t i = 1; i <= rows; i++) set_start(out, r0 + i, base + ds_start(in, i));
   out->nnz = need;
   if (in->max_nnz > out->max_nnz) out->max_nnz = in->max_nnz;
   if (out->grow && in->dim > out->dim) out->dim = in->dim;
@@ -253,7 +281,7 @@ int ds_append_all(vfl_dataset *dst, const vfl_dataset *src) {
     for (size_t i = 0; i < r0; i++) dst->weights[i] = 1.0f;
   }
   for (uint32_t k = 0; k < dst->n_inputs; k++)
-    if (append_block(&dst->inputs[k], &src->inputs[k], r0, n)) return VFL_ENOMEM;
+    if (append_block(&dst->inputs[k], &src->inputs[k], r0, n, dst->cap_rows)) return VFL_ENOMEM;
   memcpy(dst->labels + r0 * dst->n_labels, src->labels, n * dst->n_labels * sizeof(float));
   for (size_t i = 0; dst->weights && i < n; i++) dst->weights[r0 + i] = ds_weight(src, i);
   dst->rows = r0 + n;
@@ -305,7 +333,7 @@ size_t vfl_dataset_bytes(const vfl_dataset *ds) {
     if (in->kind == VFL_INPUT_DENSE) {
       b += ds->rows * in->dim * sizeof(float);
     } else {
-      b += (ds->rows + 1) * sizeof(uint64_t) + in->nnz * sizeof(uint32_t);
+      b += (ds->rows + 1) * (in->start32 ? sizeof(uint32_t) : sizeof(uint64_t)) + in->nnz * sizeof(uint32_t);
       if (in->value) b += in->nnz * sizeof(float);
     }
   }

@@ -3,7 +3,8 @@
 **
 ** Memory: a sparse input costs 4 bytes per non-zero for its index, plus 4 for
 ** its value only once some value differs from 1 (indicator data stays at 4),
-** plus an 8-byte offset per row. Labels cost 4 bytes each, weights 4 bytes a
+** plus a 4-byte offset per row (8 bytes once the input holds 2^32 non-zeros
+** or more: the offsets are widened then, once). Labels cost 4 bytes each, weights 4 bytes a
 ** row only once some weight differs from 1. Extras cost 9 bytes a row each,
 ** plus their strings.
 */
@@ -17,7 +18,8 @@ typedef struct ds_input {
   int kind;            /* VFL_INPUT_* */
   uint32_t dim;        /* declared, or grown to max index + 1 */
   int grow;            /* dim was declared 0 */
-  uint64_t *start;     /* sparse: rows + 1 offsets into index/value */
+  uint32_t *start32;   /* sparse: rows + 1 offsets into index/value, while nnz < 2^32 */
+  uint64_t *start64;   /* the same once they are wider (start32 is then NULL) */
   uint32_t *index;
   float *value;        /* NULL while every value is 1 */
   size_t nnz, cap;
@@ -70,6 +72,13 @@ void ds_extras_free(vfl_dataset *ds);
 int ds_extras_copy_row(vfl_dataset *dst, size_t to, const vfl_dataset *src, size_t from);
 size_t ds_extras_bytes(const vfl_dataset *ds);
 
+/* The most non-zeros an input holds with 32-bit offsets (UINT32_MAX; a test
+** lowers it to reach the widening with a small data set). */
+extern uint64_t ds_offset32_max;
+
+/* Where row i of a sparse input starts in index/value (row i + 1: where it ends). */
+static inline uint64_t ds_start(const ds_input *in, size_t i) { return in->start32 ? in->start32[i] : in->start64[i]; }
+
 /* The features of row i of input in, as a view. */
 static inline void ds_features(const ds_input *in, size_t i, vfl_features *f) {
   if (in->kind == VFL_INPUT_DENSE) {
@@ -78,7 +87,7 @@ static inline void ds_features(const ds_input *in, size_t i, vfl_features *f) {
     f->value = in->dense + i * in->dim;
     return;
   }
-  uint64_t a = in->start[i], b = in->start[i + 1];
+  uint64_t a = ds_start(in, i), b = ds_start(in, i + 1);
   f->n = (uint32_t)(b - a);
   f->index = in->index + a;
   f->value = in->value ? in->value + a : NULL;

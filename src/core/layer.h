@@ -81,6 +81,9 @@ void layer_linear_upgrade(vfl_layer_spec *s);
 ** and its gradient; the embedding kind multiplies dense parents alike. */
 void layer_dense_forward(const vfl_param *blk, const float *x, uint32_t cols, float *y);
 void layer_dense_backward(struct vfl_work *w, uint32_t li, uint32_t p, const float *dy);
+/* A linear layer's blocks (block p: parent p's rows, then the bias), which
+** the embedding kind shares so that old linear-mean files load as it. */
+uint32_t layer_linear_blocks(const vfl_net *net, const vfl_layer *l, layer_block *out);
 
 /* Shared by several kinds (layers/common.c). */
 int layer_check_none(const char *layer, const vfl_layer_spec *s);

@@ -15,6 +15,7 @@
 #include "layer.h"
 #include "model.h"
 #include "model_io.h"
+#include "optim.h"
 #include "model_values.h"
 #include "quant.h"
 #include "net.h"
@@ -141,10 +142,18 @@ static int read_parents(model_reader *r, vfl_net *net, uint32_t i, uint32_t n_la
   l->optim.beta1 = get_f32(r);
   l->optim.beta2 = get_f32(r);
   l->optim.eps = get_f32(r);
-  if (l->optim.kind == VFL_OPTIM_FTRL) { /* model_save.c: l1 and l2 where the betas go */
-    l->optim.l1 = l->optim.beta1;
-    l->optim.l2 = l->optim.beta2;
-    l->optim.beta1 = l->optim.beta2 = 0;
+  if (r->version >= 4) {
+    l->optim.l1 = get_f32(r);
+    l->optim.l2 = get_f32(r);
+    l->optim.schedule = get_i32(r);
+    l->optim.warmup = get_f32(r);
+    l->optim.every = get_f32(r);
+    l->optim.factor = get_f32(r);
+  }
+  if (!r->bad && l->optim.kind != 0 && optim_check(&l->optim, l->name) != VFL_OK) {
+    char why[256]; /* the check's message, copied: vfl_fail writes the same buffer */
+    snprintf(why, sizeof why, "%s", vfl_last_error());
+    return vfl_fail(VFL_EFORMAT, "\"%s\": %s", r->path, why);
   }
   return r->bad ? VFL_EFORMAT : VFL_OK;
 }

@@ -42,12 +42,17 @@ static void put_structure(model_writer *w, const vfl_layer *l) {
   for (uint32_t p = 0; p < l->n_parents; p++) put_u32(w, l->parents[p]);
   put_i32(w, l->optim.kind);
   put_f32(w, l->optim.lr);
-  /* FTRL has no betas: its record keeps l1 and l2 in their places (the
-  ** format is unchanged; a reader that knows kind 4 reads them back) */
-  int ftrl = l->optim.kind == VFL_OPTIM_FTRL;
-  put_f32(w, ftrl ? l->optim.l1 : l->optim.beta1);
-  put_f32(w, ftrl ? l->optim.l2 : l->optim.beta2);
+  put_f32(w, l->optim.beta1);
+  put_f32(w, l->optim.beta2);
   put_f32(w, l->optim.eps);
+  /* Version 4: FTRL's strengths and the schedule, so a layer's own
+  ** optimizer comes back whole. */
+  put_f32(w, l->optim.l1);
+  put_f32(w, l->optim.l2);
+  put_i32(w, l->optim.schedule);
+  put_f32(w, l->optim.warmup);
+  put_f32(w, l->optim.every);
+  put_f32(w, l->optim.factor);
 }
 
 static void put_data(model_writer *w, const vfl_layer *l, int storage) {

@@ -76,8 +76,39 @@ int vfl_net_init(vfl_net *net, float scale, uint64_t seed) {
   return VFL_OK;
 }
 
+/* More state slots than the block has: the block grows in place
+** (vfl_realloc_aligned: a large one is remapped, never copied) and its rows
+** move up to the wider stride, last row first, each followed by zeroed
+** state. A stop asked for during the move puts the rows moved so far back:
+** the block is then as it was (in the larger allocation). No second copy of
+** the weights exists at any time. */
+static int grow_state(vfl_param *p, uint32_t n_state, int kind, const vfl_net *stop_from) {
+  uint32_t cols = p->cols, old = p->stride, stride = cols * (1 + n_state);
+  size_t rows = p->rows;
+  float *data = vfl_realloc_aligned(p->data, rows * old * sizeof(float), rows * stride * sizeof(float));
+  if (!data) return VFL_ENOMEM;
+  p->data = data;
+  size_t check_every = net_rows_per_stop_check(stride);
+  for (size_t r = rows; r-- > 0;) {
+    if (stop_from && (rows - 1 - r) % check_every == 0 && net_stop_asked(stop_from)) {
+      for (size_t u = r + 1; u < rows; u++) memmove(data + u * old, data + u * stride, old * sizeof(float));
+      return vfl_fail(VFL_ESTOPPED, "stopped while preparing the optimizer state");
+    }
+    float *row = data + r * stride;
+    memmove(row, data + r * old, old * sizeof(float)); /* the old state too, until no stop can undo the move */
+    memset(row + old, 0, (size_t)(stride - old) * sizeof(float));
+  }
+  for (size_t r = 0; old > cols && r < rows; r++) memset(data + r * stride + cols, 0, (size_t)(old - cols) * sizeof(float));
+  p->stride = stride;
+  p->n_state = n_state;
+  p->state_kind = kind;
+  return VFL_OK;
+}
+
 int param_set_state(vfl_param *p, uint32_t n_state, int kind, const vfl_net *stop_from) {
   if (p->n_state == n_state && p->state_kind == kind) return VFL_OK;
+  if (n_state > p->n_state) return grow_state(p, n_state, kind, stop_from);
+  /* Fewer slots, or another kind's: a new block no larger than the old. */
   uint32_t stride = p->cols * (1 + n_state);
   float *data = vfl_alloc_aligned_uninit((size_t)p->rows * stride * sizeof(float));
   if (!data) return VFL_ENOMEM;

@@ -61,12 +61,34 @@ static void restored(const train_guard *g, char *out, size_t n) {
   else snprintf(out, n, "; the weights are restored to the end of epoch %u", g->epoch - 1);
 }
 
+/* Rows from..to of p's weights to or from its copy (rows x cols, no state). */
+static void copy_weights(const vfl_param *p, float *copy, uint32_t from, uint32_t to, int back) {
+  size_t bytes = p->cols * sizeof(float);
+  if (p->stride == p->cols) { /* no state: one block */
+    size_t at = (size_t)from * p->cols, n = (size_t)(to - from) * bytes;
+    if (back) memcpy(p->data + at, copy + at, n);
+    else memcpy(copy + at, p->data + at, n);
+    return;
+  }
+  for (uint32_t r = from; r < to; r++) { /* rows are short: no libc call per row */
+    float *row = param_row(p, r), *c = copy + (size_t)r * p->cols;
+    for (uint32_t j = 0; j < p->cols; j++) {
+      if (back) row[j] = c[j];
+      else c[j] = row[j];
+    }
+  }
+}
+
+/* The weights back as they were; the optimizer state, which the copy does
+** not hold, starts again from zero. */
 static void restore(const train_guard *g, vfl_net *net) {
   uint32_t b = 0;
   for (uint32_t i = 0; i < net->n_layers && g->epoch; i++)
     for (uint32_t k = 0; k < net->layers[i].n_blocks; k++, b++) {
       const vfl_param *p = &net->layers[i].blocks[k];
-      memcpy(p->data, g->copy[b], (size_t)p->rows * p->stride * sizeof(float));
+      copy_weights(p, g->copy[b], 0, p->rows, 1);
+      for (uint32_t r = 0; p->stride > p->cols && r < p->rows; r++)
+        memset(param_row(p, r) + p->cols, 0, (size_t)(p->stride - p->cols) * sizeof(float));
     }
 }
 
@@ -94,9 +116,9 @@ static int allocate(train_guard *g, const vfl_net *net) {
   for (uint32_t i = 0; i < net->n_layers; i++)
     for (uint32_t k = 0; k < net->layers[i].n_blocks; k++, b++) {
       const vfl_param *p = &net->layers[i].blocks[k];
-      if (!(g->copy[b] = vfl_alloc(((size_t)p->rows * p->stride + 1) * sizeof(float))))
+      if (!(g->copy[b] = vfl_alloc(((size_t)p->rows * p->cols + 1) * sizeof(float))))
         return vfl_fail(VFL_ENOMEM, "learn: keep_last_good: no memory for a copy of layer '%s' (%zu bytes)",
-                        net->layers[i].name, (size_t)p->rows * p->stride * sizeof(float));
+                        net->layers[i].name, (size_t)p->rows * p->cols * sizeof(float));
     }
   return VFL_OK;
 }
@@ -123,7 +145,7 @@ static int check_finite(trainer *t) {
   return VFL_OK;
 }
 
-/* Copies every block into g, in pieces; VFL_ESTOPPED leaves g unusable
+/* Copies every block's weights into g, in pieces; VFL_ESTOPPED leaves g unusable
 ** (g->epoch is then not advanced, and the run ends). */
 static int take_copy(train_guard *g, trainer *t) {
   const vfl_net *net = t->net;
@@ -133,8 +155,7 @@ static int take_copy(train_guard *g, trainer *t) {
       const vfl_param *p = &net->layers[i].blocks[k];
       for (uint32_t r = 0; r < p->rows; r = piece_end(p, r)) {
         if (trainer_stopped(t)) return VFL_ESTOPPED;
-        size_t at = (size_t)r * p->stride, n = (size_t)(piece_end(p, r) - r) * p->stride;
-        memcpy(g->copy[b] + at, p->data + at, n * sizeof(float));
+        copy_weights(p, g->copy[b], r, piece_end(p, r), 0);
       }
     }
   return VFL_OK;

@@ -2,11 +2,14 @@
 ** train_guard.h -- numeric safety of a training run.
 **
 ** Keeping the last good weights (vfl_train_options.keep_last_good): a copy
-** of every parameter block, weights and optimizer state, taken at the start
-** of each epoch once the weights are known to be finite, and copied back
-** when the run diverges. One copy, so the parameter memory doubles while
-** training; taking it costs one pass over the parameters per epoch, small
-** next to an epoch, which touches them many times.
+** of the weights of every parameter block (not the optimizer state), taken
+** at the start of each epoch once the weights are known to be finite, and
+** copied back when the run diverges; the optimizer state then starts again
+** from zero (the diverging epoch has spoilt it, and it is as large as the
+** weights again: AdaGrad's sums, ADAM's moments). So the copy adds the
+** weights' size while training, not the block's; taking it costs one pass
+** over the weights per epoch, small next to an epoch, which touches them
+** many times.
 **
 ** Naming the layer: when a run diverges, the layers are walked in the order
 ** the forward pass runs them, and the first one whose weights, or whose

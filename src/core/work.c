@@ -20,9 +20,11 @@ static uint32_t widest(const vfl_net *net) {
 
 static void accum_free(vfl_accum *a) {
   if (!a) return;
-  vfl_free(a->keys);
+  vfl_free(a->table);
+  vfl_free(a->rows);
+  vfl_free(a->slots);
   vfl_free(a->vals);
-  vfl_free(a->used);
+  memset(a, 0, sizeof *a);
 }
 
 static void free_per_block(vfl_work *w) {
@@ -163,18 +165,23 @@ static uint64_t rows_per_example(const vfl_work *w, const vfl_layer *l, uint32_t
   return p->sparse_out ? w->xcap[pi] : p->dim;
 }
 
+/* Room for `most` distinct rows of a block of `rows` x `cols` per batch
+** (never more than the block has); the table starts empty (zeroed). */
 static int accum_init(vfl_accum *a, uint64_t most, uint32_t rows, uint32_t cols) {
   if (most > rows) most = rows;
+  if (!most) most = 1;
   uint64_t cap = 16;
   while (cap < 2 * most) cap *= 2;
   if (cap > (1u << 31)) return vfl_fail(VFL_EINVAL, "a mini-batch touches too many rows; use a smaller batch");
   a->mask = (uint32_t)cap - 1;
   a->cols = cols;
   a->n_used = 0;
-  a->keys = vfl_calloc(cap, sizeof *a->keys);
-  a->vals = vfl_alloc(cap * cols * sizeof *a->vals);
-  a->used = vfl_alloc(cap * sizeof *a->used);
-  return a->keys && a->vals && a->used ? VFL_OK : VFL_ENOMEM;
+  a->cap = (uint32_t)most;
+  a->table = vfl_calloc(cap, sizeof *a->table);
+  a->rows = vfl_alloc(most * sizeof *a->rows);
+  a->slots = vfl_alloc(most * sizeof *a->slots);
+  a->vals = vfl_alloc(most * cols * sizeof *a->vals);
+  return a->table && a->rows && a->slots && a->vals ? VFL_OK : VFL_ENOMEM;
 }
 
 static int prepare_layer(vfl_work *w, uint32_t i, const vfl_optim_spec *def) {
@@ -217,7 +224,7 @@ int work_fit_training(vfl_work *w, const uint32_t *max_nnz) {
       vfl_accum *a = &w->acc[i][b];
       uint64_t need = rows_per_example(w, l, b) * w->batch;
       if (need > l->blocks[b].rows) need = l->blocks[b].rows;
-      if (2 * need <= (uint64_t)a->mask + 1) continue;
+      if (need <= a->cap) continue;
       accum_free(a);
       rc = accum_init(a, need, l->blocks[b].rows, l->blocks[b].cols);
     }

@@ -12,13 +12,23 @@
 #include "rng.h"
 
 /* Gradient rows touched by the current mini-batch of one parameter block:
-** open addressing on the row id, sized for the batch so it never fills up. */
+** the rows and their summed gradients in compact arrays, in the order the
+** batch first touched them (the flush reads them in that order), and a hash
+** table from row id to that position: open addressing, at most half full,
+** so the home slot almost always answers. */
+typedef struct vfl_accum_slot {
+  uint32_t key;        /* row id + 1; 0: free */
+  uint32_t pos;        /* its position in rows/vals */
+} vfl_accum_slot;
+
 typedef struct vfl_accum {
-  uint32_t mask;       /* capacity - 1 (a power of two) */
-  uint32_t *keys;      /* row id + 1; 0 marks a free slot */
-  float *vals;         /* capacity x cols */
-  uint32_t *used;      /* occupied slots, in order of first use */
+  uint32_t mask;       /* table capacity - 1 (a power of two) */
+  vfl_accum_slot *table;
+  uint32_t *rows;      /* cap: row id + 1 at each position */
+  uint32_t *slots;     /* cap: the table slot of each position (emptied at the flush) */
+  float *vals;         /* cap x cols: the gradient summed so far */
   uint32_t n_used;
+  uint32_t cap;        /* most distinct rows one batch can touch */
   uint32_t cols;
 } vfl_accum;
 

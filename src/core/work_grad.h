@@ -10,26 +10,49 @@
 #include "vec.h"
 #include "work.h"
 
+static inline uint32_t accum_home(const vfl_accum *a, uint32_t row) {
+  return (uint32_t)(((uint64_t)row * 0x9E3779B97F4A7C15ull) >> 40) & a->mask;
+}
+
+/* The table slot of `row`: its own, or the free one where it goes. */
 static inline uint32_t accum_probe(const vfl_accum *a, uint32_t row) {
-  uint32_t h = (uint32_t)(((uint64_t)row * 0x9E3779B97F4A7C15ull) >> 40) & a->mask;
-  while (a->keys[h] && a->keys[h] != row + 1) h = (h + 1) & a->mask;
+  uint32_t h = accum_home(a, row), key = a->table[h].key;
+  if (__builtin_expect(key != row + 1 && key != 0, 0))
+    do h = (h + 1) & a->mask;
+    while (a->table[h].key && a->table[h].key != row + 1);
   return h;
 }
 
 /* Adds s * dy to the gradient accumulated for `row`; a row the batch has
-** not touched yet takes s * dy as it is (no zeroing pass, no libc call). */
+** not touched yet takes s * dy as it is (no zeroing pass). Whether the row
+** is new is a coin toss on sparse data, so the one-column case (logistic
+** regression) decides it without a branch. */
 static inline void accum_add(vfl_accum *a, uint32_t row, float s, const float *dy) {
-  uint32_t h = accum_probe(a, row), cols = a->cols;
-  float *v = a->vals + (size_t)h * cols;
-  if (a->keys[h]) {
-    if (cols == 1) v[0] += s * dy[0];
-    else vec_axpy(cols, s, dy, v);
+  uint32_t h = accum_probe(a, row), n = a->n_used, fresh = a->table[h].key == 0, k = fresh ? n : a->table[h].pos;
+  uint32_t cols = a->cols;
+  float *v = a->vals + (size_t)k * cols;
+  if (cols == 1) {
+    float g = s * dy[0], old = v[0];
+    v[0] = fresh ? g : old + g;
+    a->table[h] = (vfl_accum_slot){row + 1, k};
+    a->rows[k] = row;
+    a->slots[k] = h;
+    a->n_used = n + fresh;
     return;
   }
-  a->keys[h] = row + 1;
-  a->used[a->n_used++] = h;
+  if (!fresh) {
+    vec_axpy(cols, s, dy, v);
+    return;
+  }
+  a->table[h] = (vfl_accum_slot){row + 1, k};
+  a->rows[k] = row;
+  a->slots[k] = h;
+  a->n_used = n + 1;
   for (uint32_t j = 0; j < cols; j++) v[j] = s * dy[j];
 }
+
+/* Tables of at least this many slots (512 KiB) are prefetched. */
+#define ACCUM_PREFETCH_SLOTS (1u << 16)
 
 /* Gradient a * dy for row r of block b of layer li: applied now, or accumulated. */
 VFL_HOGWILD static inline void row_gradient(vfl_work *w, uint32_t li, uint32_t b, uint32_t r, float a, const float *dy) {
@@ -49,7 +72,12 @@ VFL_HOGWILD static inline void sparse_rows_gradient(vfl_work *w, uint32_t li, ui
     return;
   }
   vfl_accum *a = &w->acc[li][b];
-  for (uint32_t j = 0; j < f->n; j++) accum_add(a, f->index[j], f->value ? s * f->value[j] : s, dy);
+  const uint32_t *idx = f->index;
+  /* A large batch's table is larger than the caches: every slot the row
+  ** needs is asked for first, so that their cache misses overlap. */
+  if (a->mask >= ACCUM_PREFETCH_SLOTS)
+    for (uint32_t j = 0; j < f->n; j++) __builtin_prefetch(&a->table[accum_home(a, idx[j])], 1);
+  for (uint32_t j = 0; j < f->n; j++) accum_add(a, idx[j], f->value ? s * f->value[j] : s, dy);
 }
 
 #endif

@@ -41,7 +41,9 @@ static void prefetch_offsets(const worker *w, size_t r) {
   const trainer *t = w->t;
   for (uint32_t k = 0; k < t->net->n_inputs; k++) {
     const ds_input *in = &t->ds->inputs[t->input_map[k]];
-    if (in->kind != VFL_INPUT_DENSE) __builtin_prefetch(&in->start[r]);
+    if (in->kind == VFL_INPUT_DENSE) continue;
+    if (in->start32) __builtin_prefetch(&in->start32[r]);
+    else __builtin_prefetch(&in->start64[r]);
   }
 }
 
@@ -50,9 +52,10 @@ static void prefetch_features(const worker *w, size_t r) {
   for (uint32_t k = 0; k < t->net->n_inputs; k++) {
     const ds_input *in = &t->ds->inputs[t->input_map[k]];
     if (in->kind == VFL_INPUT_DENSE) continue;
-    const char *a = (const char *)(in->index + in->start[r]), *b = (const char *)(in->index + in->start[r + 1]);
+    uint64_t from = ds_start(in, r);
+    const char *a = (const char *)(in->index + from), *b = (const char *)(in->index + ds_start(in, r + 1));
     for (; a < b; a += 64) __builtin_prefetch(a);
-    if (in->value) __builtin_prefetch(in->value + in->start[r]);
+    if (in->value) __builtin_prefetch(in->value + from);
   }
 }
 

@@ -514,10 +514,11 @@ typedef struct vfl_train_options {
   volatile int *stop;      /* optional: set by a signal handler on the caller's thread
                               (Ctrl-C); from other threads use vfl_net_stop */
   vfl_progress *result;    /* optional output: the final figures (epoch = epochs done) */
-  int keep_last_good;      /* 1: copy the parameters and optimizer state at the start of
-                              every epoch (of the whole stream for learn_stream) and
-                              restore them when the run diverges (VFL_ENUMERIC). Doubles
-                              the parameter memory while training. Default 0; on in Lua */
+  int keep_last_good;      /* 1: copy the weights at the start of every epoch (of the
+                              whole stream for learn_stream) and restore them when the
+                              run diverges (VFL_ENUMERIC); the optimizer state then starts
+                              again from zero. Adds the weights' size (not their optimizer
+                              state's) to the memory while training. Default 0; on in Lua */
   uint64_t every_rows;      /* > 0: on_rows is called about every every_rows examples */
   vfl_progress_fn on_rows;  /* on the caller's thread (checked every 20 ms, so a call may
                                come a little after the mark); non-zero return stops */

@@ -2,6 +2,7 @@
 ** test_dataset.c -- appending, viewing, memory layout, shuffle, split, errors.
 */
 #include <math.h>
+#include <string.h>
 
 #include "dataset.h"
 #include "harness.h"
@@ -74,8 +75,16 @@ static void test_memory_per_nonzero(void) {
   for (int j = 0; j < 60; j++) idx[j] = (uint32_t)j * 7;
   for (int i = 0; i < 1000; i++) append(ds, 1, 60, idx, NULL);
   size_t bytes = vfl_dataset_bytes(ds);
-  /* indicator data: 4 bytes a non-zero, 12 bytes a row (offset + label) */
-  CHECK(bytes <= 60000 * 4 + 1001 * 12);
+  /* indicator data: 4 bytes a non-zero, 8 bytes a row (a 32-bit offset + the label) */
+  CHECK(bytes == 60000 * 4 + 1001 * 4 + 1000 * 4);
+  vfl_dataset_free(ds);
+  /* real values: 8 bytes a non-zero, the same 8 a row */
+  ds = vfl_dataset_new(1);
+  vfl_dataset_add_input(ds, "x", VFL_INPUT_SPARSE, 1000);
+  float val[60];
+  for (int j = 0; j < 60; j++) val[j] = 0.5f + (float)j;
+  for (int i = 0; i < 1000; i++) append(ds, 1, 60, idx, val);
+  CHECK(vfl_dataset_bytes(ds) == 60000 * 8 + 1001 * 4 + 1000 * 4);
   vfl_dataset_free(ds);
 }
 
@@ -151,7 +160,37 @@ static void test_append_all(void) {
   for (int d = 0; d < 3; d++) vfl_dataset_free(all[d]);
 }
 
+/* Offsets widen to 64 bits when an input outgrows 32-bit ones (2^32
+** non-zeros; lowered here to 100): while rows are appended one by one, and
+** while a piece is appended in bulk; every row reads back the same. */
+static void test_wide_offsets(void) {
+  ds_offset32_max = 100;
+  vfl_dataset *ds = vfl_dataset_new(1), *piece = vfl_dataset_new(1);
+  vfl_dataset_add_input(ds, "x", VFL_INPUT_SPARSE, 0);
+  vfl_dataset_add_input(piece, "x", VFL_INPUT_SPARSE, 0);
+  uint32_t idx[30];
+  for (uint32_t j = 0; j < 30; j++) idx[j] = j * 3;
+  for (uint32_t i = 0; i < 3; i++) CHECK_OK(append(ds, (float)i, 10 + 5 * i, idx, NULL)); /* 45 non-zeros */
+  CHECK(ds->inputs[0].start32 != NULL);
+  for (uint32_t i = 0; i < 4; i++) CHECK_OK(append(piece, (float)i, 30 - i, idx, NULL)); /* 114: widens */
+  CHECK(piece->inputs[0].start32 == NULL && piece->inputs[0].start64 != NULL);
+  CHECK_OK(ds_append_all(ds, piece)); /* 159: the bulk append widens */
+  CHECK(ds->inputs[0].start32 == NULL && vfl_dataset_rows(ds) == 7 && vfl_dataset_nnz(ds) == 159);
+  CHECK(vfl_dataset_bytes(ds) == 159 * 4 + 8 * 8 + 7 * 4);
+  for (size_t r = 0; r < 7; r++) {
+    vfl_row row;
+    vfl_features f;
+    CHECK_OK(vfl_dataset_row(ds, r, &row, &f));
+    uint32_t n = r < 3 ? 10 + 5 * (uint32_t)r : 30 - (uint32_t)(r - 3);
+    CHECK(f.n == n && memcmp(f.index, idx, n * sizeof *idx) == 0);
+  }
+  vfl_dataset_free(piece);
+  vfl_dataset_free(ds);
+  ds_offset32_max = UINT32_MAX;
+}
+
 int main(void) {
+  test_wide_offsets();
   test_append_all();
   test_append_and_view();
   test_empty_first_row();

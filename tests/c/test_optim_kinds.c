@@ -2,9 +2,10 @@
 ** test_optim_kinds.c -- the optimizer table and what came with it: an FTRL
 ** step against the paper's formulas computed by hand, the learning-rate
 ** schedules' values, exact errors for bad settings, and class weights
-** scaling a row's gradient exactly.
+** scaling a row's gradient exactly, and a layer's optimizer saved whole.
 */
 #include <math.h>
+#include <string.h>
 
 #include "harness.h"
 #include "net.h"
@@ -177,7 +178,26 @@ static void multilabel_loss(void) {
             "row 1: label 2 is 2; the multilabel loss takes 0/1 per class");
 }
 
+/* A layer's own optimizer, FTRL's strengths and a schedule included, comes
+** back whole from a model file (format 4). */
+static void layer_optim_saved(void) {
+  vfl_net *net = one_weight(0.5f);
+  vfl_optim_spec mine = {.kind = VFL_OPTIM_FTRL, .lr = 0.3f, .eps = 2.0f, .l1 = 0.25f, .l2 = 0.5f,
+                         .schedule = VFL_SCHEDULE_STEP, .warmup = 0.1f, .every = 2.0f, .factor = 0.5f};
+  CHECK_OK(vfl_net_set_optim(net, "out", &mine));
+  const char *path = t_tmp_path("layer_optim.vflmodel");
+  CHECK_OK(vfl_model_save(net, path));
+  vfl_net *back = NULL;
+  CHECK_OK(vfl_model_load(path, &back));
+  vfl_optim_spec got;
+  CHECK_OK(back ? vfl_net_layer_optim(back, 1, &got) : -1);
+  CHECK(back && memcmp(&got, &mine, sizeof got) == 0);
+  vfl_net_free(back);
+  vfl_net_free(net);
+}
+
 int main(void) {
+  layer_optim_saved();
   ftrl_by_hand();
   bad_settings();
   schedules();

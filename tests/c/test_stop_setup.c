@@ -5,7 +5,9 @@
 ** is trained, and leaves the weights exactly as they were.
 **
 ** The request is made from inside the allocator hook, when set-up asks for
-** its first large block: before the first progress report by construction,
+** its first large block, or to grow a block to a large size (the optimizer
+** state is made by growing the weights' block in place): before the first
+** progress report by construction,
 ** so the test is exact in every build (sanitizers included) and never
 ** depends on how fast set-up runs.
 */
@@ -33,7 +35,7 @@ static void *stopping_realloc(void *ud, void *ptr, size_t size) {
     free(ptr);
     return NULL;
   }
-  if (!ptr && size >= LARGE && (stop_net || stop_flag)) {
+  if (size >= LARGE && (stop_net || stop_flag)) {
     large_seen++;
     if (stop_net) vfl_net_stop(stop_net);
     if (stop_flag) *stop_flag = 1;
@@ -78,8 +80,8 @@ static void options(vfl_train_options *o) {
 
 static const vfl_loss_spec logistic = {VFL_LOSS_LOGISTIC, NULL, NULL};
 
-/* The optimizer state is built (a new block of weights + state) and the
-** request comes when that block is allocated. */
+/* The optimizer state is built (the weights' block grows to hold it) and
+** the request comes when that block is grown. */
 static void stop_while_building_state(const vfl_dataset *ds, int through_flag) {
   vfl_net *net = large_net();
   float *before = weights_of(net);

@@ -63,7 +63,7 @@ describe("vfl.dataset", function()
     assert.are.same({item = 7, user = 3}, ds.dim)
     assert.are.same({"item", "user"}, {ds.inputs[1].name, ds.inputs[2].name})
     assert.are.equal(0, #ds[2].item)
-    assert.are.equal("dataset: 2 rows, inputs item (7 features) and user (3 features), 3 non-zeros (68 B)",
+    assert.are.equal("dataset: 2 rows, inputs item (7 features) and user (3 features), 3 non-zeros (44 B)",
       tostring(ds))
   end)
 
@@ -89,7 +89,7 @@ describe("vfl.dataset", function()
   end)
 
   it("prints a summary", function()
-    assert.are.equal("dataset: 10 rows, 11 features, 20 non-zeros (288 B)", tostring(small(10)))
+    assert.are.equal("dataset: 10 rows, 11 features, 20 non-zeros (244 B)", tostring(small(10)))
   end)
 
   it("splits, in order or shuffled, deterministically", function()

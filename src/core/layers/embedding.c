@@ -42,18 +42,6 @@ static int shape(const vfl_net *net, vfl_layer *l) {
   return VFL_OK;
 }
 
-/* Rows start small, as a linear layer's on sparse parents (and a dense
-** parent's as there, in Glorot's range); the bias at 0. */
-static uint32_t blocks(const vfl_net *net, const vfl_layer *l, layer_block *out) {
-  for (uint32_t p = 0; out && p < l->n_parents; p++) {
-    const vfl_layer *parent = &net->layers[l->parents[p]];
-    float scale = parent->sparse_out ? 0.01f : sqrtf(6.0f / (float)(parent->dim + l->dim));
-    out[p] = (layer_block){parent->dim, l->dim, scale, 0};
-  }
-  if (out && l->spec.intercept) out[l->n_parents] = (layer_block){1, l->dim, 0.0f, 1};
-  return l->n_parents + (l->spec.intercept ? 1 : 0);
-}
-
 /* What each picked row is multiplied by besides its value: 1, 1/n, 1/sqrt(n). */
 static float pool_scale(int pool, uint32_t n) {
   if (!n || pool == VFL_POOL_SUM || pool == VFL_POOL_MAX) return 1.0f;
@@ -182,7 +170,7 @@ const layer_ops layer_embedding = {
     .backward = backward,
     .describe = describe,
     .example = example,
-    .blocks = blocks,
+    .blocks = layer_linear_blocks, /* rows start small as a linear layer's; the bias at 0 */
     .save = save,
     .load = load,
 };

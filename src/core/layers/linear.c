@@ -42,7 +42,7 @@ static int shape(const vfl_net *net, vfl_layer *l) {
 /* Sparse parents start small (most rows are seen rarely, and a row's scale
 ** should not depend on the feature space); dense parents use Glorot's
 ** uniform range; biases start at zero. */
-static uint32_t blocks(const vfl_net *net, const vfl_layer *l, layer_block *out) {
+uint32_t layer_linear_blocks(const vfl_net *net, const vfl_layer *l, layer_block *out) {
   for (uint32_t p = 0; out && p < l->n_parents; p++) {
     const vfl_layer *parent = &net->layers[l->parents[p]];
     float scale = parent->sparse_out ? 0.01f : sqrtf(6.0f / (float)(parent->dim + l->dim));
@@ -173,7 +173,7 @@ const layer_ops layer_linear = {
     .backward = backward,
     .describe = describe,
     .example = example,
-    .blocks = blocks,
+    .blocks = layer_linear_blocks,
     .save = save,
     .load = load,
 };
