@@ -51,6 +51,9 @@ static void resolve_priors(vfl_rule *rule, const vfl_layer *l, uint32_t block) {
   for (uint32_t i = 0; i < l->n_priors && !l->blocks[block].bias; i++) {
     const vfl_prior_spec *p = &l->priors[i].spec;
     if (p->parent >= 0 && (uint32_t)p->parent != block) continue;
+    /* Strength 0 pulls nowhere: leaving the rule plain keeps it on the same
+    ** (fast) path, and so the same float sums, as no prior at all. */
+    if ((p->kind == VFL_PRIOR_L2 || p->kind == VFL_PRIOR_L1) && p->lambda == 0) continue;
     if (p->kind == VFL_PRIOR_L2 && p->per_row) {
       rule->l2_row = p->per_row; /* the strength is lambda times the feature's multiplier */
       rule->l2_row_lambda = p->lambda;
