@@ -81,15 +81,21 @@ static uint32_t check_class(lua_State *L, const vfl_net *net, int idx, const cha
   return outs == 1 ? 0 : c;
 }
 
+/* A copy of layer i's weights (block 0, rows x cols), kept on the Lua stack. */
+static const float *weights_of(lua_State *L, const vfl_net *net, uint32_t i, uint32_t *rows, uint32_t *cols) {
+  const char *name = vfl_net_layer_name(net, i);
+  vfl_net_param_shape(net, name, 0, rows, cols);
+  float *w = lua_newuserdata(L, (size_t)*rows * *cols * sizeof *w);
+  vfl_net_param_get(net, name, 0, w);
+  return w;
+}
+
 /* u: what a unit of the first linear layer's input row adds to class c,
 ** folded back through the later layers (rows of dim of the first layer). */
 static float *class_direction(lua_State *L, const vfl_net *net, const chain *ch, uint32_t c, float sign,
                               uint32_t *width) {
-  const char *last = vfl_net_layer_name(net, ch->layer[ch->n - 1]);
   uint32_t rows, cols;
-  vfl_net_param_shape(net, last, 0, &rows, &cols);
-  float *w = lua_newuserdata(L, (size_t)rows * cols * sizeof *w);
-  vfl_net_param_get(net, last, 0, w);
+  const float *w = weights_of(L, net, ch->layer[ch->n - 1], &rows, &cols);
   float *u = lua_newuserdata(L, rows * sizeof *u);
   for (uint32_t r = 0; r < rows; r++) {
     double mean = 0;
@@ -98,11 +104,8 @@ static float *class_direction(lua_State *L, const vfl_net *net, const chain *ch,
     u[r] = sign * (float)(w[(size_t)r * cols + c] - mean);
   }
   for (uint32_t l = ch->n - 1; l-- > 1;) { /* the layers between the first and the last: u' = W u */
-    const char *name = vfl_net_layer_name(net, ch->layer[l]);
     uint32_t r2, c2;
-    vfl_net_param_shape(net, name, 0, &r2, &c2);
-    float *w2 = lua_newuserdata(L, (size_t)r2 * c2 * sizeof *w2);
-    vfl_net_param_get(net, name, 0, w2);
+    const float *w2 = weights_of(L, net, ch->layer[l], &r2, &c2);
     float *u2 = lua_newuserdata(L, r2 * sizeof *u2);
     for (uint32_t r = 0; r < r2; r++) {
       double s = 0;
