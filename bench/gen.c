@@ -17,6 +17,7 @@ void gen_defaults(gen_options *o) {
   o->zipf = 1.0;
   o->classes = 0;
   o->sharpness = 4.0;
+  o->real_values = 0;
 }
 
 static uint64_t splitmix(uint64_t *s) {
@@ -94,16 +95,24 @@ static uint32_t draw_row(gen *g, uint64_t *s, uint32_t *idx) {
   return n;
 }
 
+/* A row's values (val NULL: every value is 1). */
+static void draw_values(uint64_t *s, float *val, uint32_t n) {
+  for (uint32_t j = 0; j < n; j++) {
+    float v = (float)(2.0 * uniform(s));
+    val[j] = v > 0 ? v : 1.0f;
+  }
+}
+
 /* The teacher's scores of a row, per column, before centring. */
-static void row_scores(const gen *g, const uint32_t *idx, uint32_t n, double *score) {
+static void row_scores(const gen *g, const uint32_t *idx, const float *val, uint32_t n, double *score) {
   for (uint32_t c = 0; c < g->k; c++) score[c] = 0;
   for (uint32_t j = 0; j < n; j++)
-    for (uint32_t c = 0; c < g->k; c++) score[c] += g->teacher[(size_t)idx[j] * g->k + c];
+    for (uint32_t c = 0; c < g->k; c++) score[c] += g->teacher[(size_t)idx[j] * g->k + c] * (val ? val[j] : 1.0f);
   for (uint32_t c = 0; c < g->k; c++) score[c] /= sqrt((double)n);
 }
 
-static float draw_label(const gen *g, uint64_t *s, const uint32_t *idx, uint32_t n, double *score) {
-  row_scores(g, idx, n, score);
+static float draw_label(const gen *g, uint64_t *s, const uint32_t *idx, const float *val, uint32_t n, double *score) {
+  row_scores(g, idx, val, n, score);
   if (g->k == 1) {
     double z = g->o.sharpness * (score[0] - g->centre[0]);
     return uniform(s) < 1.0 / (1.0 + exp(-z)) ? 1.0f : 0.0f;
@@ -155,7 +164,7 @@ static int gen_init(gen *g, const gen_options *o) {
   uint64_t ps = o->seed ^ 0xC0FFEE1234567ull;
   for (uint32_t i = 0; i < pilot; i++) {
     uint32_t n = draw_row(g, &ps, idx);
-    row_scores(g, idx, n, g->score);
+    row_scores(g, idx, NULL, n, g->score);
     for (uint32_t c = 0; c < g->k; c++) g->centre[c] += g->score[c] / pilot;
   }
   free(idx);
@@ -167,18 +176,21 @@ int gen_dataset(const gen_options *o, uint64_t stream, vfl_dataset **out) {
   *out = NULL;
   if (gen_init(&g, o)) return VFL_ENOMEM;
   uint32_t *idx = malloc((size_t)(o->nnz_mean * 2 + 2) * sizeof *idx);
+  float *val = o->real_values ? malloc((size_t)(o->nnz_mean * 2 + 2) * sizeof *val) : NULL;
   vfl_dataset *ds = vfl_dataset_new(1);
-  int rc = idx && ds ? VFL_OK : VFL_ENOMEM;
+  int rc = idx && ds && (val || !o->real_values) ? VFL_OK : VFL_ENOMEM;
   if (rc == VFL_OK) rc = vfl_dataset_add_input(ds, "features", VFL_INPUT_SPARSE, g.dim) < 0 ? VFL_EINVAL : VFL_OK;
   uint64_t s = (o->seed + 0x632BE59BD9B4E019ull * (stream + 1)) ^ 0x5DEECE66Dull;
   for (size_t i = 0; i < o->rows && rc == VFL_OK; i++) {
     uint32_t n = draw_row(&g, &s, idx);
-    float label = draw_label(&g, &s, idx, n, g.score);
-    vfl_features f = {n, idx, NULL};
+    if (val) draw_values(&s, val, n);
+    float label = draw_label(&g, &s, idx, val, n, g.score);
+    vfl_features f = {n, idx, val};
     vfl_row row = {&label, 1, 1.0f, &f, 1};
     rc = vfl_dataset_append(ds, &row);
   }
   free(idx);
+  free(val);
   gen_free(&g);
   if (rc) {
     vfl_dataset_free(ds);
@@ -207,10 +219,11 @@ int gen_write_libsvm(const vfl_dataset *ds, const char *path, size_t *bytes) {
   }
   vfl_features feats;
   vfl_row row;
-  int ok = 1;
+  uint32_t *index = malloc(vfl_dataset_row_room(ds) * sizeof *index);
+  int ok = index != NULL;
   for (size_t i = 0; ok && i < vfl_dataset_rows(ds); i++) {
-    vfl_dataset_row(ds, i, &row, &feats);
-    if (cap - len < 64 + (size_t)feats.n * 24) {
+    vfl_dataset_row(ds, i, &row, &feats, index);
+    if (cap - len < 64 + (size_t)feats.n * 32) {
       ok = fwrite(buf, 1, len, f) == len;
       total += len;
       len = 0;
@@ -225,13 +238,15 @@ int gen_write_libsvm(const vfl_dataset *ds, const char *path, size_t *bytes) {
       memcpy(buf + len, p, (size_t)(end - p));
       len += (size_t)(end - p);
       buf[len++] = ':';
-      buf[len++] = '1';
+      if (feats.value) len += (size_t)snprintf(buf + len, 16, "%.9g", (double)feats.value[j]);
+      else buf[len++] = '1';
     }
     buf[len++] = '\n';
   }
   if (ok) ok = fwrite(buf, 1, len, f) == len;
   total += len;
   free(buf);
+  free(index);
   if (fclose(f) != 0) ok = 0;
   if (bytes) *bytes = total;
   return ok ? 0 : -1;

@@ -122,6 +122,8 @@ static void usage(void) {
       "  --lr X          AdaGrad learning rate (default 0.1)\n"
       "  --zipf S        feature popularity exponent (default 1.0)\n"
       "  --seed S        data seed (default 1)\n"
+      "  --values V      ones (default: indicator rows) or real (uniform in (0, 2); implies --no-ref: the\n"
+      "                  reference loops read indicator rows)\n"
       "  --no-parse      skip the libsvm parse timing\n"
       "  --no-ref        skip the reference loops\n"
       "  --no-first      skip timing a fresh net's first learn against its second\n"
@@ -181,6 +183,7 @@ static void parse_args(config *c, int argc, char **argv) {
     else if (ARG("--lr")) c->lr = (float)atof(argv[i]);
     else if (ARG("--zipf")) c->gen.zipf = atof(argv[i]);
     else if (ARG("--seed")) c->gen.seed = strtoull(argv[i], NULL, 10);
+    else if (ARG("--values") && (!strcmp(argv[i], "ones") || !strcmp(argv[i], "real"))) c->gen.real_values = !strcmp(argv[i], "real");
     else if (ARG("--csv")) c->csv = argv[i];
     else if (ARG("--svm")) c->svm = argv[i];
     else if (ARG("--jobs")) {
@@ -255,7 +258,7 @@ static void fill_speed(result *r, double epoch_s, const vfl_dataset *ds) {
 typedef struct data {
   const vfl_dataset *ds;
   const uint32_t *start;  /* 32-bit row offsets: the bench's data sets hold fewer than 2^32 non-zeros */
-  const uint32_t *index;
+  uint32_t *index;        /* the rows' indices, 4 bytes each (a copy: the dataset packs them) */
   const float *labels;
   size_t rows;
   uint32_t dim;
@@ -267,7 +270,10 @@ static data data_of(const vfl_dataset *ds) {
     fprintf(stderr, "vfl_bench: the reference loops expect indicator rows with one label\n");
     exit(1);
   }
-  data d = {ds, in->start32, in->index, ds->labels, ds->rows, in->dim};
+  data d = {ds, in->start32, malloc((in->nnz ? in->nnz : 1) * sizeof *d.index), ds->labels, ds->rows, in->dim};
+  if (!d.index) die("reference data");
+  if (in->index3) ds_index3_unpack(in->index3, 0, in->nnz, d.index);
+  else memcpy(d.index, in->index, in->nnz * sizeof *d.index);
   return d;
 }
 
@@ -635,7 +641,8 @@ static double rss_now_mib(void) {
 ** allocation per example). */
 typedef struct run {
   const config *c;
-  const data *train;
+  const vfl_dataset *train_ds;
+  data train;                     /* the reference's copy, made when its first epoch is due */
   ref_model ref;
   int with_ref, ref_ready;
   double last, last_cpu;          /* when the current engine epoch started, and the CPU time then */
@@ -662,12 +669,15 @@ static int on_epoch(void *ud, const vfl_progress *p) {
   }
   if (r->with_ref) {
     if (!r->ref_ready) {
+      r->train = data_of(r->train_ds);
+      /* after the index copy: the reference's memory is the engine's dataset
+      ** plus its model, as if it read the same arrays */
       r->rss_before_ref = rss_now_mib();
-      ref_init(&r->ref, r->ref.job, r->c, r->train);
+      ref_init(&r->ref, r->ref.job, r->c, &r->train);
       r->ref_ready = 1;
-      ref_epoch(&r->ref, r->train, r->c->lr); /* its warm-up epoch */
+      ref_epoch(&r->ref, &r->train, r->c->lr); /* its warm-up epoch */
     }
-    double c0 = cpu_now(), e = ref_epoch(&r->ref, r->train, r->c->lr), c = cpu_now() - c0;
+    double c0 = cpu_now(), e = ref_epoch(&r->ref, &r->train, r->c->lr), c = cpu_now() - c0;
     if (e < r->ref_best) r->ref_best = e;
     if (c < r->ref_cpu) r->ref_cpu = c;
   }
@@ -721,8 +731,10 @@ static void run_engine(run *r, int job, const vfl_dataset *train, const vfl_data
   if (r->ref_ready) r->ref_rss_delta = rss_now_mib() - r->rss_before_ref;
   vfl_net_free(net);
   if (r->ref_ready) {
+    free(r->train.index);
     data dtest = data_of(test);
     *ref_metric_out = ref_metric(&r->ref, &dtest);
+    free(dtest.index);
     ref_free(&r->ref);
   }
 }
@@ -779,7 +791,6 @@ static void run_first(int job, const config *c, const vfl_dataset *train) {
 ** then again with each mini-batch size (--minibatch). */
 #define MAX_VARIANTS (2 * (1 + MAX_MINIBATCHES))
 static void run_job(int job, const config *c, const vfl_dataset *train, const vfl_dataset *test) {
-  data dtrain = data_of(train);
   if (c->first) run_first(job, c, train);
   uint32_t thr[MAX_VARIANTS], bat[MAX_VARIANTS];
   int nvar = 0;
@@ -794,7 +805,7 @@ static void run_job(int job, const config *c, const vfl_dataset *train, const vf
   double ref_best = INFINITY, ref_cpu = INFINITY, ref_metric_v = NAN, ref_rss = 0;
   for (uint32_t rep = 0; rep < c->reps; rep++) {
     for (int v = 0; v < nvar; v++) {
-      run r = {.c = c, .train = &dtrain};
+      run r = {.c = c, .train_ds = train};
       double rm = NAN;
       run_engine(&r, job, train, test, thr[v], bat[v], c->ref, &metric[v], &rm);
       rss[v] = r.engine_rss;
@@ -976,11 +987,14 @@ static void generate(const config *c, uint32_t classes, vfl_dataset **train, vfl
 int main(int argc, char **argv) {
   config c;
   parse_args(&c, argc, argv);
+  if (c.gen.real_values) c.ref = 0;
   double t0 = now();
   printf("## vfl_bench\n\n");
-  printf("Data: %zu training rows, %zu test rows, 2^%u features, %u non-zeros per row on average (indicator values), "
+  printf("Data: %zu training rows, %zu test rows, 2^%u features, %u non-zeros per row on average (%s), "
          "Zipf exponent %.2f, seed %llu%s.\n",
-         c.gen.rows, c.test_rows, c.gen.dim_bits, c.gen.nnz_mean, c.gen.zipf, (unsigned long long)c.gen.seed,
+         c.gen.rows, c.test_rows, c.gen.dim_bits, c.gen.nnz_mean,
+         c.gen.real_values ? "real values, uniform in (0, 2); no reference loops" : "indicator values", c.gen.zipf,
+         (unsigned long long)c.gen.seed,
          c.gen.rows != 1000000 ? " (PERFORMANCE.md's jobs use 1,000,000 rows: this run uses another count)" : "");
   printf("Each run: a fresh model, 1 warm-up epoch + %u timed epochs (job 1: %u), a reference epoch between two engine "
          "epochs; the fastest epoch counts (%u repetition%s); AdaGrad lr %g; shuffled every epoch; %u core%s online.\n",

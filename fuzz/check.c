@@ -16,9 +16,9 @@ void fuzz_broken(const char *what, const char *file, int line) {
   abort();
 }
 
-static void check_row(const vfl_dataset *ds, size_t i, vfl_features *feats, size_t *nnz) {
+static void check_row(const vfl_dataset *ds, size_t i, vfl_features *feats, uint32_t *index, size_t *nnz) {
   vfl_row row;
-  FUZZ_ASSERT(vfl_dataset_row(ds, i, &row, feats) == VFL_OK);
+  FUZZ_ASSERT(vfl_dataset_row(ds, i, &row, feats, index) == VFL_OK);
   FUZZ_ASSERT(row.n_labels == vfl_dataset_labels(ds));
   for (uint32_t j = 0; j < row.n_labels; j++) FUZZ_ASSERT(isfinite(row.labels[j]));
   FUZZ_ASSERT(isfinite(row.weight) && row.weight >= 0);
@@ -52,8 +52,11 @@ void fuzz_check_read(int rc, vfl_dataset *ds) {
   FUZZ_ASSERT(ds != NULL);
   vfl_features feats[4];
   FUZZ_ASSERT(vfl_dataset_inputs(ds) <= 4);
+  uint32_t *index = malloc(vfl_dataset_row_room(ds) * sizeof *index);
+  FUZZ_ASSERT(index != NULL);
   size_t nnz = 0;
-  for (size_t i = 0; i < vfl_dataset_rows(ds); i++) check_row(ds, i, feats, &nnz);
+  for (size_t i = 0; i < vfl_dataset_rows(ds); i++) check_row(ds, i, feats, index, &nnz);
   FUZZ_ASSERT(nnz == vfl_dataset_nnz(ds));
+  free(index);
   vfl_dataset_free(ds);
 }

@@ -21,6 +21,7 @@ static void input_release(ds_input *in) {
   vfl_free(in->name);
   vfl_free(in->start32);
   vfl_free(in->start64);
+  vfl_free(in->index3);
   vfl_free(in->index);
   vfl_free(in->value);
   vfl_free(in->dense);
@@ -63,10 +64,11 @@ int vfl_dataset_add_input(vfl_dataset *ds, const char *name, int kind, uint32_t 
   ** a row without features is index + 0 on a real array: NULL + 0 is
   ** undefined behaviour (clang's UBSan reports it; the fuzzer found it). */
   if (kind != VFL_INPUT_DENSE) {
-    in->index = vfl_alloc(sizeof *in->index);
+    in->index3 = vfl_alloc(ds_index3_bytes(1));
     in->cap = 1;
+    if (in->index3) ds_index3_seal(in->index3, 0);
   }
-  if (!in->name || !in->start32 || (kind != VFL_INPUT_DENSE && !in->index)) {
+  if (!in->name || !in->start32 || (kind != VFL_INPUT_DENSE && !in->index3)) {
     input_release(in);
     return VFL_ENOMEM;
   }
@@ -175,21 +177,50 @@ static int needs_values(const vfl_features *f) {
   return 0;
 }
 
+/* Room for need non-zeros in the index and value arrays (doubling). */
+static int reserve_nnz(ds_input *in, size_t need) {
+  if (need <= in->cap) return VFL_OK;
+  size_t cap = in->cap;
+  if (in->index3) {
+    size_t bytes = ds_index3_bytes(cap);
+    if (vfl_grow(&in->index3, &bytes, ds_index3_bytes(need), 1)) return VFL_ENOMEM;
+    cap = (bytes - DS_INDEX3_PAD) / 3;
+  } else if (vfl_grow(&in->index, &cap, need, sizeof *in->index)) {
+    return VFL_ENOMEM;
+  }
+  if (in->value) {
+    float *v = vfl_realloc(in->value, cap * sizeof *v);
+    if (!v) return VFL_ENOMEM;
+    in->value = v;
+  }
+  in->cap = cap;
+  return VFL_OK;
+}
+
+/* The first index of 2^24 or more widens the input's indices to 4 bytes,
+** once (both arrays are held while the packed one is copied). */
+static int widen_indices(ds_input *in) {
+  uint32_t *wide = vfl_alloc((in->cap ? in->cap : 1) * sizeof *wide);
+  if (!wide) return VFL_ENOMEM;
+  ds_index3_unpack(in->index3, 0, in->nnz, wide);
+  vfl_free(in->index3);
+  in->index3 = NULL;
+  in->index = wide;
+  return VFL_OK;
+}
+
 static int append_sparse(ds_input *in, size_t row, const vfl_features *f, size_t cap_rows) {
   size_t need = in->nnz + f->n;
   if (need > ds_offset32_max && in->start32 && widen_offsets(in, cap_rows)) return VFL_ENOMEM;
-  if (need > in->cap) {
-    size_t cap = in->cap;
-    size_t idx_cap = cap;
-    if (vfl_grow(&in->index, &idx_cap, need, sizeof *in->index)) return VFL_ENOMEM;
-    if (in->value) {
-      size_t val_cap = cap;
-      if (vfl_grow(&in->value, &val_cap, need, sizeof *in->value)) return VFL_ENOMEM;
-    }
-    in->cap = idx_cap;
-  }
+  if (in->index3 && !ds_index3_fits(f->index, f->n) && widen_indices(in)) return VFL_ENOMEM;
+  if (reserve_nnz(in, need)) return VFL_ENOMEM;
   if (!in->value && needs_values(f) && materialise_values(in)) return VFL_ENOMEM;
-  if (f->n) memcpy(in->index + in->nnz, f->index, f->n * sizeof *in->index);
+  if (in->index3) {
+    ds_index3_pack(in->index3, in->nnz, f->index, f->n);
+    ds_index3_seal(in->index3, need);
+  } else if (f->n) {
+    memcpy(in->index + in->nnz, f->index, f->n * sizeof *in->index);
+  }
   if (in->value) {
     if (f->value && f->n) memcpy(in->value + in->nnz, f->value, f->n * sizeof *in->value);
     else
@@ -247,6 +278,16 @@ int vfl_dataset_append(vfl_dataset *ds, const vfl_row *row) {
   return VFL_OK;
 }
 
+/* src's indices into dst's from non-zero at on: dst is wide whenever src is. */
+static void copy_indices(ds_input *dst, size_t at, const ds_input *src) {
+  if (!src->nnz) return;
+  if (dst->index3) {
+    memcpy(dst->index3 + 3 * at, src->index3, 3 * src->nnz);
+    ds_index3_seal(dst->index3, at + src->nnz);
+  } else if (src->index3) ds_index3_unpack(src->index3, 0, src->nnz, dst->index + at);
+  else memcpy(dst->index + at, src->index, src->nnz * sizeof *dst->index);
+}
+
 /* Input in of src after input out of dst's r0 rows: one copy per array. */
 static int append_block(ds_input *out, const ds_input *in, size_t r0, size_t rows, size_t cap_rows) {
   if (in->kind == VFL_INPUT_DENSE) {
@@ -255,14 +296,10 @@ static int append_block(ds_input *out, const ds_input *in, size_t r0, size_t row
   }
   size_t base = out->nnz, need = base + in->nnz;
   if (need > ds_offset32_max && out->start32 && widen_offsets(out, cap_rows)) return VFL_ENOMEM;
-  if (need > out->cap) {
-    size_t idx_cap = out->cap, val_cap = out->cap;
-    if (vfl_grow(&out->index, &idx_cap, need, sizeof *out->index)) return VFL_ENOMEM;
-    if (out->value && vfl_grow(&out->value, &val_cap, need, sizeof *out->value)) return VFL_ENOMEM;
-    out->cap = idx_cap;
-  }
+  if (out->index3 && in->index && widen_indices(out)) return VFL_ENOMEM;
+  if (reserve_nnz(out, need)) return VFL_ENOMEM;
   if (in->value && !out->value && materialise_values(out)) return VFL_ENOMEM;
-  if (in->nnz) memcpy(out->index + base, in->index, in->nnz * sizeof *in->index);
+  copy_indices(out, base, in);
   if (out->value && in->value && in->nnz) memcpy(out->value + base, in->value, in->nnz * sizeof *in->value);
   else if (out->value)
     for (size_t j = 0; j < in->nnz; j++) out->value[base + j] = 1.0f;
@@ -290,15 +327,24 @@ int ds_append_all(vfl_dataset *dst, const vfl_dataset *src) {
   return rc;
 }
 
-int vfl_dataset_row(const vfl_dataset *ds, size_t i, vfl_row *row, vfl_features *feats) {
+int vfl_dataset_row(const vfl_dataset *ds, size_t i, vfl_row *row, vfl_features *feats, uint32_t *index) {
   if (i >= ds->rows) return vfl_fail(VFL_EINVAL, "row %zu is out of range (the dataset has %zu rows)", i + 1, ds->rows);
   row->labels = ds->labels + i * ds->n_labels;
   row->n_labels = ds->n_labels;
   row->weight = ds_weight(ds, i);
   row->n_inputs = ds->n_inputs;
-  for (uint32_t k = 0; k < ds->n_inputs; k++) ds_features(&ds->inputs[k], i, &feats[k]);
+  for (uint32_t k = 0; k < ds->n_inputs; k++) {
+    ds_features(&ds->inputs[k], i, &feats[k], index);
+    index += ds_room(&ds->inputs[k]);
+  }
   row->inputs = feats;
   return VFL_OK;
+}
+
+size_t vfl_dataset_row_room(const vfl_dataset *ds) {
+  size_t n = 0;
+  for (uint32_t k = 0; k < ds->n_inputs; k++) n += ds_room(&ds->inputs[k]);
+  return n ? n : 1;
 }
 
 size_t vfl_dataset_rows(const vfl_dataset *ds) { return ds->rows; }
@@ -333,7 +379,7 @@ size_t vfl_dataset_bytes(const vfl_dataset *ds) {
     if (in->kind == VFL_INPUT_DENSE) {
       b += ds->rows * in->dim * sizeof(float);
     } else {
-      b += (ds->rows + 1) * (in->start32 ? sizeof(uint32_t) : sizeof(uint64_t)) + in->nnz * sizeof(uint32_t);
+      b += (ds->rows + 1) * (in->start32 ? sizeof(uint32_t) : sizeof(uint64_t)) + in->nnz * (in->index3 ? 3 : sizeof(uint32_t));
       if (in->value) b += in->nnz * sizeof(float);
     }
   }
@@ -367,15 +413,17 @@ static vfl_dataset *empty_like(const vfl_dataset *ds) {
 static int copy_rows(vfl_dataset *dst, const vfl_dataset *src, const size_t *order, size_t n) {
   vfl_features stack_feats[8];
   vfl_features *feats = src->n_inputs <= 8 ? stack_feats : vfl_alloc(src->n_inputs * sizeof *feats);
-  int rc = feats ? VFL_OK : VFL_ENOMEM;
+  uint32_t *index = vfl_alloc(vfl_dataset_row_room(src) * sizeof *index);
+  int rc = feats && index ? VFL_OK : VFL_ENOMEM;
   for (size_t i = 0; i < n && rc == VFL_OK; i++) {
     size_t from = order[i];
     vfl_row row;
-    rc = vfl_dataset_row(src, from, &row, feats);
+    rc = vfl_dataset_row(src, from, &row, feats, index);
     if (rc == VFL_OK) rc = vfl_dataset_append(dst, &row);
     if (rc == VFL_OK) rc = ds_extras_copy_row(dst, dst->rows - 1, src, from);
   }
   if (feats != stack_feats) vfl_free(feats);
+  vfl_free(index);
   return rc;
 }
 

@@ -1,9 +1,10 @@
 /*
 ** dataset.h -- the in-memory dataset: CSR blocks, one per named input.
 **
-** Memory: a sparse input costs 4 bytes per non-zero for its index, plus 4 for
-** its value only once some value differs from 1 (indicator data stays at 4),
-** plus a 4-byte offset per row (8 bytes once the input holds 2^32 non-zeros
+** Memory: a sparse input costs 3 bytes per non-zero for its index while every
+** index is below 2^24 (4 once one is not: the indices are widened then, once;
+** ds_index.h), plus 4 for its value only once some value differs from 1
+** (indicator data stays at 3), plus a 4-byte offset per row (8 bytes once the input holds 2^32 non-zeros
 ** or more: the offsets are widened then, once). Labels cost 4 bytes each, weights 4 bytes a
 ** row only once some weight differs from 1. Extras cost 9 bytes a row each,
 ** plus their strings.
@@ -11,6 +12,7 @@
 #ifndef VFL_DATASET_H
 #define VFL_DATASET_H
 
+#include "ds_index.h"
 #include "vfl.h"
 
 typedef struct ds_input {
@@ -20,9 +22,10 @@ typedef struct ds_input {
   int grow;            /* dim was declared 0 */
   uint32_t *start32;   /* sparse: rows + 1 offsets into index/value, while nnz < 2^32 */
   uint64_t *start64;   /* the same once they are wider (start32 is then NULL) */
-  uint32_t *index;
+  uint8_t *index3;     /* 3 bytes an index while every index is below 2^24 (ds_index.h) */
+  uint32_t *index;     /* 4 bytes an index once one is not (index3 is then NULL) */
   float *value;        /* NULL while every value is 1 */
-  size_t nnz, cap;
+  size_t nnz, cap;     /* non-zeros held, and room for them in index(3) and value */
   uint32_t max_nnz;    /* largest row, for sizing work buffers */
   float *dense;        /* dense: rows x dim */
 } ds_input;
@@ -79,8 +82,12 @@ extern uint64_t ds_offset32_max;
 /* Where row i of a sparse input starts in index/value (row i + 1: where it ends). */
 static inline uint64_t ds_start(const ds_input *in, size_t i) { return in->start32 ? in->start32[i] : in->start64[i]; }
 
-/* The features of row i of input in, as a view. */
-static inline void ds_features(const ds_input *in, size_t i, vfl_features *f) {
+/* Indices ds_features may unpack into a caller's room for a row of in. */
+static inline uint32_t ds_room(const ds_input *in) { return in->kind == VFL_INPUT_DENSE ? 0 : in->max_nnz; }
+
+/* The features of row i of input in, as a view; packed indices are unpacked
+** into room, which has ds_room(in) of them. */
+static inline void ds_features(const ds_input *in, size_t i, vfl_features *f, uint32_t *room) {
   if (in->kind == VFL_INPUT_DENSE) {
     f->n = in->dim;
     f->index = NULL;
@@ -89,7 +96,12 @@ static inline void ds_features(const ds_input *in, size_t i, vfl_features *f) {
   }
   uint64_t a = ds_start(in, i), b = ds_start(in, i + 1);
   f->n = (uint32_t)(b - a);
-  f->index = in->index + a;
+  if (in->index3) {
+    ds_index3_unpack(in->index3, a, f->n, room);
+    f->index = room;
+  } else {
+    f->index = in->index + a;
+  }
   f->value = in->value ? in->value + a : NULL;
 }
 

@@ -57,12 +57,14 @@ typedef struct predictor {
   const vfl_dataset *ds;
   float *out;
   vfl_features *feats, *bound;
+  uint32_t *index; /* room for a row's unpacked indices */
   int *slot; /* dataset input of each net input */
 } predictor;
 
 static void predictor_close(predictor *p) {
   vfl_free(p->out);
   vfl_free(p->feats);
+  vfl_free(p->index);
   vfl_free(p->bound);
   vfl_free(p->slot);
 }
@@ -76,9 +78,10 @@ static int predictor_open(predictor *p, vfl_net *net, const vfl_dataset *ds) {
   p->ds = ds;
   p->out = vfl_alloc(vfl_net_outputs(net) * sizeof *p->out);
   p->feats = vfl_alloc((nin ? nin : 1) * sizeof *p->feats);
+  p->index = vfl_alloc(vfl_dataset_row_room(ds) * sizeof *p->index);
   p->bound = vfl_alloc(nn * sizeof *p->bound);
   p->slot = vfl_alloc(nn * sizeof *p->slot);
-  if (!p->out || !p->feats || !p->bound || !p->slot) {
+  if (!p->out || !p->feats || !p->index || !p->bound || !p->slot) {
     predictor_close(p);
     return vfl_fail(VFL_ENOMEM, "evaluate: out of memory");
   }
@@ -91,7 +94,7 @@ static int predictor_open(predictor *p, vfl_net *net, const vfl_dataset *ds) {
 
 /* Row i's predictions (through the link) in p->out; its labels in *row. */
 static int predictor_row(predictor *p, size_t i, vfl_row *row) {
-  vfl_dataset_row(p->ds, i, row, p->feats);
+  vfl_dataset_row(p->ds, i, row, p->feats, p->index);
   for (uint32_t k = 0; k < p->net->n_inputs; k++) p->bound[k] = p->feats[p->slot[k]];
   int rc = vfl_net_forward(p->net, p->bound, p->net->n_inputs, p->out);
   if (rc == VFL_OK) link_apply(p->net->link, p->out, vfl_net_outputs(p->net));

@@ -130,6 +130,23 @@ int trainer_setup_workers(trainer *t) {
     if (rc == VFL_ESTOPPED) atomic_store(&t->stop, 1);
     if (rc) return rc;
   }
+  return trainer_fit_rows(t);
+}
+
+int trainer_fit_rows(trainer *t) {
+  const vfl_dataset *ds = t->ds;
+  for (uint32_t i = 0; t->workers && i < t->n_workers; i++) {
+    worker *w = &t->workers[i];
+    if (vfl_grow(&w->index, &w->index_cap, vfl_dataset_row_room(ds), sizeof *w->index)) return VFL_ENOMEM;
+    uint32_t **at = vfl_realloc(w->index_at, (ds->n_inputs ? ds->n_inputs : 1) * sizeof *at);
+    if (!at) return VFL_ENOMEM;
+    w->index_at = at;
+    uint32_t *room = w->index;
+    for (uint32_t k = 0; k < ds->n_inputs; k++) {
+      at[k] = room;
+      room += ds_room(&ds->inputs[k]);
+    }
+  }
   return VFL_OK;
 }
 
@@ -137,6 +154,8 @@ void trainer_release(trainer *t) {
   for (uint32_t i = 0; t->workers && i < t->n_workers; i++) {
     work_free(t->workers[i].work);
     vfl_free(t->workers[i].feats);
+    vfl_free(t->workers[i].index);
+    vfl_free(t->workers[i].index_at);
   }
   vfl_free(t->workers);
   vfl_free(t->order);

@@ -24,6 +24,9 @@ typedef struct worker {
   uint32_t id;
   size_t begin, end;            /* slice of the epoch order */
   vfl_features *feats;          /* one per dataset input (for callbacks' rows) */
+  uint32_t *index;              /* room to unpack a row's packed indices (ds_features) */
+  size_t index_cap;
+  uint32_t **index_at;          /* dataset input k's share of index */
   _Atomic uint64_t done;        /* examples done this epoch */
   _Atomic uint64_t nnz;         /* non-zeros done this epoch */
   _Atomic double loss_sum;      /* weighted loss this epoch */
@@ -81,6 +84,7 @@ int trainer_check_class_weights(trainer *t);
 int trainer_map_inputs(trainer *t);            /* net inputs -> t->ds inputs, by name */
 uint32_t trainer_worker_count(const vfl_train_options *o, size_t rows);
 int trainer_setup_workers(trainer *t);         /* work buffers sized for t->ds */
+int trainer_fit_rows(trainer *t);              /* each worker's room to unpack a row of t->ds */
 void trainer_release(trainer *t);
 /* t->order over t->ds, shuffled, split per worker; VFL_ESTOPPED when a stop
 ** came while shuffling. */

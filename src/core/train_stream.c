@@ -37,7 +37,7 @@ static int take_chunk(trainer *t, vfl_dataset *chunk, size_t *order_cap) {
   for (uint32_t k = 0; rc == VFL_OK && k < t->net->n_inputs && k < 64; k++)
     most[k] = chunk->inputs[t->input_map[k]].max_nnz;
   for (uint32_t i = 0; rc == VFL_OK && t->workers && i < t->n_workers; i++) rc = work_fit_training(t->workers[i].work, most);
-  return rc;
+  return rc == VFL_OK ? trainer_fit_rows(t) : rc;
 }
 
 typedef struct stream_totals {

@@ -25,8 +25,9 @@ static uint64_t bind_row(worker *w, size_t r) {
   const trainer *t = w->t;
   uint64_t nnz = 0;
   for (uint32_t k = 0; k < t->net->n_inputs; k++) {
-    vfl_features *f = &w->feats[t->input_map[k]];
-    ds_features(&t->ds->inputs[t->input_map[k]], r, f);
+    uint32_t d = t->input_map[k];
+    vfl_features *f = &w->feats[d];
+    ds_features(&t->ds->inputs[d], r, f, w->index_at[d]);
     work_bind_input(w->work, k, f);
     nnz += f->n;
   }
@@ -52,8 +53,9 @@ static void prefetch_features(const worker *w, size_t r) {
   for (uint32_t k = 0; k < t->net->n_inputs; k++) {
     const ds_input *in = &t->ds->inputs[t->input_map[k]];
     if (in->kind == VFL_INPUT_DENSE) continue;
-    uint64_t from = ds_start(in, r);
-    const char *a = (const char *)(in->index + from), *b = (const char *)(in->index + ds_start(in, r + 1));
+    uint64_t from = ds_start(in, r), to = ds_start(in, r + 1);
+    const char *a = in->index3 ? (const char *)(in->index3 + 3 * from) : (const char *)(in->index + from);
+    const char *b = in->index3 ? (const char *)(in->index3 + 3 * to) : (const char *)(in->index + to);
     for (; a < b; a += 64) __builtin_prefetch(a);
     if (in->value) __builtin_prefetch(in->value + from);
   }
@@ -64,7 +66,7 @@ static void prefetch_features(const worker *w, size_t r) {
 static int custom_loss(worker *w, size_t r, float *grad, uint32_t n_out, double *loss) {
   const trainer *t = w->t;
   const vfl_dataset *ds = t->ds;
-  for (uint32_t k = 0; k < ds->n_inputs; k++) ds_features(&ds->inputs[k], r, &w->feats[k]);
+  for (uint32_t k = 0; k < ds->n_inputs; k++) ds_features(&ds->inputs[k], r, &w->feats[k], w->index_at[k]);
   vfl_row row = {ds->labels + r * ds->n_labels, ds->n_labels, ds_weight(ds, r), w->feats, ds->n_inputs};
   vfl_work *wk = w->work;
   vfl_loss_io io = {wk->act[t->net->output], n_out, &row, r, w->id, grad, wk->loss_gidx, wk->loss_gval, 0, n_out, ds};

@@ -116,8 +116,13 @@ VFL_API int vfl_dataset_add_input(vfl_dataset *ds, const char *name, int kind, u
 /* Appends a copy of row. Errors name the input and the offending index. */
 VFL_API int vfl_dataset_append(vfl_dataset *ds, const vfl_row *row);
 /* Fills *row with a view of row i; feats must have room for one entry per
-** input. The view is valid until the dataset is changed or freed. */
-VFL_API int vfl_dataset_row(const vfl_dataset *ds, size_t i, vfl_row *row, vfl_features *feats);
+** input, and index for vfl_dataset_row_room(ds) indices: the dataset keeps
+** its sparse indices packed and unpacks the row's there. The view is valid
+** until the dataset is changed or freed, or index is reused. */
+VFL_API int vfl_dataset_row(const vfl_dataset *ds, size_t i, vfl_row *row, vfl_features *feats, uint32_t *index);
+/* The indices vfl_dataset_row may write for any row of ds as it is now
+** (at least 1). */
+VFL_API size_t vfl_dataset_row_room(const vfl_dataset *ds);
 
 VFL_API size_t vfl_dataset_rows(const vfl_dataset *ds);
 VFL_API size_t vfl_dataset_nnz(const vfl_dataset *ds);          /* sparse non-zeros, all inputs */

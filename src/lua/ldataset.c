@@ -517,10 +517,19 @@ static int l_dataset(lua_State *L) {
 
 /* ------------------------------------------------------------- reading */
 
+vfl_features *lvfl_row_room(lua_State *L, const vfl_dataset *ds, uint32_t **index) {
+  size_t n = vfl_dataset_inputs(ds) ? vfl_dataset_inputs(ds) : 1;
+  vfl_features *feats = lua_newuserdata(L, n * sizeof *feats + vfl_dataset_row_room(ds) * sizeof **index);
+  *index = (uint32_t *)(feats + n);
+  return feats;
+}
+
 /* Pushes row i (0-based) as a fresh table of owned values. */
-static void push_row(lua_State *L, const vfl_dataset *ds, size_t i, vfl_features *feats) {
+static void push_row(lua_State *L, const vfl_dataset *ds, size_t i) {
   vfl_row row;
-  vfl_dataset_row(ds, i, &row, feats);
+  uint32_t *index;
+  vfl_features *feats = lvfl_row_room(L, ds, &index);
+  vfl_dataset_row(ds, i, &row, feats, index);
   lua_createtable(L, 0, (int)row.n_inputs + 2);
   if (row.n_labels == 1) {
     lua_pushnumber(L, row.labels[0]);
@@ -554,6 +563,7 @@ static void push_row(lua_State *L, const vfl_dataset *ds, size_t i, vfl_features
     lua_setfield(L, -2, vfl_dataset_input_name(ds, k));
   }
   lvfl_push_extras(L, ds, i);
+  lua_remove(L, -2); /* the room */
 }
 
 static void push_dim(lua_State *L, const vfl_dataset *ds) {
@@ -596,9 +606,7 @@ static int m_index(lua_State *L) {
       lua_pushnil(L); /* like a table: no such row */
       return 1;
     }
-    uint32_t nin = vfl_dataset_inputs(d->ds);
-    grow_scratch(L, d, nin ? nin : 1, 1, "vfl.dataset");
-    push_row(L, d->ds, (size_t)i - 1, d->feats);
+    push_row(L, d->ds, (size_t)i - 1);
     return 1;
   }
   const char *k = lua_tostring(L, 2);

@@ -76,11 +76,12 @@ static double global_auc(lua_State *L, int net, int ds, const char *fname) {
   float *score = scores_of(L, net, ds, rows);
   uint32_t *key = lua_newuserdata(L, (rows ? rows : 1) * sizeof *key);
   unsigned char *positive = lua_newuserdata(L, rows ? rows : 1);
-  vfl_features *feats = lua_newuserdata(L, (vfl_dataset_inputs(d) + 1) * sizeof *feats);
+  uint32_t *index;
+  vfl_features *feats = lvfl_row_room(L, d, &index);
   double range[2] = {4294967295.0, 0}; /* min key, then -max key */
   for (size_t i = 0; i < rows; i++) {
     vfl_row row;
-    vfl_dataset_row(d, i, &row, feats);
+    vfl_dataset_row(d, i, &row, feats, index);
     positive[i] = row.labels[0] > 0;
     key[i] = score_key(score[i]);
     if (key[i] < range[0]) range[0] = key[i];

@@ -20,13 +20,13 @@ static uint32_t loss_classes(const learn_ctx *c, int kind) {
 /* "balanced": from the dataset's label counts. */
 static void balanced(lua_State *L, learn_ctx *c, const vfl_dataset *ds, int kind, uint32_t k, float *w) {
   size_t rows = vfl_dataset_rows(ds);
-  uint32_t n_in = vfl_dataset_inputs(ds);
-  vfl_features *feats = lua_newuserdata(L, (n_in ? n_in : 1) * sizeof *feats);
+  uint32_t *index;
+  vfl_features *feats = lvfl_row_room(L, ds, &index);
   double *count = lua_newuserdata(L, k * sizeof *count);
   memset(count, 0, k * sizeof *count);
   for (size_t i = 0; i < rows; i++) {
     vfl_row row;
-    if (vfl_dataset_row(ds, i, &row, feats)) lvfl_engine_error(L, c->fname, VFL_EINVAL);
+    if (vfl_dataset_row(ds, i, &row, feats, index)) lvfl_engine_error(L, c->fname, VFL_EINVAL);
     float y = row.labels[0];
     uint32_t cls = kind == VFL_LOSS_MULTINOMIAL ? (uint32_t)y : y > 0;
     if (cls < k) count[cls]++; /* a bad label is reported by learn itself */

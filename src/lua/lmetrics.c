@@ -68,7 +68,7 @@ static int metric_exists(vfl_net *net, int i) {
 static void check_exists(lua_State *L, int i, const char *fname) {
   vfl_net *net = lvfl_checknet(L, 1, fname)->net;
   if (metric_exists(net, i)) return;
-  int task = lvfl_metrics_task(net, lvfl_checkdataset(L, 2, fname, 2)->ds);
+  int task = lvfl_metrics_task(L, net, lvfl_checkdataset(L, 2, fname, 2)->ds);
   lvfl_error(L, "%s: '%s' means nothing for a %s net (its figures: see vfl.metrics.report)", fname, metric_names[i],
              lvfl_task_name(task));
 }
@@ -94,7 +94,7 @@ static int l_evaluate(lua_State *L) {
   }
   vfl_metrics m;
   compute(L, &m, fname);
-  int task = lvfl_metrics_task(lvfl_checknet(L, 1, fname)->net, lvfl_checkdataset(L, 2, fname, 2)->ds);
+  int task = lvfl_metrics_task(L, lvfl_checknet(L, 1, fname)->net, lvfl_checkdataset(L, 2, fname, 2)->ds);
   for (int i = 0; i < 5; i++) {
     if (!listed) want[i] = task_defaults[task][i];
     if (want[i]) check_exists(L, i, fname);

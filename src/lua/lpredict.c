@@ -142,13 +142,14 @@ static int run_dataset(lua_State *L, vfl_net *net, const vfl_dataset *ds, int li
   }
   uint32_t k = vfl_net_outputs(net);
   size_t rows = vfl_dataset_rows(ds);
-  vfl_features *dfeats = lua_newuserdata(L, (nd ? nd : 1) * sizeof *dfeats);
+  uint32_t *index;
+  vfl_features *dfeats = lvfl_row_room(L, ds, &index);
   float *out = lua_newuserdata(L, (k ? k : 1) * sizeof *out);
   lua_createtable(L, rows < (1u << 30) ? (int)rows : 0, 0);
   for (size_t r = 0; r < rows; r++) {
     vfl_row row;
     vfl_features feats[MAX_INPUTS];
-    vfl_dataset_row(ds, r, &row, dfeats);
+    vfl_dataset_row(ds, r, &row, dfeats, index);
     for (uint32_t i = 0; i < n; i++) feats[i] = row.inputs[map[i]];
     int rc = link ? vfl_net_predict(net, feats, n, out) : vfl_net_forward(net, feats, n, out);
     if (rc) lvfl_engine_error(L, fname, rc);

@@ -16,22 +16,23 @@ static const char *const task_names[] = {"binary", "binary", "multiclass", "regr
 ** output, as hinge trains) whether every label is -1 or 1. Labels 0/1 on an
 ** identity link may be a square loss as well as hinge: regression, unless
 ** the caller says task = "binary". */
-int lvfl_metrics_task(vfl_net *net, const vfl_dataset *ds) {
+int lvfl_metrics_task(lua_State *L, vfl_net *net, const vfl_dataset *ds) {
   int link = vfl_net_link(net);
   uint32_t n_out = vfl_net_outputs(net), n_labels = vfl_dataset_labels(ds);
   if (link == VFL_LINK_SOFTMAX) return n_labels > 1 ? LVFL_TASK_MULTILABEL : LVFL_TASK_MULTICLASS;
   if (link == VFL_LINK_SIGMOID && n_out == 1) return LVFL_TASK_BINARY;
   if (link == VFL_LINK_SIGMOID && n_labels == n_out) return LVFL_TASK_MULTILABEL; /* one sigmoid per class */
   if (n_out != 1 || n_labels != 1) return LVFL_TASK_REGRESSION;
-  vfl_features feats[64];
-  if (vfl_dataset_inputs(ds) > 64) return LVFL_TASK_REGRESSION;
-  for (size_t i = 0; i < vfl_dataset_rows(ds); i++) {
+  uint32_t *index;
+  vfl_features *feats = lvfl_row_room(L, ds, &index);
+  int signs = 1;
+  for (size_t i = 0; signs && i < vfl_dataset_rows(ds); i++) {
     vfl_row row;
-    vfl_dataset_row(ds, i, &row, feats);
-    float y = row.labels[0];
-    if (y != -1 && y != 1) return LVFL_TASK_REGRESSION;
+    vfl_dataset_row(ds, i, &row, feats, index);
+    signs = row.labels[0] == -1 || row.labels[0] == 1;
   }
-  return LVFL_TASK_MARGIN;
+  lua_pop(L, 1);
+  return signs ? LVFL_TASK_MARGIN : LVFL_TASK_REGRESSION;
 }
 
 const char *lvfl_task_name(int task) { return task_names[task]; }
@@ -39,7 +40,7 @@ const char *lvfl_task_name(int task) { return task_names[task]; }
 /* opts.task, else the net's; "binary" on a net without a sigmoid scores margins. */
 static int task_from_option(lua_State *L, vfl_net *net, const vfl_dataset *ds, const char *fname) {
   const char *t = lvfl_optstring(L, 3, "task", NULL, fname);
-  if (!t) return lvfl_metrics_task(net, ds);
+  if (!t) return lvfl_metrics_task(L, net, ds);
   for (int i = 1; task_names[i]; i++)
     if (!strcmp(t, task_names[i]))
       return i == LVFL_TASK_BINARY && vfl_net_link(net) != VFL_LINK_SIGMOID ? LVFL_TASK_MARGIN : i;

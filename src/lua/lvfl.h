@@ -212,6 +212,9 @@ void lvfl_push_ranked(lua_State *L, const vfl_net *net, const float *out, uint32
 
 /* Datasets (ldataset.c). */
 lvfl_dataset *lvfl_checkdataset(lua_State *L, int idx, const char *fname, int arg);
+/* Room for one row of ds (vfl_dataset_row), in a userdata left on the stack:
+** the feats it returns, then the indices at *index. */
+vfl_features *lvfl_row_room(lua_State *L, const vfl_dataset *ds, uint32_t **index);
 /* Same, for methods that change the dataset: not while a learn reads it. */
 lvfl_dataset *lvfl_checkdataset_idle(lua_State *L, int idx, const char *fname);
 /* Pushes a new vfl.dataset owning ds. */
@@ -299,7 +302,7 @@ void lvfl_open_report(lua_State *L); /* into the vfl.metrics table at the top */
 ** (softmax), regression, multilabel. */
 enum { LVFL_TASK_MARGIN = 0, LVFL_TASK_BINARY = 1, LVFL_TASK_MULTICLASS = 2, LVFL_TASK_REGRESSION = 3,
        LVFL_TASK_MULTILABEL = 4 };
-int lvfl_metrics_task(vfl_net *net, const vfl_dataset *ds);
+int lvfl_metrics_task(lua_State *L, vfl_net *net, const vfl_dataset *ds);
 const char *lvfl_task_name(int task);
 void lvfl_open_model(lua_State *L);
 void lvfl_open_dist(lua_State *L);

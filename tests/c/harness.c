@@ -80,3 +80,18 @@ size_t t_read_file(const char *path, char **data) {
   fclose(f);
   return n;
 }
+
+int t_row(const vfl_dataset *ds, size_t i, vfl_row *row, vfl_features *feats) {
+  static uint32_t *index[2];
+  static size_t cap[2];
+  static int turn;
+  turn = !turn;
+  size_t need = vfl_dataset_row_room(ds);
+  if (need > cap[turn]) {
+    uint32_t *grown = realloc(index[turn], need * sizeof *index[turn]);
+    if (!grown) return VFL_ENOMEM;
+    index[turn] = grown;
+    cap[turn] = need;
+  }
+  return vfl_dataset_row(ds, i, row, feats, index[turn]);
+}

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vfl.h"
+
 extern int t_failures, t_checks;
 
 #define CHECK(cond)                                                              \
@@ -71,5 +73,9 @@ const char *t_tmpdir(void);
 char *t_tmp_path(const char *name);
 /* Reads the whole file into a malloc'ed *data; returns its size. */
 size_t t_read_file(const char *path, char **data);
+/* vfl_dataset_row with the harness's index room, two rooms taken in turn:
+** the view is valid until the call after next, so two rows (of two
+** datasets) can be compared. */
+int t_row(const vfl_dataset *ds, size_t i, vfl_row *row, vfl_features *feats);
 
 #endif

@@ -160,7 +160,7 @@ static void long_lines(void) {
   if (ds) {
     vfl_row row;
     vfl_features feat;
-    CHECK_OK(vfl_dataset_row(ds, 0, &row, &feat));
+    CHECK_OK(t_row(ds, 0, &row, &feat));
     /* a million names in 2^18 buckets: sorted, colliding values added */
     CHECK(vfl_dataset_rows(ds) == 2 && vfl_dataset_nnz(ds) == (size_t)feat.n + 1 && feat.n <= 1u << 18 && feat.value);
     double sum = 0;

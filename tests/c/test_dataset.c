@@ -28,11 +28,11 @@ static void test_append_and_view(void) {
   CHECK(vfl_dataset_input_dim(ds, 0) == 6);
   vfl_row row;
   vfl_features f;
-  CHECK_OK(vfl_dataset_row(ds, 0, &row, &f));
+  CHECK_OK(t_row(ds, 0, &row, &f));
   CHECK(f.n == 2 && f.index[1] == 5 && f.value[0] == 1.0f && row.labels[0] == 1);
-  CHECK_OK(vfl_dataset_row(ds, 1, &row, &f));
+  CHECK_OK(t_row(ds, 1, &row, &f));
   CHECK(f.n == 1 && f.index[0] == 2 && f.value[0] == 2.5f && row.labels[0] == 0);
-  CHECK_ERR(vfl_dataset_row(ds, 2, &row, &f), VFL_EINVAL, "row 3 is out of range (the dataset has 2 rows)");
+  CHECK_ERR(t_row(ds, 2, &row, &f), VFL_EINVAL, "row 3 is out of range (the dataset has 2 rows)");
   vfl_dataset_free(ds);
 }
 
@@ -75,16 +75,17 @@ static void test_memory_per_nonzero(void) {
   for (int j = 0; j < 60; j++) idx[j] = (uint32_t)j * 7;
   for (int i = 0; i < 1000; i++) append(ds, 1, 60, idx, NULL);
   size_t bytes = vfl_dataset_bytes(ds);
-  /* indicator data: 4 bytes a non-zero, 8 bytes a row (a 32-bit offset + the label) */
-  CHECK(bytes == 60000 * 4 + 1001 * 4 + 1000 * 4);
+  /* indicator data: 3 bytes a non-zero (indices below 2^24 pack), 8 bytes a
+  ** row (a 32-bit offset + the label) */
+  CHECK(bytes == 60000 * 3 + 1001 * 4 + 1000 * 4);
   vfl_dataset_free(ds);
-  /* real values: 8 bytes a non-zero, the same 8 a row */
+  /* real values: 7 bytes a non-zero, the same 8 a row: 7.13 at 60 a row */
   ds = vfl_dataset_new(1);
   vfl_dataset_add_input(ds, "x", VFL_INPUT_SPARSE, 1000);
   float val[60];
   for (int j = 0; j < 60; j++) val[j] = 0.5f + (float)j;
   for (int i = 0; i < 1000; i++) append(ds, 1, 60, idx, val);
-  CHECK(vfl_dataset_bytes(ds) == 60000 * 8 + 1001 * 4 + 1000 * 4);
+  CHECK(vfl_dataset_bytes(ds) == 60000 * 7 + 1001 * 4 + 1000 * 4);
   vfl_dataset_free(ds);
 }
 
@@ -103,7 +104,7 @@ static void test_shuffle_split_dense(void) {
   for (size_t i = 0; i < 100; i++) {
     vfl_row row;
     vfl_features f;
-    vfl_dataset_row(ds, i, &row, &f);
+    t_row(ds, i, &row, &f);
     CHECK(f.value[0] == row.labels[0] && f.value[1] == -row.labels[0]);
     moved += row.labels[0] != (float)i;
     sum += row.labels[0];
@@ -148,8 +149,9 @@ static void test_append_all(void) {
     vfl_row x, y;
     vfl_features fx, fy;
     vfl_value ex, ey;
-    CHECK_OK(vfl_dataset_row(a, i, &x, &fx));
-    CHECK_OK(vfl_dataset_row(want, i, &y, &fy));
+    uint32_t ix[3], iy[3];
+    CHECK_OK(vfl_dataset_row(a, i, &x, &fx, ix));
+    CHECK_OK(vfl_dataset_row(want, i, &y, &fy, iy));
     CHECK(x.labels[0] == y.labels[0] && x.weight == y.weight && fx.n == fy.n);
     for (uint32_t j = 0; j < fx.n && j < fy.n; j++)
       CHECK(fx.index[j] == fy.index[j] && (fx.value ? fx.value[j] : 1) == (fy.value ? fy.value[j] : 1));
@@ -176,11 +178,11 @@ static void test_wide_offsets(void) {
   CHECK(piece->inputs[0].start32 == NULL && piece->inputs[0].start64 != NULL);
   CHECK_OK(ds_append_all(ds, piece)); /* 159: the bulk append widens */
   CHECK(ds->inputs[0].start32 == NULL && vfl_dataset_rows(ds) == 7 && vfl_dataset_nnz(ds) == 159);
-  CHECK(vfl_dataset_bytes(ds) == 159 * 4 + 8 * 8 + 7 * 4);
+  CHECK(vfl_dataset_bytes(ds) == 159 * 3 + 8 * 8 + 7 * 4);
   for (size_t r = 0; r < 7; r++) {
     vfl_row row;
     vfl_features f;
-    CHECK_OK(vfl_dataset_row(ds, r, &row, &f));
+    CHECK_OK(t_row(ds, r, &row, &f));
     uint32_t n = r < 3 ? 10 + 5 * (uint32_t)r : 30 - (uint32_t)(r - 3);
     CHECK(f.n == n && memcmp(f.index, idx, n * sizeof *idx) == 0);
   }

@@ -109,7 +109,7 @@ static int row_matches(const vfl_dataset *ds, size_t r) {
   vfl_features f;
   vfl_value tag, id;
   char s[16];
-  if (vfl_dataset_row(ds, r, &row, &f) || vfl_dataset_extra(ds, r, 0, &tag) || vfl_dataset_extra(ds, r, 1, &id)) return 0;
+  if (t_row(ds, r, &row, &f) || vfl_dataset_extra(ds, r, 0, &tag) || vfl_dataset_extra(ds, r, 1, &id)) return 0;
   snprintf(s, sizeof s, "r%u", f.index[0]);
   return id.integer == f.index[0] && tag.type == VFL_VALUE_STRING && strcmp(tag.string, s) == 0;
 }
@@ -119,7 +119,7 @@ static void carried(void) {
   CHECK_OK(vfl_dataset_shuffle(ds, 9));
   vfl_row row;
   vfl_features f;
-  vfl_dataset_row(ds, 0, &row, &f);
+  t_row(ds, 0, &row, &f);
   CHECK(f.index[0] != 0); /* the shuffle moved rows */
   int all = 1;
   for (size_t r = 0; r < 500; r++) all &= row_matches(ds, r);

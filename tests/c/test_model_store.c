@@ -58,7 +58,7 @@ static void predict_all(vfl_net *net, const vfl_dataset *ds, float *out) {
   for (size_t i = 0; i < ROWS; i++) {
     vfl_row row;
     vfl_features f[1];
-    CHECK_OK(vfl_dataset_row(ds, i, &row, f));
+    CHECK_OK(t_row(ds, i, &row, f));
     CHECK_OK(vfl_net_predict(net, f, 1, out + i * CLASSES));
   }
 }

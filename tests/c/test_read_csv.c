@@ -15,7 +15,7 @@ static int read_text(const char *text, const vfl_csv_options *opt, vfl_dataset *
 static vfl_features row_of(const vfl_dataset *ds, size_t i, float *label) {
   vfl_row row;
   vfl_features f = {0, NULL, NULL};
-  CHECK_OK(vfl_dataset_row(ds, i, &row, &f));
+  CHECK_OK(t_row(ds, i, &row, &f));
   if (label) *label = row.labels[0];
   return f;
 }

@@ -20,7 +20,7 @@ static int read_text(const char *text, const vfl_libsvm_options *opt, vfl_datase
 static vfl_features row_of(const vfl_dataset *ds, size_t i, float *label) {
   vfl_row row;
   vfl_features f = {0, NULL, NULL};
-  CHECK_OK(vfl_dataset_row(ds, i, &row, &f));
+  CHECK_OK(t_row(ds, i, &row, &f));
   if (label) *label = row.labels[0];
   return f;
 }
@@ -87,9 +87,9 @@ static void test_buffer_and_options(void) {
     vfl_row row;
     vfl_features f;
     CHECK(vfl_dataset_labels(ds) == 3 && vfl_dataset_rows(ds) == 2);
-    CHECK_OK(vfl_dataset_row(ds, 0, &row, &f));
+    CHECK_OK(t_row(ds, 0, &row, &f));
     CHECK(row.labels[0] == 1.0f && row.labels[1] == 0.0f && row.labels[2] == 2.5f && f.n == 1);
-    CHECK_OK(vfl_dataset_row(ds, 1, &row, &f));
+    CHECK_OK(t_row(ds, 1, &row, &f));
     CHECK(row.labels[2] == -1.0f && f.n == 0);
   }
   vfl_dataset_free(ds);

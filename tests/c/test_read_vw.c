@@ -17,7 +17,7 @@ static int read_text(const char *text, const vfl_vw_options *opt, vfl_dataset **
 static vfl_features row_of(const vfl_dataset *ds, size_t i, vfl_row *row) {
   vfl_row r;
   vfl_features f = {0, NULL, NULL};
-  CHECK_OK(vfl_dataset_row(ds, i, row ? row : &r, &f));
+  CHECK_OK(t_row(ds, i, row ? row : &r, &f));
   return f;
 }
 

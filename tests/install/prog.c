@@ -5,6 +5,7 @@
  * against the figure examples/quickstart.lua states (0.845).
  * usage: prog <a9a> <a9a.t> <model path to write> */
 #include <stdio.h>
+#include <stdlib.h>
 #include <vfl.h>
 
 static int fail(const char *what) {
@@ -22,6 +23,7 @@ int main(int argc, char **argv) {
   vfl_metrics m;
   vfl_row row;
   vfl_features feats[1];
+  uint32_t *index; /* room for a row's indices, which the dataset keeps packed */
   float p_saved, p_loaded;
   if (argc != 4) {
     fprintf(stderr, "usage: prog <a9a> <a9a.t> <model>\n");
@@ -47,13 +49,15 @@ int main(int argc, char **argv) {
 
   if (vfl_model_save(net, argv[3]) != VFL_OK || vfl_model_load(argv[3], &loaded) != VFL_OK)
     return fail("model save/load");
-  if (vfl_dataset_row(test, 0, &row, feats) != VFL_OK ||
+  index = malloc(vfl_dataset_row_room(test) * sizeof *index);
+  if (!index || vfl_dataset_row(test, 0, &row, feats, index) != VFL_OK ||
       vfl_net_predict(net, row.inputs, row.n_inputs, &p_saved) != VFL_OK ||
       vfl_net_predict(loaded, row.inputs, row.n_inputs, &p_loaded) != VFL_OK)
     return fail("predict");
 
   printf("vfl %s: test accuracy %.4f, AUC %.4f; row 1: p = %.4f (label %g), reloaded p = %.4f\n",
          vfl_version(), m.accuracy, m.auc, (double)p_saved, (double)row.labels[0], (double)p_loaded);
+  free(index);
   vfl_net_free(loaded);
   vfl_net_free(net);
   vfl_dataset_free(test);

@@ -63,7 +63,7 @@ describe("vfl.dataset", function()
     assert.are.same({item = 7, user = 3}, ds.dim)
     assert.are.same({"item", "user"}, {ds.inputs[1].name, ds.inputs[2].name})
     assert.are.equal(0, #ds[2].item)
-    assert.are.equal("dataset: 2 rows, inputs item (7 features) and user (3 features), 3 non-zeros (44 B)",
+    assert.are.equal("dataset: 2 rows, inputs item (7 features) and user (3 features), 3 non-zeros (41 B)",
       tostring(ds))
   end)
 
@@ -88,8 +88,29 @@ describe("vfl.dataset", function()
     assert.are.equal(1, #ds)
   end)
 
+  it("gives rows back exactly around 2^24 features, where stored indices widen", function()
+    local top = 2 ^ 24 -- 1-based: the last feature stored in 3 bytes
+    local rows = {
+      {label = 0, features = vfl.sparse{[1] = 0.25}},
+      {label = 1, features = vfl.sparse{[top - 1] = -1.5, [top] = 3}},
+      {label = 2, features = vfl.sparse{}},
+      {label = 3, features = vfl.sparse{[2] = 1, [top + 1] = 7.125}}, -- the dimension grows past 2^24 here
+      {label = 4, features = vfl.sparse{[top] = 1e-20, [2 ^ 31] = 2}},
+      {label = 5, features = vfl.sparse{[5] = 1}},
+    }
+    local ds = vfl.dataset(rows)
+    assert.are.equal(2 ^ 31, ds.dim)
+    for i, r in ipairs(rows) do
+      assert.are.equal(r.label, ds[i].label)
+      assert.are.same(r.features:totable(), ds[i].features:totable())
+    end
+    local before = vfl.dataset{rows[1], rows[2], rows[3]}
+    assert.are.equal(top, before.dim)
+    assert.are.same({[top - 1] = -1.5, [top] = 3}, before[2].features:totable())
+  end)
+
   it("prints a summary", function()
-    assert.are.equal("dataset: 10 rows, 11 features, 20 non-zeros (244 B)", tostring(small(10)))
+    assert.are.equal("dataset: 10 rows, 11 features, 20 non-zeros (224 B)", tostring(small(10)))
   end)
 
   it("splits, in order or shuffled, deterministically", function()
