@@ -76,24 +76,30 @@ static inline void ds_index3_unpack8(const uint8_t *p, uint32_t *out) {
 }
 #endif
 
-/* Indices j .. j + n - 1 of p into out. A row's last few indices are done
-** as one more group that ends at the row's end and overlaps the previous
-** group (writing the same values again): no loop for the remainder. */
+#if defined(__SSSE3__)
+/* n >= width indices from p into out, width at a time; the last few are
+** one more step that ends at the row's end and overlaps the previous one
+** (writing the same values again): no loop for the remainder. */
+static inline void ds_index3_steps(const uint8_t *p, size_t n, uint32_t *out, size_t width,
+                                   void (*step)(const uint8_t *, uint32_t *)) {
+  size_t k = 0;
+  for (; k + width <= n; k += width) step(p + 3 * k, out + k);
+  if (k < n) step(p + 3 * (n - width), out + n - width);
+}
+#endif
+
+/* Indices j .. j + n - 1 of p into out. */
 static inline void ds_index3_unpack(const uint8_t *p, size_t j, size_t n, uint32_t *out) {
   p += 3 * j;
 #if defined(__AVX2__)
   if (n >= 8) {
-    size_t k = 0;
-    for (; k + 8 <= n; k += 8) ds_index3_unpack8(p + 3 * k, out + k);
-    if (k < n) ds_index3_unpack8(p + 3 * (n - 8), out + n - 8);
+    ds_index3_steps(p, n, out, 8, ds_index3_unpack8);
     return;
   }
 #endif
 #if defined(__SSSE3__)
   if (n >= 4) {
-    size_t k = 0;
-    for (; k + 4 <= n; k += 4) ds_index3_unpack4(p + 3 * k, out + k);
-    if (k < n) ds_index3_unpack4(p + 3 * (n - 4), out + n - 4);
+    ds_index3_steps(p, n, out, 4, ds_index3_unpack4);
     return;
   }
 #endif
