@@ -183,7 +183,8 @@ static void parse_args(config *c, int argc, char **argv) {
     else if (ARG("--lr")) c->lr = (float)atof(argv[i]);
     else if (ARG("--zipf")) c->gen.zipf = atof(argv[i]);
     else if (ARG("--seed")) c->gen.seed = strtoull(argv[i], NULL, 10);
-    else if (ARG("--values") && (!strcmp(argv[i], "ones") || !strcmp(argv[i], "real"))) c->gen.real_values = !strcmp(argv[i], "real");
+    else if (ARG("--values") && (!strcmp(argv[i], "ones") || !strcmp(argv[i], "real")))
+      c->gen.real_values = !strcmp(argv[i], "real");
     else if (ARG("--csv")) c->csv = argv[i];
     else if (ARG("--svm")) c->svm = argv[i];
     else if (ARG("--jobs")) {

@@ -284,8 +284,11 @@ static void copy_indices(ds_input *dst, size_t at, const ds_input *src) {
   if (dst->index3) {
     memcpy(dst->index3 + 3 * at, src->index3, 3 * src->nnz);
     ds_index3_seal(dst->index3, at + src->nnz);
-  } else if (src->index3) ds_index3_unpack(src->index3, 0, src->nnz, dst->index + at);
-  else memcpy(dst->index + at, src->index, src->nnz * sizeof *dst->index);
+  } else if (src->index3) {
+    ds_index3_unpack(src->index3, 0, src->nnz, dst->index + at);
+  } else {
+    memcpy(dst->index + at, src->index, src->nnz * sizeof *dst->index);
+  }
 }
 
 /* Input in of src after input out of dst's r0 rows: one copy per array. */
@@ -379,7 +382,8 @@ size_t vfl_dataset_bytes(const vfl_dataset *ds) {
     if (in->kind == VFL_INPUT_DENSE) {
       b += ds->rows * in->dim * sizeof(float);
     } else {
-      b += (ds->rows + 1) * (in->start32 ? sizeof(uint32_t) : sizeof(uint64_t)) + in->nnz * (in->index3 ? 3 : sizeof(uint32_t));
+      b += (ds->rows + 1) * (in->start32 ? sizeof(uint32_t) : sizeof(uint64_t));
+      b += in->nnz * (in->index3 ? 3 : sizeof(uint32_t));
       if (in->value) b += in->nnz * sizeof(float);
     }
   }
