@@ -75,7 +75,8 @@ char *t_tmp_path(const char *name);
 size_t t_read_file(const char *path, char **data);
 /* vfl_dataset_row with the harness's index room, two rooms taken in turn:
 ** the view is valid until the call after next, so two rows (of two
-** datasets) can be compared. */
+** datasets) can be compared. One thread only: a callback run by the
+** trainer's threads passes its own room to vfl_dataset_row. */
 int t_row(const vfl_dataset *ds, size_t i, vfl_row *row, vfl_features *feats);
 
 #endif

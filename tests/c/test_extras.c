@@ -104,12 +104,15 @@ static vfl_dataset *tagged(uint32_t n) {
   return ds;
 }
 
+/* Runs in the trainer's threads too (checking_loss): its own index room. */
 static int row_matches(const vfl_dataset *ds, size_t r) {
   vfl_row row;
   vfl_features f;
   vfl_value tag, id;
   char s[16];
-  if (t_row(ds, r, &row, &f) || vfl_dataset_extra(ds, r, 0, &tag) || vfl_dataset_extra(ds, r, 1, &id)) return 0;
+  uint32_t index[4];
+  if (vfl_dataset_row_room(ds) > 4 || vfl_dataset_row(ds, r, &row, &f, index)) return 0;
+  if (vfl_dataset_extra(ds, r, 0, &tag) || vfl_dataset_extra(ds, r, 1, &id)) return 0;
   snprintf(s, sizeof s, "r%u", f.index[0]);
   return id.integer == f.index[0] && tag.type == VFL_VALUE_STRING && strcmp(tag.string, s) == 0;
 }
