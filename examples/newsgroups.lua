@@ -6,7 +6,7 @@
 -- Shows: a Lua adapter that reads the raw posts (group<TAB>id<TAB>text, gzip)
 -- and hashes unigrams + bigrams with vfl.hash.words into 2^21 buckets, an
 -- embedding bag (sparse -> embedding(50) averaging the rows -> linear(20), the
--- fastText architecture; pool=sum|sqrtn|max pools the rows otherwise), the
+-- fastText architecture; pool=sum|sqrtn|max|wmean pools the rows otherwise), the
 -- multinomial loss, and test accuracy per epoch (the example fails below min).
 --
 -- Expect (measured on 2 cores, AMD EPYC): test accuracy about 0.82 after

@@ -14,11 +14,12 @@
 --   vfl scripts/compare_text.lua train TRAIN MODEL OPTIM LR EPOCHS DIM NGRAMS BUCKET
 --     fastText's supervised model in vfl, on 1 thread: words and word
 --     n-grams hashed into 2^bits rows (bits: the largest power of two <=
---     BUCKET), an embedding bag (the mean of the rows, no bias), a linear
---     output layer without bias, softmax. OPTIM: adagrad (constant LR) or
---     sgd (LR decaying linearly to 0 over the run, as fastText's, when this
---     vfl has vfl.optim.sgd{schedule = "linear"}; else constant LR / 8: the
---     speed is the same, a constant step has to be smaller); keep_last_good
+--     BUCKET), an embedding bag without bias pooling by "wmean" (the reader
+--     gives a repeated word one feature valued by its count, and wmean
+--     divides the count-weighted sum of the rows by the sum of the counts:
+--     the mean over the tokens, as fastText's), a linear output layer
+--     without bias, softmax. OPTIM: adagrad (constant LR) or sgd (LR
+--     decaying linearly to 0 over the run, as fastText's); keep_last_good
 --     off (fastText keeps no last-good copy). Saves the model
 --     (with its featurizer) to MODEL, as fastText saves its .bin. Prints
 --     "learn_wall_s learn_cpu_s schedule lr": net:learn's seconds and the
@@ -87,13 +88,12 @@ elseif cmd == "train" then
   local train = vfl.read.fasttext(train_path, {bits = bits, ngrams = ngrams})
   local net = vfl.net()
     :stack(vfl.layers.sparse(2 ^ bits))
-    :stack(vfl.layers.linear(dim, {mean = true, intercept = false}))
+    :stack(vfl.layers.embedding(dim, {pool = "wmean"}))
     :stack(vfl.layers.linear(#train.classes, {intercept = false}))
   net:init{seed = 1}
   local o, schedule
   if optim == "sgd" then
-    local ok, linear = pcall(vfl.optim.sgd, {lr = lr, epochs = epochs, schedule = "linear"})
-    if ok then o, schedule = linear, "linear" else o, schedule, lr = vfl.optim.sgd{lr = lr / 8, epochs = epochs}, "constant", lr / 8 end
+    o, schedule = vfl.optim.sgd{lr = lr, epochs = epochs, schedule = "linear"}, "linear"
   elseif optim == "adagrad" then
     o, schedule = vfl.optim.adagrad{lr = lr, epochs = epochs}, "constant"
   else

@@ -316,7 +316,9 @@ Why the model predicts what it does for x (raw text, a table row or a
 vfl.sparse): {class =, p =, features = {{feature =, id =, value =,
 contribution =}, ...}}, the n largest contributions (by size) of x's
 features to class (default: the predicted one), named as in
-net:top_features. An embedding bag's average is taken into account.]]},
+net:top_features. An embedding bag's pooling (any but max: each row is
+scaled as in training, e.g. by 1 / the token count for "wmean") is taken
+into account.]]},
   {"vfl.net:forward", "net:forward(x | ds)", "Like net:predict, without the link: the raw outputs."},
   {"vfl.net:sparsity", "net:sparsity()", [[
 The fraction of the net's weights (biases aside) that are exactly 0: what
@@ -403,8 +405,12 @@ feature (feature-major), so each non-zero costs one row update.
 An embedding bag (PyTorch's EmbeddingBag, fastText's hidden layer) over
 sparse parents: one dim-wide row per feature, times the feature's value,
 pooled over the n features of an example:
-  pool   "sum", "mean" (the sum / n), "sqrtn" (the sum / sqrt(n)) or
+  pool   "sum", "mean" (the sum / n), "sqrtn" (the sum / sqrt(n)),
          "max" (elementwise; the gradient goes to the winning row only)
+         or "wmean" (the sum / the sum of the |values|: over a text's
+         word counts, the mean over its tokens, as fastText's hidden
+         layer; "mean" where every value is 1; a row whose values are
+         all 0, or empty, pools to 0)
   bias   true adds a bias vector
   prior, optim  as for vfl.layers.linear
 A repeated feature counts (and adds) each time. With several sparse

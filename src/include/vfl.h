@@ -293,8 +293,17 @@ enum {
 
 /* How an embedding pools the rows its features pick (each row times the
 ** feature's value), over the n features of a row: their sum, the sum / n,
-** the sum / sqrt(n), or the elementwise largest. */
-enum { VFL_POOL_SUM = 0, VFL_POOL_MEAN = 1, VFL_POOL_SQRTN = 2, VFL_POOL_MAX = 3 };
+** the sum / sqrt(n), the elementwise largest, or the sum / the sum of the
+** |values| (WMEAN: a value-weighted mean; for a text's word counts, the
+** mean over its tokens, fastText's hidden layer; for values of 1, MEAN).
+** A WMEAN row whose |values| sum to 0 (none, or all 0) pools to 0. */
+enum { VFL_POOL_SUM = 0, VFL_POOL_MEAN = 1, VFL_POOL_SQRTN = 2, VFL_POOL_MAX = 3, VFL_POOL_WMEAN = 4 };
+
+/* What a pool other than MAX multiplies each picked row by besides its
+** value, for the features f of one row: 1 (SUM, and MAX), 1 / n, 1 / sqrt(n)
+** or 1 / sum |value| (0 when the sum is below FLT_MIN); so the pooled row is
+** sum over j of (scale * value_j) * row(index_j). */
+VFL_API float vfl_pool_scale(int pool, const vfl_features *f);
 
 /* A layer's description. Fields not used by a kind are ignored. */
 typedef struct vfl_layer_spec {

@@ -6,8 +6,8 @@
 **                                           {{feature =, id =, value =, contribution =}, ...}}
 **
 ** The model must be a sparse input followed by linear layers only (a
-** logistic or softmax regression, or fastText's embedding bag, summing or
-** averaging, then output).
+** logistic or softmax regression, or fastText's embedding bag pooling by
+** any pool but max, then output).
 ** Feature i's weight for class c is what one unit of feature i adds to
 ** output c minus the mean over the outputs (softmax is blind to a shift of
 ** every output), folded through the linear layers; with one output
@@ -29,7 +29,7 @@ typedef struct chain {
   uint32_t layer[MAX_CHAIN]; /* linear layers, input side first */
   uint32_t n;
   uint32_t input_dim;
-  int mean;                  /* the first linear layer averages its features */
+  int pool;                  /* the first layer's VFL_POOL_* (a linear layer's: sum) */
 } chain;
 
 static void find_chain(lua_State *L, const vfl_net *net, chain *c, const char *fname) {
@@ -49,11 +49,12 @@ static void find_chain(lua_State *L, const vfl_net *net, chain *c, const char *f
         c->layer[c->n - 1 - i] = t;
       }
       vfl_net_layer_spec(net, c->layer[0], &s);
-      c->mean = s.kind == VFL_LAYER_EMBEDDING && s.pool == VFL_POOL_MEAN;
+      c->pool = s.kind == VFL_LAYER_EMBEDDING ? s.pool : VFL_POOL_SUM;
       return;
     }
-    /* an embedding bag summing or averaging is linear in its features, with linear's blocks */
-    int bag = s.kind == VFL_LAYER_EMBEDDING && (s.pool == VFL_POOL_SUM || s.pool == VFL_POOL_MEAN);
+    /* an embedding bag pooling by anything but max is linear in its
+    ** features (times the row's pool scale), with linear's blocks */
+    int bag = s.kind == VFL_LAYER_EMBEDDING && s.pool != VFL_POOL_MAX;
     if ((s.kind != VFL_LAYER_LINEAR && !bag) || np != 1 || c->n == MAX_CHAIN) break;
     c->layer[c->n++] = at;
     at = parents[0];
@@ -272,9 +273,8 @@ static int m_explain(lua_State *L) {
   uint32_t width;
   const float *u = class_direction(L, n->net, &ch, c, sign, &width);
   float *row = lua_newuserdata(L, (width ? width : 1) * sizeof *row);
-  double total = 0;
-  for (uint32_t k = 0; k < x->n; k++) total += x->value ? x->value[k] : 1.0;
-  double scale = ch.mean && total > 0 ? 1.0 / total : 1.0; /* an embedding bag averages */
+  vfl_features picked = {x->n, x->index, x->value};
+  double scale = vfl_pool_scale(ch.pool, &picked); /* what the bag multiplies each row by, as in training */
   best *b = lua_newuserdata(L, top * sizeof *b);
   float *contrib = lua_newuserdata(L, (x->n ? x->n : 1) * sizeof *contrib);
   uint32_t have = 0;

@@ -122,14 +122,14 @@ static int l_linear(lua_State *L) {
 static int l_embedding(lua_State *L) {
   const char *fname = "vfl.layers.embedding";
   static const char *const known[] = {"pool", "bias", "prior", "optim", "name", NULL};
-  static const char *const pools[] = {"sum", "mean", "sqrtn", "max", NULL}; /* VFL_POOL_* order */
+  static const char *const pools[] = {"sum", "mean", "sqrtn", "max", "wmean", NULL}; /* VFL_POOL_* order */
   uint32_t dim = (uint32_t)lvfl_checkint(L, 1, fname, "argument #1 (dim)", 1, UINT32_MAX);
   lvfl_checkopts(L, 2, fname, known);
   const char *pool = lvfl_optstring(L, 2, "pool", "sum", fname);
   int k = 0;
   while (pools[k] && strcmp(pools[k], pool)) k++;
   if (!pools[k])
-    lvfl_error(L, "%s: option 'pool' must be \"sum\", \"mean\", \"sqrtn\" or \"max\", got \"%s\"", fname, pool);
+    lvfl_error(L, "%s: option 'pool' must be \"sum\", \"mean\", \"sqrtn\", \"max\" or \"wmean\", got \"%s\"", fname, pool);
   int bias = lvfl_optbool(L, 2, "bias", 0, fname);
   embedding_layer(L, dim, k, bias);
   int li = lua_gettop(L);

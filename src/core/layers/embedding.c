@@ -2,8 +2,10 @@
 ** embedding.c -- an embedding bag (PyTorch's EmbeddingBag, fastText's
 ** hidden layer): one dim-wide row per feature of a sparse parent, times the
 ** feature's value, pooled over the row's features: their sum, mean (/ n),
-** sqrtn (/ sqrt(n)) or elementwise max, n counting every feature of the
-** row (a repeated index counts, and adds, each time). With several sparse
+** sqrtn (/ sqrt(n)), elementwise max, or wmean (/ the sum of the |values|),
+** n counting every feature of the row (a repeated index counts, and adds,
+** each time). wmean is fastText's mean over a text's tokens when the values
+** are the words' counts, as the text readers give them. With several sparse
 ** parents each is pooled on its own and the pools are added, then the bias
 ** (intercept) when there is one. A dense parent is multiplied as by a
 ** linear layer (no pooling). Blocks are laid out as Linear's (block p:
@@ -11,6 +13,7 @@
 ** an older model file, whatever its parents, is this kind with the mean
 ** pool, bit for bit.
 */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,14 +25,16 @@
 #include "vec_bag.h"
 #include "work_grad.h"
 
-static const char *const pool_names[] = {"sum", "mean", "sqrtn", "max"};
+static const char *const pool_names[] = {"sum", "mean", "sqrtn", "max", "wmean"}; /* VFL_POOL_* order */
 
-static const char *pool_name(int pool) { return pool >= VFL_POOL_SUM && pool <= VFL_POOL_MAX ? pool_names[pool] : "?"; }
+static int known_pool(int pool) { return pool >= 0 && pool < (int)(sizeof pool_names / sizeof pool_names[0]); }
+
+static const char *pool_name(int pool) { return known_pool(pool) ? pool_names[pool] : "?"; }
 
 static int check(const char *layer, const vfl_layer_spec *s) {
   if (s->dim == 0) return vfl_fail(VFL_EINVAL, "layer '%s': the dimension must be at least 1", layer);
-  if (s->pool < VFL_POOL_SUM || s->pool > VFL_POOL_MAX)
-    return vfl_fail(VFL_EINVAL, "layer '%s': unknown pooling %d (sum, mean, sqrtn or max)", layer, s->pool);
+  if (!known_pool(s->pool))
+    return vfl_fail(VFL_EINVAL, "layer '%s': unknown pooling %d (sum, mean, sqrtn, max or wmean)", layer, s->pool);
   return VFL_OK;
 }
 
@@ -42,10 +47,21 @@ static int shape(const vfl_net *net, vfl_layer *l) {
   return VFL_OK;
 }
 
-/* What each picked row is multiplied by besides its value: 1, 1/n, 1/sqrt(n). */
-static float pool_scale(int pool, uint32_t n) {
-  if (!n || pool == VFL_POOL_SUM || pool == VFL_POOL_MAX) return 1.0f;
-  return pool == VFL_POOL_MEAN ? 1.0f / (float)n : 1.0f / sqrtf((float)n);
+/* The sum of a row's |values| (n when they are all 1), in double so that
+** counts add exactly. Below FLT_MIN its reciprocal would overflow: such a
+** row (no features, or values all 0) gets scale 0 and pools to 0, never NaN. */
+static float weighted_mean_scale(const vfl_features *f) {
+  double total = 0;
+  if (!f->value) total = f->n;
+  else
+    for (uint32_t j = 0; j < f->n; j++) total += fabs((double)f->value[j]);
+  return total >= FLT_MIN ? (float)(1.0 / total) : 0.0f;
+}
+
+float vfl_pool_scale(int pool, const vfl_features *f) {
+  if (pool == VFL_POOL_WMEAN) return weighted_mean_scale(f);
+  if (!f->n || pool == VFL_POOL_SUM || pool == VFL_POOL_MAX) return 1.0f;
+  return pool == VFL_POOL_MEAN ? 1.0f / (float)f->n : 1.0f / sqrtf((float)f->n);
 }
 
 /* y += sum over j of (scale * value_j) * row(index_j): vec_bag.h's kernel,
@@ -85,7 +101,7 @@ VFL_HOGWILD static void forward(vfl_work *w, const vfl_layer *l, uint32_t i) {
     if (!w->net->layers[l->parents[p]].sparse_out) {
       layer_dense_forward(&l->blocks[p], w->act[l->parents[p]], cols, y);
     } else if (l->spec.pool != VFL_POOL_MAX) {
-      sum_rows(&l->blocks[p], f, pool_scale(l->spec.pool, f->n), cols, y);
+      sum_rows(&l->blocks[p], f, vfl_pool_scale(l->spec.pool, f), cols, y);
     } else if (f->n) {
       float *best = scratch_values(w, l, i);
       max_positions(&l->blocks[p], f, cols, scratch_positions(w, i), best);
@@ -121,7 +137,7 @@ VFL_HOGWILD static void backward(vfl_work *w, uint32_t li) {
     const vfl_features *f = &w->feat[l->parents[p]];
     if (!w->net->layers[l->parents[p]].sparse_out) layer_dense_backward(w, li, p, dy);
     else if (l->spec.pool == VFL_POOL_MAX) max_backward(w, li, p, f, dy);
-    else sparse_rows_gradient(w, li, p, f, pool_scale(l->spec.pool, f->n), dy);
+    else sparse_rows_gradient(w, li, p, f, vfl_pool_scale(l->spec.pool, f), dy);
   }
   if (l->spec.intercept) row_gradient(w, li, l->n_parents, 0, 1.0f, dy);
 }
@@ -131,14 +147,17 @@ static int describe(const vfl_layer_spec *s, char *buf, size_t size) {
 }
 
 /* Every pool on a row that repeats indices (with and without a bias), max
-** on a plain row, sum and max over two sparse parents, a dense parent. The rows' values
-** differ wherever indices differ, so that no two rows tie for a max. */
+** on a plain row, sum, max and wmean over two sparse parents, a dense
+** parent. The rows' values are real and of both signs (so wmean's |values|
+** differ from the values), and differ wherever indices differ, so that no
+** two rows tie for a max. */
 static int example(uint32_t k, vfl_layer_spec *s, int *parent) {
-  static const int pools[] = {VFL_POOL_SUM, VFL_POOL_MEAN, VFL_POOL_SQRTN, VFL_POOL_MAX, VFL_POOL_MAX, VFL_POOL_SUM,
-                              VFL_POOL_MAX, VFL_POOL_MEAN};
+  static const int pools[] = {VFL_POOL_SUM,   VFL_POOL_MEAN, VFL_POOL_SQRTN, VFL_POOL_MAX,  VFL_POOL_WMEAN, VFL_POOL_WMEAN,
+                              VFL_POOL_MAX,   VFL_POOL_SUM,  VFL_POOL_MAX,   VFL_POOL_WMEAN, VFL_POOL_MEAN};
   static const int parents[] = {LAYER_PARENT_SPARSE_REPEATS, LAYER_PARENT_SPARSE_REPEATS, LAYER_PARENT_SPARSE_REPEATS,
-                                LAYER_PARENT_SPARSE_REPEATS, LAYER_PARENT_SPARSE, LAYER_PARENT_SPARSE_PAIR,
-                                LAYER_PARENT_SPARSE_PAIR, LAYER_PARENT_DENSE};
+                                LAYER_PARENT_SPARSE_REPEATS, LAYER_PARENT_SPARSE_REPEATS, LAYER_PARENT_SPARSE_REPEATS,
+                                LAYER_PARENT_SPARSE,         LAYER_PARENT_SPARSE_PAIR,    LAYER_PARENT_SPARSE_PAIR,
+                                LAYER_PARENT_SPARSE_PAIR,    LAYER_PARENT_DENSE};
   if (k >= sizeof pools / sizeof pools[0]) return 0;
   s->dim = 3;
   s->pool = pools[k];
