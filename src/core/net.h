@@ -23,6 +23,9 @@ typedef struct vfl_param {
   int state_kind;      /* the VFL_OPTIM_* that the state belongs to (0: none) */
   int bias;            /* priors leave it alone; init starts it at zero */
   float auto_scale;    /* init's range when no scale is given */
+  float *grad_sum;     /* rows x cols: the gradients the current mini-batches
+                       ** have summed and not yet applied (work_grad.h), shared
+                       ** by a run's workers; NULL outside mini-batch training */
 } vfl_param;
 
 static inline float *param_row(const vfl_param *p, uint32_t r) { return p->data + (size_t)r * p->stride; }
@@ -104,5 +107,10 @@ size_t net_rows_per_stop_check(uint32_t stride);
 ** a stop asked for on that net while the block is rebuilt returns
 ** VFL_ESTOPPED and leaves the block as it was. */
 int param_set_state(vfl_param *p, uint32_t n_state, int kind, const vfl_net *stop_from);
+
+/* Gives block p its mini-batch gradient sums (zero), if it has none yet. */
+int param_grad_sum_alloc(vfl_param *p);
+/* Frees every block's gradient sums: a run with mini-batches is over. */
+void net_grad_sums_free(vfl_net *net);
 
 #endif

@@ -226,3 +226,19 @@ double vfl_net_zero_fraction(const vfl_net *net) {
     }
   return all ? (double)zeros / (double)all : 0.0;
 }
+
+/* calloc: a large block's pages are mapped zero on first touch, so a run
+** pays only for the rows its batches reach. */
+int param_grad_sum_alloc(vfl_param *p) {
+  if (p->grad_sum) return VFL_OK;
+  p->grad_sum = vfl_calloc((size_t)p->rows * p->cols, sizeof(float));
+  return p->grad_sum ? VFL_OK : VFL_ENOMEM;
+}
+
+void net_grad_sums_free(vfl_net *net) {
+  for (uint32_t i = 0; i < net->n_layers; i++)
+    for (uint32_t b = 0; b < net->layers[i].n_blocks; b++) {
+      vfl_free(net->layers[i].blocks[b].grad_sum);
+      net->layers[i].blocks[b].grad_sum = NULL;
+    }
+}
