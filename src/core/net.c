@@ -33,10 +33,7 @@ static void layer_release(vfl_layer *l) {
   vfl_free(l->name);
   vfl_free(l->crosses);
   vfl_free(l->parents);
-  for (uint32_t b = 0; b < l->n_blocks; b++) {
-    vfl_free_aligned(l->blocks[b].data);
-    vfl_free(l->blocks[b].grad_sum);
-  }
+  for (uint32_t b = 0; b < l->n_blocks; b++) vfl_free_aligned(l->blocks[b].data);
   vfl_free(l->blocks);
   net_free_priors(l);
 }

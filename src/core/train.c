@@ -138,7 +138,6 @@ void trainer_release(trainer *t) {
     work_free(t->workers[i].work);
     vfl_free(t->workers[i].feats);
   }
-  if (t->workers) net_grad_sums_free(t->net);
   vfl_free(t->workers);
   vfl_free(t->order);
   vfl_free(t->input_map);

@@ -21,7 +21,10 @@ static uint32_t widest(const vfl_net *net) {
 static void free_per_block(vfl_work *w) {
   for (uint32_t i = 0; w->net && i < w->net->n_layers; i++) {
     if (w->touched && w->touched[i]) {
-      for (uint32_t b = 0; b < w->net->layers[i].n_blocks; b++) vfl_free(w->touched[i][b].rows);
+      for (uint32_t b = 0; b < w->net->layers[i].n_blocks; b++) {
+        vfl_free(w->touched[i][b].rows);
+        vfl_free(w->touched[i][b].sums);
+      }
       vfl_free(w->touched[i]);
     }
     if (w->rule) vfl_free(w->rule[i]);
@@ -52,7 +55,6 @@ void work_free(vfl_work *w) {
   vfl_free(w->mask);
   vfl_free(w->scratch);
   vfl_free_aligned(w->tmp);
-  vfl_free_aligned(w->gsum);
   vfl_free_aligned(w->loss_grad);
   vfl_free(w->loss_gidx);
   vfl_free(w->loss_gval);
@@ -90,11 +92,10 @@ vfl_work *work_new(vfl_net *net) {
   w->scratch = vfl_calloc(n, sizeof *w->scratch);
   w->tmp_cap = widest(net);
   w->tmp = vfl_alloc_aligned(w->tmp_cap * sizeof(float));
-  w->gsum = vfl_alloc_aligned(w->tmp_cap * sizeof(float));
   w->loss_grad = vfl_alloc_aligned(out * sizeof(float));
   w->loss_gidx = vfl_alloc(out * sizeof(uint32_t));
   w->loss_gval = vfl_alloc(out * sizeof(float));
-  int rc = w->act && w->grad && w->feat && w->xidx && w->xval && w->xcap && w->mask && w->scratch && w->tmp && w->gsum && w->loss_grad &&
+  int rc = w->act && w->grad && w->feat && w->xidx && w->xval && w->xcap && w->mask && w->scratch && w->tmp && w->loss_grad &&
                    w->loss_gidx && w->loss_gval
                ? VFL_OK
                : VFL_ENOMEM;
@@ -169,6 +170,9 @@ static int touched_fit(vfl_work *w, const vfl_layer *l, uint32_t b, vfl_touched 
   uint32_t *rows = vfl_realloc(t->rows, need * sizeof *rows);
   if (!rows) return VFL_ENOMEM;
   t->rows = rows;
+  float *sums = vfl_realloc(t->sums, need * sizeof *sums);
+  if (!sums) return VFL_ENOMEM;
+  t->sums = sums;
   t->cap = (uint32_t)need;
   return VFL_OK;
 }
@@ -181,8 +185,7 @@ static int prepare_layer(vfl_work *w, uint32_t i, const vfl_optim_spec *def) {
   if (w->batch > 1 && !(w->touched[i] = vfl_calloc(l->n_blocks, sizeof *w->touched[i]))) return VFL_ENOMEM;
   for (uint32_t b = 0; b < l->n_blocks; b++) {
     rule_resolve(&w->rule[i][b], opt, l, b);
-    int rc = param_set_state(&l->blocks[b], optim_state_slots(opt->kind), opt->kind, w->net);
-    if (rc == VFL_OK && w->batch > 1) rc = param_grad_sum_alloc(&l->blocks[b]);
+    int rc = param_set_state(&l->blocks[b], optim_state_slots(opt->kind), opt->kind, w->batch > 1, w->net);
     if (rc == VFL_OK && w->batch > 1) rc = touched_fit(w, l, b, &w->touched[i][b]);
     if (rc) return rc;
   }

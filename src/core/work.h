@@ -12,13 +12,16 @@
 #include "rng.h"
 
 /* The rows of one parameter block the current mini-batch has touched, in
-** the order it touched them, once per touch: their gradients are summed in
-** the block's grad_sum (net.h), so a touch costs one add and one store,
-** with no lookup to find whether the row came before. A block no sparse
-** feature picks (a dense parent's, a bias) keeps no list: the flush sweeps
-** the whole block. */
+** the order it touched them, once per touch. Their gradients are summed in
+** the rows themselves (param_sum, net.h), so a touch costs an add into a
+** row the forward pass has just read and one store here, with no lookup to
+** find whether the row came before; and since every touch is listed, a
+** sum another worker's flush took in the meantime is never left behind. A
+** block no sparse feature picks (a dense parent's, a bias) keeps no list:
+** the flush sweeps the whole block. */
 typedef struct vfl_touched {
   uint32_t *rows;      /* cap */
+  float *sums;         /* cap: the flush's gathered sums (one-column blocks) */
   uint32_t n, cap;     /* cap: the most touches one batch can make */
   int sweep;           /* no list: every row of the block is visited */
 } vfl_touched;
@@ -34,7 +37,6 @@ typedef struct vfl_work {
   float **mask;        /* per dropout layer: the scaled keep mask */
   float **scratch;     /* per layer whose kind asks (layer_ops.scratch), else NULL */
   float *tmp;          /* a row's gradient (widest layer) */
-  float *gsum;         /* a row's summed mini-batch gradient, being applied (widest layer) */
   uint32_t tmp_cap;
   vfl_rng rng;
   int training;

@@ -1,12 +1,14 @@
 /*
 ** work_grad.h -- where a parameter row's gradient goes during backward: with
 ** batch 1 straight into the row (no buffer, no second pass: the fastest form
-** for sparse data); with a larger batch added to the row's sum in the
-** block's grad_sum, which work_flush_batch applies, averaged. Inline: kinds
-** call these per row.
+** for sparse data); with a larger batch added to the row's own sum
+** (param_sum), which work_flush_batch applies, averaged. Inline: kinds call
+** these per row.
 */
 #ifndef VFL_WORK_GRAD_H
 #define VFL_WORK_GRAD_H
+
+#include <string.h>
 
 #include "vec.h"
 #include "work.h"
@@ -15,7 +17,7 @@
 ** threads may add to one row at once: Hogwild, as for the weights. */
 VFL_HOGWILD static inline void grad_add(const vfl_param *p, vfl_touched *t, uint32_t row, float s, const float *dy) {
   uint32_t cols = p->cols;
-  float *g = p->grad_sum + (size_t)row * cols;
+  float *g = param_sum(p, row);
   if (cols == 1) g[0] += s * dy[0];
   else vec_axpy(cols, s, dy, g);
   if (!t->sweep) t->rows[t->n++] = row;
@@ -42,18 +44,19 @@ VFL_HOGWILD static inline void sparse_rows_gradient(vfl_work *w, uint32_t li, ui
   vfl_touched *t = &w->touched[li][b];
   const uint32_t *idx = f->index;
   const float *val = f->value;
-  float *sum = p->grad_sum;
-  if (p->cols == 1) { /* logistic regression: one add and one store per feature */
-    float g = s * dy[0];
-    uint32_t *rows = t->rows + t->n;
+  uint32_t n = f->n;
+  if (p->cols == 1) { /* logistic regression: one add per feature, the list in one copy */
+    float *data = p->data + 1 + p->n_state;
+    size_t stride = p->stride;
     if (val)
-      for (uint32_t j = 0; j < f->n; j++) sum[idx[j]] += (s * val[j]) * dy[0], rows[j] = idx[j];
+      for (uint32_t j = 0; j < n; j++) data[idx[j] * stride] += (s * val[j]) * dy[0];
     else
-      for (uint32_t j = 0; j < f->n; j++) sum[idx[j]] += g, rows[j] = idx[j];
-    t->n += f->n;
+      for (uint32_t j = 0; j < n; j++) data[idx[j] * stride] += s * dy[0];
+    memcpy(t->rows + t->n, idx, n * sizeof *idx);
+    t->n += n;
     return;
   }
-  for (uint32_t j = 0; j < f->n; j++) grad_add(p, t, idx[j], val ? s * val[j] : s, dy);
+  for (uint32_t j = 0; j < n; j++) grad_add(p, t, idx[j], val ? s * val[j] : s, dy);
 }
 
 #endif
