@@ -39,37 +39,45 @@ void work_begin_step(vfl_work *w) {
 ** as an untouched one (lazy updates: a prior's pull or ADAM's momentum waits
 ** for a real gradient). */
 static inline int sum_pending(const float *sum, uint32_t cols) {
-  int any = 0;
-  for (uint32_t j = 0; j < cols; j++) any |= sum[j] != 0.0f;
-  return any;
+  for (uint32_t j = 0; j < cols; j++)
+    if (sum[j] != 0.0f) return 1; /* a pending row: almost always at j = 0 */
+  return 0;
 }
 
 /* Applies the mean gradient of row r, if it has one, and zeroes its sum. */
-VFL_HOGWILD static void flush_row(const vfl_rule *rule, const vfl_param *p, uint32_t r, float inv, float *tmp) {
+VFL_HOGWILD static inline void flush_row(const vfl_rule *rule, const vfl_param *p, uint32_t r, float inv, float *tmp) {
   float *sum = param_sum(p, r);
   if (!sum_pending(sum, p->cols)) return;
   rule_step(rule, param_row(p, r), inv, sum, p->cols, r, tmp);
   vec_zero(p->cols, sum);
 }
 
+/* Touches of a one-column block taken out per call of the optimizer's
+** sparse step: few enough that their rows are still in L1 when it runs. */
+#define FLUSH_CHUNK 64
+
 /* One-column rows (logistic regression): the touched rows' sums are taken
-** out into a list of (row, sum), repeats and zeros dropped, which the
-** optimizer's sparse step applies in one loop, as it does a row's features. */
+** out, a chunk at a time, into a list of (row, sum), repeats and zeros
+** dropped, which the optimizer's sparse step applies in one loop, as it does
+** a row's features. */
 VFL_HOGWILD static void flush_column(vfl_touched *t, const vfl_rule *rule, const vfl_param *p, float inv, float *tmp) {
-  uint32_t *rows = t->rows, n = t->n, m = 0;
+  uint32_t *rows = t->rows, n = t->n;
   float *sums = t->sums, *data = p->data + 1 + p->n_state;
   size_t stride = p->stride;
-  for (uint32_t k = 0; k < n; k++) {
-    if (k + FLUSH_PREFETCH < n) __builtin_prefetch(data + rows[k + FLUSH_PREFETCH] * stride, 1);
-    uint32_t r = rows[k];
-    float g = data[r * stride];
-    data[r * stride] = 0.0f;
-    rows[m] = r; /* m <= k: the list is compacted in place */
-    sums[m] = g;
-    m += g != 0.0f;
-  }
   const float one = 1.0f;
-  rule_step_sparse(rule, p, &(vfl_features){.index = rows, .value = sums, .n = m}, inv, &one, tmp);
+  for (uint32_t k0 = 0; k0 < n; k0 += FLUSH_CHUNK) {
+    uint32_t end = n - k0 < FLUSH_CHUNK ? n : k0 + FLUSH_CHUNK, m = k0;
+    for (uint32_t k = k0; k < end; k++) {
+      if (k + FLUSH_PREFETCH < n) __builtin_prefetch(data + rows[k + FLUSH_PREFETCH] * stride, 1);
+      uint32_t r = rows[k];
+      float g = data[r * stride];
+      data[r * stride] = 0.0f;
+      rows[m] = r; /* m <= k: the chunk is compacted in place */
+      sums[m] = g;
+      m += g != 0.0f;
+    }
+    rule_step_sparse(rule, p, &(vfl_features){.index = rows + k0, .value = sums + k0, .n = m - k0}, inv, &one, tmp);
+  }
 }
 
 /* Applies the mean gradient of every row the batch touched in one block, in
