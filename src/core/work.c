@@ -18,8 +18,21 @@ static uint32_t widest(const vfl_net *net) {
   return m;
 }
 
+static void accum_free(vfl_accum *a) {
+  if (!a) return;
+  vfl_free(a->table);
+  vfl_free(a->rows);
+  vfl_free(a->slots);
+  vfl_free(a->vals);
+  memset(a, 0, sizeof *a);
+}
+
 static void free_per_block(vfl_work *w) {
   for (uint32_t i = 0; w->net && i < w->net->n_layers; i++) {
+    if (w->acc && w->acc[i]) {
+      for (uint32_t b = 0; b < w->net->layers[i].n_blocks; b++) accum_free(&w->acc[i][b]);
+      vfl_free(w->acc[i]);
+    }
     if (w->touched && w->touched[i]) {
       for (uint32_t b = 0; b < w->net->layers[i].n_blocks; b++) {
         vfl_free(w->touched[i][b].rows);
@@ -29,8 +42,10 @@ static void free_per_block(vfl_work *w) {
     }
     if (w->rule) vfl_free(w->rule[i]);
   }
+  vfl_free(w->acc);
   vfl_free(w->touched);
   vfl_free(w->rule);
+  w->acc = NULL;
   w->touched = NULL;
   w->rule = NULL;
 }
@@ -150,23 +165,42 @@ int work_fit(vfl_work *w, const uint32_t *max_nnz) {
   return VFL_OK;
 }
 
-/* The most rows of block b one example can touch, when a sparse parent's
-** features pick them (layer.h: blocks below the parent count), else 0: the
-** flush sweeps the block instead of keeping a list. */
-static uint64_t touches_per_example(const vfl_work *w, const vfl_layer *l, uint32_t b) {
-  if (l->blocks[b].bias || b >= l->n_parents) return 0;
+/* Most distinct rows of a block one example can touch: a block below the
+** layer's parent count is picked by that parent's features (layer.h). */
+static uint64_t rows_per_example(const vfl_work *w, const vfl_layer *l, uint32_t b) {
+  if (l->blocks[b].bias || b >= l->n_parents) return l->blocks[b].bias ? 1 : l->blocks[b].rows;
   uint32_t pi = l->parents[b];
-  return w->net->layers[pi].sparse_out ? w->xcap[pi] : 0;
+  const vfl_layer *p = &w->net->layers[pi];
+  return p->sparse_out ? w->xcap[pi] : p->dim;
 }
 
-/* Room in t for a batch's touches of block b (a row once per touch). */
+/* Room for `most` distinct rows of a block of `rows` x `cols` per batch
+** (never more than the block has); the table starts empty (zeroed). */
+static int accum_init(vfl_accum *a, uint64_t most, uint32_t rows, uint32_t cols) {
+  if (most > rows) most = rows;
+  if (!most) most = 1;
+  uint64_t cap = 16;
+  while (cap < 2 * most) cap *= 2;
+  if (cap > (1u << 31)) return vfl_fail(VFL_EINVAL, "a mini-batch touches too many rows; use a smaller batch");
+  a->mask = (uint32_t)cap - 1;
+  a->cols = cols;
+  a->n_used = 0;
+  a->cap = (uint32_t)most;
+  a->table = vfl_calloc(cap, sizeof *a->table);
+  a->rows = vfl_alloc(most * sizeof *a->rows);
+  a->slots = vfl_alloc(most * sizeof *a->slots);
+  a->vals = vfl_alloc(most * cols * sizeof *a->vals);
+  return a->table && a->rows && a->slots && a->vals ? VFL_OK : VFL_ENOMEM;
+}
+
+/* Room in t for a batch's touches of one-column block b (a row once per
+** touch), or none: a block no sparse feature picks is swept. */
 static int touched_fit(vfl_work *w, const vfl_layer *l, uint32_t b, vfl_touched *t) {
-  uint64_t per = touches_per_example(w, l, b), need = per * w->batch;
-  t->sweep = per == 0;
+  const vfl_param *p = &l->blocks[b];
+  t->sweep = p->bias || b >= l->n_parents || !w->net->layers[l->parents[b]].sparse_out;
+  uint64_t need = rows_per_example(w, l, b) * w->batch;
   if (t->sweep || (need <= t->cap && t->rows)) return VFL_OK;
-  if (need > UINT32_MAX)
-    return vfl_fail(VFL_EINVAL, "layer '%s': a mini-batch of %u rows of up to %llu features is too large; use a smaller batch",
-                    l->name, w->batch, (unsigned long long)per);
+  if (need > UINT32_MAX) return vfl_fail(VFL_EINVAL, "layer '%s': a mini-batch touches too many rows; use a smaller batch", l->name);
   uint32_t *rows = vfl_realloc(t->rows, need * sizeof *rows);
   if (!rows) return VFL_ENOMEM;
   t->rows = rows;
@@ -177,16 +211,30 @@ static int touched_fit(vfl_work *w, const vfl_layer *l, uint32_t b, vfl_touched 
   return VFL_OK;
 }
 
+/* A block's mini-batch sums: in its rows when they are one column wide
+** (work.h), else in an accumulator. */
+static int fit_batch_block(vfl_work *w, const vfl_layer *l, uint32_t i, uint32_t b) {
+  if (l->blocks[b].cols == 1) return touched_fit(w, l, b, &w->touched[i][b]);
+  vfl_accum *a = &w->acc[i][b];
+  uint64_t need = rows_per_example(w, l, b) * w->batch;
+  if (need > l->blocks[b].rows) need = l->blocks[b].rows;
+  if (a->table && need <= a->cap) return VFL_OK;
+  accum_free(a);
+  return accum_init(a, need, l->blocks[b].rows, l->blocks[b].cols);
+}
+
 static int prepare_layer(vfl_work *w, uint32_t i, const vfl_optim_spec *def) {
   vfl_layer *l = &w->net->layers[i];
   const vfl_optim_spec *opt = l->optim.kind ? &l->optim : def;
   w->rule[i] = vfl_calloc(l->n_blocks, sizeof *w->rule[i]);
   if (!w->rule[i]) return VFL_ENOMEM;
+  if (w->batch > 1 && !(w->acc[i] = vfl_calloc(l->n_blocks, sizeof *w->acc[i]))) return VFL_ENOMEM;
   if (w->batch > 1 && !(w->touched[i] = vfl_calloc(l->n_blocks, sizeof *w->touched[i]))) return VFL_ENOMEM;
   for (uint32_t b = 0; b < l->n_blocks; b++) {
+    vfl_param *p = &l->blocks[b];
     rule_resolve(&w->rule[i][b], opt, l, b);
-    int rc = param_set_state(&l->blocks[b], optim_state_slots(opt->kind), opt->kind, w->batch > 1, w->net);
-    if (rc == VFL_OK && w->batch > 1) rc = touched_fit(w, l, b, &w->touched[i][b]);
+    int rc = param_set_state(p, optim_state_slots(opt->kind), opt->kind, w->batch > 1 && p->cols == 1, w->net);
+    if (rc == VFL_OK && w->batch > 1) rc = fit_batch_block(w, l, i, b);
     if (rc) return rc;
   }
   return VFL_OK;
@@ -200,9 +248,10 @@ int work_prepare_training(vfl_work *w, uint32_t batch, const vfl_optim_spec *def
   vfl_rng_seed(&w->rng, seed);
   int rc = work_fit(w, max_nnz);
   if (rc) return rc;
+  w->acc = vfl_calloc(w->net->n_layers, sizeof *w->acc);
   w->touched = vfl_calloc(w->net->n_layers, sizeof *w->touched);
   w->rule = vfl_calloc(w->net->n_layers, sizeof *w->rule);
-  if (!w->touched || !w->rule) return VFL_ENOMEM;
+  if (!w->acc || !w->touched || !w->rule) return VFL_ENOMEM;
   for (uint32_t i = 0; i < w->net->n_layers; i++)
     if (w->net->layers[i].n_blocks && (rc = prepare_layer(w, i, def))) return rc;
   return VFL_OK;
@@ -211,7 +260,7 @@ int work_prepare_training(vfl_work *w, uint32_t batch, const vfl_optim_spec *def
 int work_fit_training(vfl_work *w, const uint32_t *max_nnz) {
   int rc = work_fit(w, max_nnz);
   for (uint32_t i = 0; rc == VFL_OK && w->batch > 1 && i < w->net->n_layers; i++)
-    for (uint32_t b = 0; rc == VFL_OK && w->touched[i] && b < w->net->layers[i].n_blocks; b++)
-      rc = touched_fit(w, &w->net->layers[i], b, &w->touched[i][b]);
+    for (uint32_t b = 0; rc == VFL_OK && w->acc[i] && b < w->net->layers[i].n_blocks; b++)
+      rc = fit_batch_block(w, &w->net->layers[i], i, b);
   return rc;
 }

@@ -11,19 +11,42 @@
 #include "optim.h"
 #include "rng.h"
 
-/* The rows of one parameter block the current mini-batch has touched, in
-** the order it touched them, once per touch. Their gradients are summed in
-** the rows themselves (param_sum, net.h), so a touch costs an add into a
-** row the forward pass has just read and one store here, with no lookup to
-** find whether the row came before; and since every touch is listed, a
-** sum another worker's flush took in the meantime is never left behind. A
+/* Gradient rows touched by the current mini-batch of one parameter block:
+** the rows and their summed gradients in compact arrays, in the order the
+** batch first touched them (the flush reads them in that order), and a hash
+** table from row id to that position: open addressing, at most half full,
+** so the home slot almost always answers. */
+typedef struct vfl_accum_slot {
+  uint32_t key;        /* row id + 1; 0: free */
+  uint32_t pos;        /* its position in rows/vals */
+} vfl_accum_slot;
+
+typedef struct vfl_accum {
+  uint32_t mask;       /* table capacity - 1 (a power of two) */
+  vfl_accum_slot *table;
+  uint32_t *rows;      /* cap: row id + 1 at each position */
+  uint32_t *slots;     /* cap: the table slot of each position (emptied at the flush) */
+  float *vals;         /* cap x cols: the gradient summed so far */
+  uint32_t n_used;
+  uint32_t cap;        /* most distinct rows one batch can touch */
+  uint32_t cols;
+} vfl_accum;
+
+/* The rows of a one-column block (logistic regression's weights, an FM's
+** linear terms, a bias) the current mini-batch has touched: their sums sit
+** in the rows themselves (param_sum, net.h), so a touch is an add into the
+** row the forward pass has just read plus one store here, not a table
+** lookup. Every touch is listed, repeats included: checking for a repeat
+** would cost as much as the table, and since the sums are the net's, a
+** sum another worker's flush took meanwhile can never be left unlisted. A
 ** block no sparse feature picks (a dense parent's, a bias) keeps no list:
-** the flush sweeps the whole block. */
+** the flush sweeps it. Wider rows keep vfl_accum: their sums in the rows
+** would take a cache line more per touch and a third more memory. */
 typedef struct vfl_touched {
   uint32_t *rows;      /* cap */
-  float *sums;         /* cap: the flush's gathered sums (one-column blocks) */
+  float *sums;         /* cap: the flush's (row, sum) list */
   uint32_t n, cap;     /* cap: the most touches one batch can make */
-  int sweep;           /* no list: every row of the block is visited */
+  int sweep;           /* no list: the flush visits every row */
 } vfl_touched;
 
 typedef struct vfl_work {
@@ -43,7 +66,8 @@ typedef struct vfl_work {
   /* training only */
   uint32_t batch;      /* 1: update after every example */
   uint32_t in_batch;   /* examples in the current batch */
-  vfl_touched **touched; /* per layer, per block (batch > 1) */
+  vfl_accum **acc;     /* per layer, per block of more than one column (batch > 1) */
+  vfl_touched **touched; /* per layer, per one-column block (batch > 1) */
   vfl_rule **rule;     /* per layer, per block */
   float *loss_grad;    /* output-wide buffers for the loss */
   uint32_t *loss_gidx;
@@ -79,14 +103,14 @@ void link_apply(int link, float *out, uint32_t n);
 void work_backward(vfl_work *w);
 /* Starts an optimisation step (before backward when batch is 1). */
 void work_begin_step(vfl_work *w);
-/* The gradient summed for row r of block b of layer i in the current
-** mini-batch (zeros if the batch has not touched it), or NULL outside
-** mini-batch training (tests use this to check backward against finite
-** differences). */
+/* The gradient accumulated for row r of block b of layer i in the current
+** mini-batch, or NULL if the batch has not touched it (tests use this to
+** check backward against finite differences). */
 const float *work_accum_find(const vfl_work *w, uint32_t i, uint32_t b, uint32_t r);
-/* Applies the summed mini-batch (mean gradient) and clears it. */
+/* Applies the accumulated mini-batch (mean gradient) and clears it. */
 void work_flush_batch(vfl_work *w);
-/* Drops the current mini-batch's gradients unapplied (a failed run). */
+/* Drops the current mini-batch's gradients unapplied (a failed run): the
+** sums kept in the rows must not reach the next run. */
 void work_discard_batch(vfl_work *w);
 
 #endif

@@ -1,9 +1,9 @@
 /*
 ** work_grad.h -- where a parameter row's gradient goes during backward: with
 ** batch 1 straight into the row (no buffer, no second pass: the fastest form
-** for sparse data); with a larger batch added to the row's own sum
-** (param_sum), which work_flush_batch applies, averaged. Inline: kinds call
-** these per row.
+** for sparse data); with a larger batch into the row's own sum (one-column
+** blocks) or the block's accumulator, which work_flush_batch applies,
+** averaged. Inline: kinds call these per row.
 */
 #ifndef VFL_WORK_GRAD_H
 #define VFL_WORK_GRAD_H
@@ -13,21 +13,61 @@
 #include "vec.h"
 #include "work.h"
 
-/* Adds s * dy to row `row`'s sum in block p and notes the touch. Two
-** threads may add to one row at once: Hogwild, as for the weights. */
-VFL_HOGWILD static inline void grad_add(const vfl_param *p, vfl_touched *t, uint32_t row, float s, const float *dy) {
-  uint32_t cols = p->cols;
-  float *g = param_sum(p, row);
-  if (cols == 1) g[0] += s * dy[0];
-  else vec_axpy(cols, s, dy, g);
-  if (!t->sweep) t->rows[t->n++] = row;
+static inline uint32_t accum_home(const vfl_accum *a, uint32_t row) {
+  return (uint32_t)(((uint64_t)row * 0x9E3779B97F4A7C15ull) >> 40) & a->mask;
 }
+
+/* The table slot of `row`: its own, or the free one where it goes. */
+static inline uint32_t accum_probe(const vfl_accum *a, uint32_t row) {
+  uint32_t h = accum_home(a, row), key = a->table[h].key;
+  if (__builtin_expect(key != row + 1 && key != 0, 0))
+    do h = (h + 1) & a->mask;
+    while (a->table[h].key && a->table[h].key != row + 1);
+  return h;
+}
+
+/* Adds s * dy to the gradient accumulated for `row`; a row the batch has
+** not touched yet takes s * dy as it is (no zeroing pass). Whether the row
+** is new is a coin toss on sparse data, so the one-column case (logistic
+** regression) decides it without a branch. */
+static inline void accum_add(vfl_accum *a, uint32_t row, float s, const float *dy) {
+  uint32_t h = accum_probe(a, row), n = a->n_used, fresh = a->table[h].key == 0, k = fresh ? n : a->table[h].pos;
+  uint32_t cols = a->cols;
+  float *v = a->vals + (size_t)k * cols;
+  if (cols == 1) {
+    float g = s * dy[0], old = v[0];
+    v[0] = fresh ? g : old + g;
+    a->table[h] = (vfl_accum_slot){row + 1, k};
+    a->rows[k] = row;
+    a->slots[k] = h;
+    a->n_used = n + fresh;
+    return;
+  }
+  if (!fresh) {
+    vec_axpy(cols, s, dy, v);
+    return;
+  }
+  a->table[h] = (vfl_accum_slot){row + 1, k};
+  a->rows[k] = row;
+  a->slots[k] = h;
+  a->n_used = n + 1;
+  for (uint32_t j = 0; j < cols; j++) v[j] = s * dy[j];
+}
+
+/* Tables of at least this many slots (512 KiB) are prefetched. */
+#define ACCUM_PREFETCH_SLOTS (1u << 16)
 
 /* Gradient a * dy for row r of block b of layer li: applied now, or accumulated. */
 VFL_HOGWILD static inline void row_gradient(vfl_work *w, uint32_t li, uint32_t b, uint32_t r, float a, const float *dy) {
   vfl_layer *l = &w->net->layers[li];
+  if (w->batch > 1 && l->blocks[b].cols == 1) {
+    vfl_touched *t = &w->touched[li][b];
+    *param_sum(&l->blocks[b], r) += a * dy[0];
+    if (!t->sweep) t->rows[t->n++] = r;
+    return;
+  }
   if (w->batch > 1) {
-    grad_add(&l->blocks[b], &w->touched[li][b], r, a, dy);
+    accum_add(&w->acc[li][b], r, a, dy);
     return;
   }
   rule_step(&w->rule[li][b], param_row(&l->blocks[b], r), a, dy, l->blocks[b].cols, r, w->tmp);
@@ -41,22 +81,25 @@ VFL_HOGWILD static inline void sparse_rows_gradient(vfl_work *w, uint32_t li, ui
     return;
   }
   const vfl_param *p = &w->net->layers[li].blocks[b];
-  vfl_touched *t = &w->touched[li][b];
   const uint32_t *idx = f->index;
-  const float *val = f->value;
-  uint32_t n = f->n;
-  if (p->cols == 1) { /* logistic regression: one add per feature, the list in one copy */
-    float *data = p->data + 1 + p->n_state;
+  if (p->cols == 1) { /* an add into each row forward has just read, and the list in one copy */
+    vfl_touched *t = &w->touched[li][b];
+    float *sum = param_sum(p, 0), g = s * dy[0];
     size_t stride = p->stride;
-    if (val)
-      for (uint32_t j = 0; j < n; j++) data[idx[j] * stride] += (s * val[j]) * dy[0];
+    if (f->value)
+      for (uint32_t j = 0; j < f->n; j++) sum[idx[j] * stride] += (s * f->value[j]) * dy[0];
     else
-      for (uint32_t j = 0; j < n; j++) data[idx[j] * stride] += s * dy[0];
-    memcpy(t->rows + t->n, idx, n * sizeof *idx);
-    t->n += n;
+      for (uint32_t j = 0; j < f->n; j++) sum[idx[j] * stride] += g;
+    memcpy(t->rows + t->n, idx, f->n * sizeof *idx);
+    t->n += f->n;
     return;
   }
-  for (uint32_t j = 0; j < n; j++) grad_add(p, t, idx[j], val ? s * val[j] : s, dy);
+  vfl_accum *a = &w->acc[li][b];
+  /* A large batch's table is larger than the caches: every slot the row
+  ** needs is asked for first, so that their cache misses overlap. */
+  if (a->mask >= ACCUM_PREFETCH_SLOTS)
+    for (uint32_t j = 0; j < f->n; j++) __builtin_prefetch(&a->table[accum_home(a, idx[j])], 1);
+  for (uint32_t j = 0; j < f->n; j++) accum_add(a, idx[j], f->value ? s * f->value[j] : s, dy);
 }
 
 #endif
