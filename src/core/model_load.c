@@ -224,7 +224,7 @@ static int read_block(model_reader *r, vfl_layer *l, uint32_t b, unsigned *seen)
                     rows, cols, p->rows, p->cols);
   if (encoding == QUANT_F32 && (uint64_t)rows * cols * (1 + n_state) > (uint64_t)(r->end - r->p) / sizeof(float))
     return model_truncated(r);
-  int rc = param_set_state(p, n_state, kind, NULL);
+  int rc = param_set_state(p, n_state, kind, 0, NULL);
   *seen |= (1u << (encoding & 7)) | (n_state ? SEEN_STATE : 0);
   return rc ? rc : values_get(r, l, b, n_state, encoding);
 }

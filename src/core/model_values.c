@@ -88,9 +88,9 @@ void values_put(model_writer *w, const vfl_param *p, int storage) {
   put_bytes(w, &e, 1);
   if (enc == QUANT_F16) put_f16(w, p);
   else if (enc == QUANT_Q8) put_q8(w, p);
-  else if (n_state) put_floats(w, p->data, (size_t)p->rows * p->stride);
-  else
-    for (uint32_t r = 0; r < p->rows; r++) put_floats(w, param_row(p, r), p->cols);
+  else if (n_state && !p->has_sums) put_floats(w, p->data, (size_t)p->rows * p->stride);
+  else /* weights only, or no mini-batch sums: they are a run's scratch */
+    for (uint32_t r = 0; r < p->rows; r++) put_floats(w, param_row(p, r), (size_t)p->cols * (1 + n_state));
 }
 
 static int get_f16(model_reader *r, vfl_param *p) {

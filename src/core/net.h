@@ -4,9 +4,10 @@
 ** Parameters of a Linear layer are kept feature-major: one contiguous row of
 ** `cols` (= outputs) floats per input feature, so that each non-zero of a
 ** sparse parent is one axpy over a contiguous row, forward and backward. The
-** optimizer's state for a row sits right after the row's weights
-** (stride = cols * (1 + n_state)), so an update touches one or two cache
-** lines, not three separate arrays.
+** optimizer's state for a row sits right after the row's weights, and
+** during mini-batch training the row's summed gradient after that
+** (stride = cols * (1 + n_state + has_sums)), so an update touches one or
+** two cache lines, not three separate arrays.
 */
 #ifndef VFL_NET_H
 #define VFL_NET_H
@@ -18,14 +19,19 @@
 typedef struct vfl_param {
   float *data;         /* rows x stride floats, 64-byte aligned */
   uint32_t rows, cols;
-  uint32_t stride;     /* cols * (1 + n_state) */
+  uint32_t stride;     /* cols * (1 + n_state + has_sums) */
   uint32_t n_state;    /* optimizer slots per weight, after the weights */
   int state_kind;      /* the VFL_OPTIM_* that the state belongs to (0: none) */
+  int has_sums;        /* rows end with cols floats of mini-batch gradient sums
+                       ** (work_grad.h): kept between runs, never saved */
   int bias;            /* priors leave it alone; init starts it at zero */
   float auto_scale;    /* init's range when no scale is given */
 } vfl_param;
 
 static inline float *param_row(const vfl_param *p, uint32_t r) { return p->data + (size_t)r * p->stride; }
+
+/* Row r's summed mini-batch gradient (has_sums only). */
+static inline float *param_sum(const vfl_param *p, uint32_t r) { return param_row(p, r) + p->cols * (1 + p->n_state); }
 
 typedef struct vfl_prior {
   vfl_prior_spec spec;   /* spec.parent resolved from parent_name at init */
@@ -99,10 +105,11 @@ int net_stop_asked(const vfl_net *net);
 ** stop flag during set-up: about 4 MiB, a millisecond or two of copying. */
 size_t net_rows_per_stop_check(uint32_t stride);
 
-/* Makes every parameter block hold n_state optimizer slots of kind, keeping
-** the weights (and the state when the kind is unchanged). With stop_from,
-** a stop asked for on that net while the block is rebuilt returns
-** VFL_ESTOPPED and leaves the block as it was. */
-int param_set_state(vfl_param *p, uint32_t n_state, int kind, const vfl_net *stop_from);
+/* Makes every parameter block hold n_state optimizer slots of kind, and
+** mini-batch gradient sums if `sums`, keeping the weights (and the state
+** when its kind and size are unchanged); the sums start at zero. With
+** stop_from, a stop asked for on that net while the block is rebuilt
+** returns VFL_ESTOPPED and leaves the block as it was. */
+int param_set_state(vfl_param *p, uint32_t n_state, int kind, int sums, const vfl_net *stop_from);
 
 #endif

@@ -76,14 +76,15 @@ int vfl_net_init(vfl_net *net, float scale, uint64_t seed) {
   return VFL_OK;
 }
 
-/* More state slots than the block has: the block grows in place
+/* A wider row than the block has: the block grows in place
 ** (vfl_realloc_aligned: a large one is remapped, never copied) and its rows
-** move up to the wider stride, last row first, each followed by zeroed
-** state. A stop asked for during the move puts the rows moved so far back:
-** the block is then as it was (in the larger allocation). No second copy of
-** the weights exists at any time. */
-static int grow_state(vfl_param *p, uint32_t n_state, int kind, const vfl_net *stop_from) {
-  uint32_t cols = p->cols, old = p->stride, stride = cols * (1 + n_state);
+** move up to the wider stride, last row first, each followed by zeroes. A
+** stop asked for during the move puts the rows moved so far back: the block
+** is then as it was (in the larger allocation). No second copy of the
+** weights exists at any time. `keep`: floats of each row that stay (the
+** weights, and the state when it stays); the rest starts at zero. */
+static int grow_rows(vfl_param *p, uint32_t stride, uint32_t keep, const vfl_net *stop_from) {
+  uint32_t old = p->stride;
   size_t rows = p->rows;
   float *data = vfl_realloc_aligned(p->data, rows * old * sizeof(float), rows * stride * sizeof(float));
   if (!data) return VFL_ENOMEM;
@@ -98,18 +99,14 @@ static int grow_state(vfl_param *p, uint32_t n_state, int kind, const vfl_net *s
     memmove(row, data + r * old, old * sizeof(float)); /* the old state too, until no stop can undo the move */
     memset(row + old, 0, (size_t)(stride - old) * sizeof(float));
   }
-  for (size_t r = 0; old > cols && r < rows; r++) memset(data + r * stride + cols, 0, (size_t)(old - cols) * sizeof(float));
+  for (size_t r = 0; old > keep && r < rows; r++) memset(data + r * stride + keep, 0, (size_t)(old - keep) * sizeof(float));
   p->stride = stride;
-  p->n_state = n_state;
-  p->state_kind = kind;
   return VFL_OK;
 }
 
-int param_set_state(vfl_param *p, uint32_t n_state, int kind, const vfl_net *stop_from) {
-  if (p->n_state == n_state && p->state_kind == kind) return VFL_OK;
-  if (n_state > p->n_state) return grow_state(p, n_state, kind, stop_from);
-  /* Fewer slots, or another kind's: a new block no larger than the old. */
-  uint32_t stride = p->cols * (1 + n_state);
+/* A row no wider than the block has: a new block, so that a stop leaves the
+** old one whole. */
+static int copy_rows(vfl_param *p, uint32_t stride, uint32_t keep, const vfl_net *stop_from) {
   float *data = vfl_alloc_aligned_uninit((size_t)p->rows * stride * sizeof(float));
   if (!data) return VFL_ENOMEM;
   size_t check_every = net_rows_per_stop_check(stride);
@@ -119,14 +116,25 @@ int param_set_state(vfl_param *p, uint32_t n_state, int kind, const vfl_net *sto
       return vfl_fail(VFL_ESTOPPED, "stopped while preparing the optimizer state");
     }
     float *row = data + (size_t)r * stride;
-    memcpy(row, param_row(p, r), p->cols * sizeof(float));
-    memset(row + p->cols, 0, (size_t)(stride - p->cols) * sizeof(float));
+    memcpy(row, param_row(p, r), keep * sizeof(float));
+    memset(row + keep, 0, (size_t)(stride - keep) * sizeof(float));
   }
   vfl_free_aligned(p->data);
   p->data = data;
   p->stride = stride;
+  return VFL_OK;
+}
+
+int param_set_state(vfl_param *p, uint32_t n_state, int kind, int sums, const vfl_net *stop_from) {
+  int same_state = p->n_state == n_state && p->state_kind == kind;
+  sums = sums != 0;
+  if (same_state && p->has_sums == sums) return VFL_OK;
+  uint32_t cols = p->cols, stride = cols * (1 + n_state + (uint32_t)sums), keep = cols * (1 + (same_state ? n_state : 0));
+  int rc = stride > p->stride ? grow_rows(p, stride, keep, stop_from) : copy_rows(p, stride, keep, stop_from);
+  if (rc) return rc;
   p->n_state = n_state;
   p->state_kind = kind;
+  p->has_sums = sums;
   return VFL_OK;
 }
 
@@ -226,3 +234,4 @@ double vfl_net_zero_fraction(const vfl_net *net) {
     }
   return all ? (double)zeros / (double)all : 0.0;
 }
+

@@ -33,11 +33,20 @@ static void free_per_block(vfl_work *w) {
       for (uint32_t b = 0; b < w->net->layers[i].n_blocks; b++) accum_free(&w->acc[i][b]);
       vfl_free(w->acc[i]);
     }
+    if (w->touched && w->touched[i]) {
+      for (uint32_t b = 0; b < w->net->layers[i].n_blocks; b++) {
+        vfl_free(w->touched[i][b].rows);
+        vfl_free(w->touched[i][b].sums);
+      }
+      vfl_free(w->touched[i]);
+    }
     if (w->rule) vfl_free(w->rule[i]);
   }
   vfl_free(w->acc);
+  vfl_free(w->touched);
   vfl_free(w->rule);
   w->acc = NULL;
+  w->touched = NULL;
   w->rule = NULL;
 }
 
@@ -184,17 +193,48 @@ static int accum_init(vfl_accum *a, uint64_t most, uint32_t rows, uint32_t cols)
   return a->table && a->rows && a->slots && a->vals ? VFL_OK : VFL_ENOMEM;
 }
 
+/* Room in t for a batch's touches of one-column block b (a row once per
+** touch), or none: a block no sparse feature picks is swept. */
+static int touched_fit(vfl_work *w, const vfl_layer *l, uint32_t b, vfl_touched *t) {
+  const vfl_param *p = &l->blocks[b];
+  t->sweep = p->bias || b >= l->n_parents || !w->net->layers[l->parents[b]].sparse_out;
+  uint64_t need = rows_per_example(w, l, b) * w->batch;
+  if (t->sweep || (need <= t->cap && t->rows)) return VFL_OK;
+  if (need > UINT32_MAX) return vfl_fail(VFL_EINVAL, "layer '%s': a mini-batch touches too many rows; use a smaller batch", l->name);
+  uint32_t *rows = vfl_realloc(t->rows, need * sizeof *rows);
+  if (!rows) return VFL_ENOMEM;
+  t->rows = rows;
+  float *sums = vfl_realloc(t->sums, need * sizeof *sums);
+  if (!sums) return VFL_ENOMEM;
+  t->sums = sums;
+  t->cap = (uint32_t)need;
+  return VFL_OK;
+}
+
+/* A block's mini-batch sums: in its rows when they are one column wide
+** (work.h), else in an accumulator. */
+static int fit_batch_block(vfl_work *w, const vfl_layer *l, uint32_t i, uint32_t b) {
+  if (l->blocks[b].cols == 1) return touched_fit(w, l, b, &w->touched[i][b]);
+  vfl_accum *a = &w->acc[i][b];
+  uint64_t need = rows_per_example(w, l, b) * w->batch;
+  if (need > l->blocks[b].rows) need = l->blocks[b].rows;
+  if (a->table && need <= a->cap) return VFL_OK;
+  accum_free(a);
+  return accum_init(a, need, l->blocks[b].rows, l->blocks[b].cols);
+}
+
 static int prepare_layer(vfl_work *w, uint32_t i, const vfl_optim_spec *def) {
   vfl_layer *l = &w->net->layers[i];
   const vfl_optim_spec *opt = l->optim.kind ? &l->optim : def;
   w->rule[i] = vfl_calloc(l->n_blocks, sizeof *w->rule[i]);
   if (!w->rule[i]) return VFL_ENOMEM;
   if (w->batch > 1 && !(w->acc[i] = vfl_calloc(l->n_blocks, sizeof *w->acc[i]))) return VFL_ENOMEM;
+  if (w->batch > 1 && !(w->touched[i] = vfl_calloc(l->n_blocks, sizeof *w->touched[i]))) return VFL_ENOMEM;
   for (uint32_t b = 0; b < l->n_blocks; b++) {
+    vfl_param *p = &l->blocks[b];
     rule_resolve(&w->rule[i][b], opt, l, b);
-    int rc = param_set_state(&l->blocks[b], optim_state_slots(opt->kind), opt->kind, w->net);
-    if (rc == VFL_OK && w->batch > 1)
-      rc = accum_init(&w->acc[i][b], rows_per_example(w, l, b) * w->batch, l->blocks[b].rows, l->blocks[b].cols);
+    int rc = param_set_state(p, optim_state_slots(opt->kind), opt->kind, w->batch > 1 && p->cols == 1, w->net);
+    if (rc == VFL_OK && w->batch > 1) rc = fit_batch_block(w, l, i, b);
     if (rc) return rc;
   }
   return VFL_OK;
@@ -209,8 +249,9 @@ int work_prepare_training(vfl_work *w, uint32_t batch, const vfl_optim_spec *def
   int rc = work_fit(w, max_nnz);
   if (rc) return rc;
   w->acc = vfl_calloc(w->net->n_layers, sizeof *w->acc);
+  w->touched = vfl_calloc(w->net->n_layers, sizeof *w->touched);
   w->rule = vfl_calloc(w->net->n_layers, sizeof *w->rule);
-  if (!w->acc || !w->rule) return VFL_ENOMEM;
+  if (!w->acc || !w->touched || !w->rule) return VFL_ENOMEM;
   for (uint32_t i = 0; i < w->net->n_layers; i++)
     if (w->net->layers[i].n_blocks && (rc = prepare_layer(w, i, def))) return rc;
   return VFL_OK;
@@ -218,16 +259,8 @@ int work_prepare_training(vfl_work *w, uint32_t batch, const vfl_optim_spec *def
 
 int work_fit_training(vfl_work *w, const uint32_t *max_nnz) {
   int rc = work_fit(w, max_nnz);
-  for (uint32_t i = 0; rc == VFL_OK && w->batch > 1 && i < w->net->n_layers; i++) {
-    const vfl_layer *l = &w->net->layers[i];
-    for (uint32_t b = 0; rc == VFL_OK && w->acc[i] && b < l->n_blocks; b++) {
-      vfl_accum *a = &w->acc[i][b];
-      uint64_t need = rows_per_example(w, l, b) * w->batch;
-      if (need > l->blocks[b].rows) need = l->blocks[b].rows;
-      if (need <= a->cap) continue;
-      accum_free(a);
-      rc = accum_init(a, need, l->blocks[b].rows, l->blocks[b].cols);
-    }
-  }
+  for (uint32_t i = 0; rc == VFL_OK && w->batch > 1 && i < w->net->n_layers; i++)
+    for (uint32_t b = 0; rc == VFL_OK && w->acc[i] && b < w->net->layers[i].n_blocks; b++)
+      rc = fit_batch_block(w, &w->net->layers[i], i, b);
   return rc;
 }

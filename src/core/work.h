@@ -32,6 +32,23 @@ typedef struct vfl_accum {
   uint32_t cols;
 } vfl_accum;
 
+/* The rows of a one-column block (logistic regression's weights, an FM's
+** linear terms, a bias) the current mini-batch has touched: their sums sit
+** in the rows themselves (param_sum, net.h), so a touch is an add into the
+** row the forward pass has just read plus one store here, not a table
+** lookup. Every touch is listed, repeats included: checking for a repeat
+** would cost as much as the table, and since the sums are the net's, a
+** sum another worker's flush took meanwhile can never be left unlisted. A
+** block no sparse feature picks (a dense parent's, a bias) keeps no list:
+** the flush sweeps it. Wider rows keep vfl_accum: their sums in the rows
+** would take a cache line more per touch and a third more memory. */
+typedef struct vfl_touched {
+  uint32_t *rows;      /* cap */
+  float *sums;         /* cap: the flush's (row, sum) list */
+  uint32_t n, cap;     /* cap: the most touches one batch can make */
+  int sweep;           /* no list: the flush visits every row */
+} vfl_touched;
+
 typedef struct vfl_work {
   vfl_net *net;
   float **act;         /* per layer: dense output (NULL for sparse layers) */
@@ -49,7 +66,8 @@ typedef struct vfl_work {
   /* training only */
   uint32_t batch;      /* 1: update after every example */
   uint32_t in_batch;   /* examples in the current batch */
-  vfl_accum **acc;     /* per layer, per block (batch > 1) */
+  vfl_accum **acc;     /* per layer, per block of more than one column (batch > 1) */
+  vfl_touched **touched; /* per layer, per one-column block (batch > 1) */
   vfl_rule **rule;     /* per layer, per block */
   float *loss_grad;    /* output-wide buffers for the loss */
   uint32_t *loss_gidx;
@@ -91,5 +109,8 @@ void work_begin_step(vfl_work *w);
 const float *work_accum_find(const vfl_work *w, uint32_t i, uint32_t b, uint32_t r);
 /* Applies the accumulated mini-batch (mean gradient) and clears it. */
 void work_flush_batch(vfl_work *w);
+/* Drops the current mini-batch's gradients unapplied (a failed run): the
+** sums kept in the rows must not reach the next run. */
+void work_discard_batch(vfl_work *w);
 
 #endif

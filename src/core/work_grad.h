@@ -1,11 +1,14 @@
 /*
 ** work_grad.h -- where a parameter row's gradient goes during backward: with
 ** batch 1 straight into the row (no buffer, no second pass: the fastest form
-** for sparse data); with a larger batch into the block's accumulator, which
-** work_flush_batch applies, averaged. Inline: kinds call these per row.
+** for sparse data); with a larger batch into the row's own sum (one-column
+** blocks) or the block's accumulator, which work_flush_batch applies,
+** averaged. Inline: kinds call these per row.
 */
 #ifndef VFL_WORK_GRAD_H
 #define VFL_WORK_GRAD_H
+
+#include <string.h>
 
 #include "vec.h"
 #include "work.h"
@@ -57,6 +60,12 @@ static inline void accum_add(vfl_accum *a, uint32_t row, float s, const float *d
 /* Gradient a * dy for row r of block b of layer li: applied now, or accumulated. */
 VFL_HOGWILD static inline void row_gradient(vfl_work *w, uint32_t li, uint32_t b, uint32_t r, float a, const float *dy) {
   vfl_layer *l = &w->net->layers[li];
+  if (w->batch > 1 && l->blocks[b].cols == 1) {
+    vfl_touched *t = &w->touched[li][b];
+    *param_sum(&l->blocks[b], r) += a * dy[0];
+    if (!t->sweep) t->rows[t->n++] = r;
+    return;
+  }
   if (w->batch > 1) {
     accum_add(&w->acc[li][b], r, a, dy);
     return;
@@ -71,8 +80,21 @@ VFL_HOGWILD static inline void sparse_rows_gradient(vfl_work *w, uint32_t li, ui
     rule_step_sparse(&w->rule[li][b], &w->net->layers[li].blocks[b], f, s, dy, w->tmp);
     return;
   }
-  vfl_accum *a = &w->acc[li][b];
+  const vfl_param *p = &w->net->layers[li].blocks[b];
   const uint32_t *idx = f->index;
+  if (p->cols == 1) { /* an add into each row forward has just read, and the list in one copy */
+    vfl_touched *t = &w->touched[li][b];
+    float *sum = param_sum(p, 0), g = s * dy[0];
+    size_t stride = p->stride;
+    if (f->value)
+      for (uint32_t j = 0; j < f->n; j++) sum[idx[j] * stride] += (s * f->value[j]) * dy[0];
+    else
+      for (uint32_t j = 0; j < f->n; j++) sum[idx[j] * stride] += g;
+    memcpy(t->rows + t->n, idx, f->n * sizeof *idx);
+    t->n += f->n;
+    return;
+  }
+  vfl_accum *a = &w->acc[li][b];
   /* A large batch's table is larger than the caches: every slot the row
   ** needs is asked for first, so that their cache misses overlap. */
   if (a->mask >= ACCUM_PREFETCH_SLOTS)

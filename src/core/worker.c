@@ -188,6 +188,7 @@ void *worker_run(void *arg) {
     }
   }
   if (!atomic_load(&t->error_taken)) work_flush_batch(w->work);
+  else work_discard_batch(w->work);
   if (t->scheduled) schedule_tick(w, done, &reported);
   w->work->in_batch = 0;
   atomic_store(&w->done, done);
