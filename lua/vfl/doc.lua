@@ -488,6 +488,11 @@ Optimizers, carrying the training settings too:
   vfl.optim.adagrad{lr = 0.1, epochs = 4, batch = 256}
 epochs and batch go here or in net:learn's options: give each in one
 place (two different values are an error saying which to remove).
+A mini-batch moves every row it touched once, by the mean of its
+gradients; a row whose gradients sum to exactly zero is left alone, like
+an untouched one. Training in mini-batches gives each one-column layer
+(logistic regression, biases) one more float per weight for the sums,
+kept until the net trains per example again; files never hold it.
 Every optimizer takes a learning-rate schedule (p: examples trained so
 far / examples in the run, epochs x rows, or learn's schedule_rows for an
 iterator; each thread updates its rate every 64 rows, lock-free):
