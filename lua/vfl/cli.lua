@@ -12,7 +12,8 @@
 -- of vfl is one of cli.commands; it returns the process's exit status.
 -- The model is fastText's architecture: hashed words and word n-grams
 -- (2^bits buckets, bits from -bucket), averaged into -dim numbers
--- (vfl.layers.embedding with pool = "mean"), then one output per class.
+-- (vfl.layers.embedding with pool = "wmean": over the tokens, as fastText
+-- divides), then one output per class.
 local vfl = require "vfl"
 
 local cli = {}
@@ -112,7 +113,7 @@ end
 local function text_net(o, bits, classes)
   return vfl.net()
     :stack("words", vfl.layers.sparse(2 ^ bits))
-    :stack("embedding", vfl.layers.embedding(o.dim, {pool = "mean"}))
+    :stack("embedding", vfl.layers.embedding(o.dim, {pool = "wmean"}))
     :stack("out", vfl.layers.linear(classes))
 end
 
