@@ -20,14 +20,18 @@ void trainer_fail(trainer *t, int code, const char *message) {
   atomic_store(&t->stop, 1);
 }
 
-/* Points the net's input layers at row r; returns the row's non-zeros. */
+/* Points the net's input layers at row r; returns the row's non-zeros. A
+** custom loss sees every input of the row (custom_loss), so then all are
+** bound here: each row's indices are unpacked once. */
 static uint64_t bind_row(worker *w, size_t r) {
   const trainer *t = w->t;
+  int all = t->loss.kind == VFL_LOSS_CUSTOM;
+  for (uint32_t d = 0; all && d < t->ds->n_inputs; d++) ds_features(&t->ds->inputs[d], r, &w->feats[d], w->index_at[d]);
   uint64_t nnz = 0;
   for (uint32_t k = 0; k < t->net->n_inputs; k++) {
     uint32_t d = t->input_map[k];
     vfl_features *f = &w->feats[d];
-    ds_features(&t->ds->inputs[d], r, f, w->index_at[d]);
+    if (!all) ds_features(&t->ds->inputs[d], r, f, w->index_at[d]);
     work_bind_input(w->work, k, f);
     nnz += f->n;
   }
@@ -61,12 +65,11 @@ static void prefetch_features(const worker *w, size_t r) {
   }
 }
 
-/* A caller's loss: it sees the row and may answer with a sparse gradient,
-** which is scattered into the dense one. */
+/* A caller's loss: it sees the row (every input bound by bind_row) and may
+** answer with a sparse gradient, which is scattered into the dense one. */
 static int custom_loss(worker *w, size_t r, float *grad, uint32_t n_out, double *loss) {
   const trainer *t = w->t;
   const vfl_dataset *ds = t->ds;
-  for (uint32_t k = 0; k < ds->n_inputs; k++) ds_features(&ds->inputs[k], r, &w->feats[k], w->index_at[k]);
   vfl_row row = {ds->labels + r * ds->n_labels, ds->n_labels, ds_weight(ds, r), w->feats, ds->n_inputs};
   vfl_work *wk = w->work;
   vfl_loss_io io = {wk->act[t->net->output], n_out, &row, r, w->id, grad, wk->loss_gidx, wk->loss_gval, 0, n_out, ds};
