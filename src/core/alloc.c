@@ -2,11 +2,12 @@
 ** alloc.c -- the allocator hook. The default hook is realloc/free; a caller
 ** may install its own (to count, to cap memory, to use an arena).
 */
-#define _DEFAULT_SOURCE /* madvise's MADV_HUGEPAGE (Linux) */
+#define _GNU_SOURCE /* madvise's MADV_HUGEPAGE, mremap (Linux) */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "error.h"
@@ -57,12 +58,127 @@ void vfl_free(void *ptr) {
 
 /* The hook has no alignment argument, so over-allocate and keep the
 ** original pointer just below the aligned block. */
-/* Large parameter blocks are gathered from at random (one row per
-** non-zero): on 4 KiB pages most of those reads also miss the TLB. Asking
-** for transparent huge pages on the whole pages inside the block cut job 2's
-** epoch by about 20% in the benchmark (docs/performance.md). Advice only:
-** a kernel that says no changes nothing. */
-#define HUGE_ADVICE_MIN (4u << 20)
+static void *hooked_aligned(size_t size) {
+  size_t extra = 64 + sizeof(void *);
+  if (size > SIZE_MAX - extra) {
+    vfl_fail(VFL_ENOMEM, "aligned allocation of %zu bytes overflows", size);
+    return NULL;
+  }
+  char *raw = vfl_alloc(size + extra);
+  if (!raw) return NULL;
+  uintptr_t start = (uintptr_t)(raw + sizeof(void *));
+  char *aligned = (char *)((start + 63) & ~(uintptr_t)63);
+  ((void **)aligned)[-1] = raw;
+  return aligned;
+}
+
+static void *hooked_realloc_aligned(void *ptr, size_t old_size, size_t size) {
+  size_t extra = 64 + sizeof(void *);
+  if (size > SIZE_MAX - extra) {
+    vfl_fail(VFL_ENOMEM, "aligned allocation of %zu bytes overflows", size);
+    return NULL;
+  }
+  char *old_raw = ((char **)ptr)[-1];
+  size_t offset = (size_t)((char *)ptr - old_raw);
+  char *raw = vfl_realloc(old_raw, size + extra);
+  if (!raw) return NULL;
+  uintptr_t start = (uintptr_t)(raw + sizeof(void *));
+  char *aligned = (char *)((start + 63) & ~(uintptr_t)63);
+  /* The block may have moved to an address of another alignment: the bytes
+  ** then sit at raw + offset and shift by less than 64. */
+  if (aligned != raw + offset) memmove(aligned, raw + offset, old_size < size ? old_size : size);
+  ((void **)aligned)[-1] = raw;
+  return aligned;
+}
+
+/* Large blocks (parameter blocks, above all) are gathered from at random,
+** one row per non-zero: on 4 KiB pages most of those reads also miss the
+** TLB, and this machine kind's DAMON keeps clearing the pages' accessed
+** bits, so that each miss also pays for setting it again. On transparent
+** huge pages both nearly vanish. Under the default allocator such a block
+** is therefore mapped by the engine itself: its data starts on a 2 MiB
+** boundary, the whole mapping is advised MADV_HUGEPAGE before its first
+** touch, and a growth moves its pages (mremap) to another 2 MiB boundary,
+** which keeps the huge pages and copies nothing. Through realloc the pages
+** moved to an address of another alignment and were split: AdaGrad's state
+** made half of a 20 Newsgroups embedding table 4 KiB pages, and its
+** training 2-8x slower (docs/performance.md). A caller's hook sees every
+** allocation as before (its blocks are only advised). */
+#define HUGE_ADVICE_MIN ((size_t)4 << 20)
+
+#if defined(__linux__) && defined(MADV_HUGEPAGE) && defined(MREMAP_FIXED)
+#define VFL_MAPPED_BLOCKS 1
+#define HUGE_PAGE ((size_t)2 << 20)
+
+/* A mapped block: one page of header, the data from the next page on, which
+** is a 2 MiB boundary. The word before the data holds the mapping's length
+** with its low bit set; a hooked block's holds the pointer the hook
+** returned, whose low bit never is (hooks align memory as realloc does). */
+static size_t page_size(void) { return (size_t)sysconf(_SC_PAGESIZE); }
+static size_t round_up(size_t n, size_t to) { return (n + to - 1) / to * to; }
+static int is_mapped(const void *data) { return (((const uintptr_t *)data)[-1] & 1) != 0; }
+static size_t mapped_length(const void *data) { return ((const uintptr_t *)data)[-1] & ~(uintptr_t)1; }
+
+/* length bytes of address space with a 2 MiB boundary one page in; the
+** slack around it is given back. prot: PROT_NONE to reserve only. */
+static char *map_at_boundary(size_t length, int prot, int flags) {
+  size_t page = page_size(), span = length + HUGE_PAGE;
+  char *base = mmap(NULL, span, prot, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
+  if (base == MAP_FAILED) return NULL;
+  char *start = (char *)round_up((uintptr_t)base + page, HUGE_PAGE) - page;
+  if (start > base) munmap(base, (size_t)(start - base));
+  if (base + span > start + length) munmap(start + length, (size_t)(base + span - (start + length)));
+  return start;
+}
+
+static char *mapped_finish(char *start, size_t length) {
+  size_t page = page_size();
+  (void)madvise(start, length, MADV_HUGEPAGE); /* advice: a kernel that says no changes nothing */
+  ((uintptr_t *)(start + page))[-1] = length | 1;
+  return start + page;
+}
+
+static void *mapped_alloc(size_t size) {
+  if (size > SIZE_MAX - 2 * HUGE_PAGE) {
+    vfl_fail(VFL_ENOMEM, "aligned allocation of %zu bytes overflows", size);
+    return NULL;
+  }
+  size_t length = page_size() + round_up(size, page_size());
+  char *start = map_at_boundary(length, PROT_READ | PROT_WRITE, 0);
+  if (!start) {
+    vfl_fail(VFL_ENOMEM, "out of memory allocating %zu bytes", size);
+    return NULL;
+  }
+  return mapped_finish(start, length);
+}
+
+/* Whether a block of size bytes is mapped by the engine (see above). */
+static int maps(size_t size) { return size >= HUGE_ADVICE_MIN && hook == default_realloc; }
+
+static void mapped_free(void *data) { munmap((char *)data - page_size(), mapped_length(data)); }
+
+/* Grows or shrinks a mapped block without copying: its pages move to a new
+** 2 MiB boundary reserved first (so that huge pages stay whole). */
+static void *mapped_resize(void *data, size_t size) {
+  size_t page = page_size(), old = mapped_length(data);
+  if (size > SIZE_MAX - 2 * HUGE_PAGE) {
+    vfl_fail(VFL_ENOMEM, "aligned allocation of %zu bytes overflows", size);
+    return NULL;
+  }
+  size_t length = page + round_up(size, page);
+  char *start = (char *)data - page;
+  if (length <= old) {
+    if (length < old) munmap(start + length, old - length);
+    return mapped_finish(start, length);
+  }
+  char *target = map_at_boundary(length, PROT_NONE, MAP_NORESERVE);
+  if (target && mremap(start, old, length, MREMAP_MAYMOVE | MREMAP_FIXED, target) != MAP_FAILED)
+    return mapped_finish(target, length);
+  if (target) munmap(target, length);
+  vfl_fail(VFL_ENOMEM, "out of memory growing a block to %zu bytes", size);
+  return NULL;
+}
+#endif
 
 static void advise_huge(void *p, size_t size) {
 #ifdef MADV_HUGEPAGE
@@ -76,51 +192,55 @@ static void advise_huge(void *p, size_t size) {
 #endif
 }
 
+
 void *vfl_alloc_aligned_uninit(size_t size) {
-  size_t extra = 64 + sizeof(void *);
-  if (size > SIZE_MAX - extra) {
-    vfl_fail(VFL_ENOMEM, "aligned allocation of %zu bytes overflows", size);
-    return NULL;
-  }
-  char *raw = vfl_alloc(size + extra);
-  if (!raw) return NULL;
-  uintptr_t start = (uintptr_t)(raw + sizeof(void *));
-  char *aligned = (char *)((start + 63) & ~(uintptr_t)63);
-  ((void **)aligned)[-1] = raw;
-  advise_huge(aligned, size); /* before the first touch, which faults the pages in */
-  return aligned;
+#ifdef VFL_MAPPED_BLOCKS
+  if (maps(size)) return mapped_alloc(size);
+#endif
+  void *p = hooked_aligned(size);
+  if (p) advise_huge(p, size); /* before the first touch, which faults the pages in */
+  return p;
 }
 
 void *vfl_alloc_aligned(size_t size) {
   void *p = vfl_alloc_aligned_uninit(size);
+#ifdef VFL_MAPPED_BLOCKS
+  if (p && is_mapped(p)) return p; /* fresh pages are zero */
+#endif
   if (p) memset(p, 0, size);
+  return p;
+}
+
+/* From one kind of block to the other (a size crossing HUGE_ADVICE_MIN, or
+** a hook installed meanwhile): a new block and a copy. */
+static void *moved_aligned(void *ptr, size_t old_size, size_t size) {
+  void *p = vfl_alloc_aligned_uninit(size);
+  if (!p) return NULL;
+  memcpy(p, ptr, old_size < size ? old_size : size);
+  vfl_free_aligned(ptr);
   return p;
 }
 
 void *vfl_realloc_aligned(void *ptr, size_t old_size, size_t size) {
   if (!ptr) return vfl_alloc_aligned_uninit(size);
-  size_t extra = 64 + sizeof(void *);
-  if (size > SIZE_MAX - extra) {
-    vfl_fail(VFL_ENOMEM, "aligned allocation of %zu bytes overflows", size);
-    return NULL;
-  }
-  char *old_raw = ((char **)ptr)[-1];
-  size_t offset = (size_t)((char *)ptr - old_raw);
-  char *raw = vfl_realloc(old_raw, size + extra);
-  if (!raw) return NULL;
-  uintptr_t start = (uintptr_t)(raw + sizeof(void *));
-  char *aligned = (char *)((start + 63) & ~(uintptr_t)63);
-  /* The block may have moved to an address of another alignment: the bytes
-  ** then sit at raw + offset and shift by less than 64 (large blocks are
-  ** moved by remapping pages, which keeps the offset, so this is rare). */
-  if (aligned != raw + offset) memmove(aligned, raw + offset, old_size < size ? old_size : size);
-  ((void **)aligned)[-1] = raw;
-  advise_huge(aligned, size);
-  return aligned;
+#ifdef VFL_MAPPED_BLOCKS
+  if (is_mapped(ptr)) return maps(size) ? mapped_resize(ptr, size) : moved_aligned(ptr, old_size, size);
+  if (maps(size)) return moved_aligned(ptr, old_size, size);
+#endif
+  void *p = hooked_realloc_aligned(ptr, old_size, size);
+  if (p) advise_huge(p, size);
+  return p;
 }
 
 void vfl_free_aligned(void *ptr) {
-  if (ptr) vfl_free(((void **)ptr)[-1]);
+  if (!ptr) return;
+#ifdef VFL_MAPPED_BLOCKS
+  if (is_mapped(ptr)) {
+    mapped_free(ptr);
+    return;
+  }
+#endif
+  vfl_free(((void **)ptr)[-1]);
 }
 
 char *vfl_strdup(const char *s) {

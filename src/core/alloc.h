@@ -20,8 +20,9 @@ void *vfl_alloc_aligned_uninit(size_t size);
 /* Resizes a block from vfl_alloc_aligned(_uninit) to size bytes, keeping
 ** the first min(old_size, size) of them (old_size: the size it was made
 ** with); the bytes after are uninitialised. NULL on failure, ptr kept. For
-** a large block no second copy exists at any time: the allocator grows it
-** in place or remaps its pages. */
+** a large block no second copy exists at any time: its pages move (alloc.c:
+** under the default allocator, to a new 2 MiB boundary, so that its huge
+** pages stay whole) or the caller's hook grows it. */
 void *vfl_realloc_aligned(void *ptr, size_t old_size, size_t size);
 void vfl_free_aligned(void *ptr);
 
