@@ -93,16 +93,17 @@ static void *hooked_realloc_aligned(void *ptr, size_t old_size, size_t size) {
 
 /* Large blocks (parameter blocks, above all) are gathered from at random,
 ** one row per non-zero: on 4 KiB pages most of those reads also miss the
-** TLB, and this machine kind's DAMON keeps clearing the pages' accessed
-** bits, so that each miss also pays for setting it again. On transparent
-** huge pages both nearly vanish. Under the default allocator such a block
+** TLB (and, as we read our measurements, this machine kind's DAMON,
+** which takes such a table for cold memory, makes those misses dearer
+** still). On transparent huge pages both nearly vanish. Under the default allocator such a block
 ** is therefore mapped by the engine itself: its data starts on a 2 MiB
 ** boundary, the whole mapping is advised MADV_HUGEPAGE before its first
 ** touch, and a growth moves its pages (mremap) to another 2 MiB boundary,
 ** which keeps the huge pages and copies nothing. Through realloc the pages
 ** moved to an address of another alignment and were split: AdaGrad's state
 ** made half of a 20 Newsgroups embedding table 4 KiB pages, and its
-** training 2-8x slower (docs/performance.md). A caller's hook sees every
+** training 1.5-6x slower (docs/performance.md, "Huge pages that stay
+** huge"). A caller's hook sees every
 ** allocation as before (its blocks are only advised). */
 #define HUGE_ADVICE_MIN ((size_t)4 << 20)
 
@@ -138,12 +139,17 @@ static char *mapped_finish(char *start, size_t length) {
   return start + page;
 }
 
+/* The mapping that holds size bytes (header page included), or 0 when that
+** overflows (error set). */
+static size_t mapping_for(size_t size) {
+  if (size <= SIZE_MAX - 2 * HUGE_PAGE) return page_size() + round_up(size, page_size());
+  vfl_fail(VFL_ENOMEM, "aligned allocation of %zu bytes overflows", size);
+  return 0;
+}
+
 static void *mapped_alloc(size_t size) {
-  if (size > SIZE_MAX - 2 * HUGE_PAGE) {
-    vfl_fail(VFL_ENOMEM, "aligned allocation of %zu bytes overflows", size);
-    return NULL;
-  }
-  size_t length = page_size() + round_up(size, page_size());
+  size_t length = mapping_for(size);
+  if (!length) return NULL;
   char *start = map_at_boundary(length, PROT_READ | PROT_WRITE, 0);
   if (!start) {
     vfl_fail(VFL_ENOMEM, "out of memory allocating %zu bytes", size);
@@ -160,12 +166,8 @@ static void mapped_free(void *data) { munmap((char *)data - page_size(), mapped_
 /* Grows or shrinks a mapped block without copying: its pages move to a new
 ** 2 MiB boundary reserved first (so that huge pages stay whole). */
 static void *mapped_resize(void *data, size_t size) {
-  size_t page = page_size(), old = mapped_length(data);
-  if (size > SIZE_MAX - 2 * HUGE_PAGE) {
-    vfl_fail(VFL_ENOMEM, "aligned allocation of %zu bytes overflows", size);
-    return NULL;
-  }
-  size_t length = page + round_up(size, page);
+  size_t page = page_size(), old = mapped_length(data), length = mapping_for(size);
+  if (!length) return NULL;
   char *start = (char *)data - page;
   if (length <= old) {
     if (length < old) munmap(start + length, old - length);
@@ -191,7 +193,6 @@ static void advise_huge(void *p, size_t size) {
   (void)size;
 #endif
 }
-
 
 void *vfl_alloc_aligned_uninit(size_t size) {
 #ifdef VFL_MAPPED_BLOCKS
