@@ -234,4 +234,3 @@ double vfl_net_zero_fraction(const vfl_net *net) {
     }
   return all ? (double)zeros / (double)all : 0.0;
 }
-

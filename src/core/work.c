@@ -199,15 +199,12 @@ static int touched_fit(vfl_work *w, const vfl_layer *l, uint32_t b, vfl_touched 
   const vfl_param *p = &l->blocks[b];
   t->sweep = p->bias || b >= l->n_parents || !w->net->layers[l->parents[b]].sparse_out;
   uint64_t need = rows_per_example(w, l, b) * w->batch;
-  if (t->sweep || (need <= t->cap && t->rows)) return VFL_OK;
+  if (t->sweep) return VFL_OK;
   if (need > UINT32_MAX) return vfl_fail(VFL_EINVAL, "layer '%s': a mini-batch touches too many rows; use a smaller batch", l->name);
-  uint32_t *rows = vfl_realloc(t->rows, need * sizeof *rows);
-  if (!rows) return VFL_ENOMEM;
-  t->rows = rows;
-  float *sums = vfl_realloc(t->sums, need * sizeof *sums);
-  if (!sums) return VFL_ENOMEM;
-  t->sums = sums;
-  t->cap = (uint32_t)need;
+  size_t rows_cap = t->cap, sums_cap = t->cap; /* the two lists grow alike */
+  if (vfl_grow(&t->rows, &rows_cap, need, sizeof *t->rows) || vfl_grow(&t->sums, &sums_cap, need, sizeof *t->sums))
+    return VFL_ENOMEM;
+  t->cap = rows_cap;
   return VFL_OK;
 }
 

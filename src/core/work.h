@@ -45,7 +45,8 @@ typedef struct vfl_accum {
 typedef struct vfl_touched {
   uint32_t *rows;      /* cap */
   float *sums;         /* cap: the flush's (row, sum) list */
-  uint32_t n, cap;     /* cap: the most touches one batch can make */
+  uint32_t n;          /* touches listed in the current batch */
+  size_t cap;          /* room in both lists: at least the most touches one batch can make */
   int sweep;           /* no list: the flush visits every row */
 } vfl_touched;
 
