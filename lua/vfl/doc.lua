@@ -489,10 +489,13 @@ Optimizers, carrying the training settings too:
 epochs and batch go here or in net:learn's options: give each in one
 place (two different values are an error saying which to remove).
 A mini-batch moves every row it touched once, by the mean of its
-gradients; a row whose gradients sum to exactly zero is left alone, like
-an untouched one. Training in mini-batches gives each one-column layer
-(logistic regression, biases) one more float per weight for the sums,
-kept until the net trains per example again; files never hold it.
+gradients; a one-column row (logistic regression, biases) whose gradients
+sum to exactly zero is left alone, like an untouched one. Training in
+mini-batches gives each one-column layer one more float per weight for
+the sums, kept until the net trains per example again; files never hold
+it. A layer of 32 or more columns on an input's features steps each row
+at its last touch in the batch, while it is in cache: the same step,
+sooner (a run stopped by an error keeps those steps, as per example).
 Every optimizer takes a learning-rate schedule (p: examples trained so
 far / examples in the run, epochs x rows, or learn's schedule_rows for an
 iterator; each thread updates its rate every 64 rows, lock-free):

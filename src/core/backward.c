@@ -27,6 +27,8 @@ void work_backward(vfl_work *w) {
     const vfl_layer *l = &net->layers[i];
     if (l->needs_grad) l->ops->backward(w, i);
   }
+  for (uint32_t k = 0; w->planned && k < net->n_inputs; k++) /* where the next example's touches start */
+    if (net->layers[net->inputs[k]].sparse_out) w->touches[net->inputs[k]] += w->feat[net->inputs[k]].n;
 }
 
 void work_begin_step(vfl_work *w) {
@@ -40,10 +42,24 @@ void work_begin_step(vfl_work *w) {
 ** large batch's are no longer in cache. */
 #define FLUSH_PREFETCH 8
 
+/* Empties a block's table (its rows are applied, or dropped), and gives
+** back the whole of it to the next batch (a planned one used a part). */
+static void accum_clear(vfl_accum *a) {
+  for (uint32_t k = 0; k < a->n_used; k++) a->table[a->slots[k]].key = 0;
+  a->n_used = 0;
+  a->mask = a->full_mask;
+}
+
 /* Applies the mean gradient of every row the batch touched in one block,
-** in the order the batch first touched them, and empties the table. */
-VFL_HOGWILD static void flush_block(vfl_accum *a, const vfl_rule *rule, const vfl_param *p, float inv, float *tmp) {
+** in the order the batch first touched them, and empties the table (a
+** planned batch has applied them already, at each row's last touch). */
+VFL_HOGWILD static void flush_block(vfl_work *w, vfl_accum *a, const vfl_rule *rule, const vfl_param *p, float inv,
+                                    float *tmp) {
   uint32_t n = a->n_used, cols = a->cols;
+  if (a->plan && w->planned) {
+    accum_clear(a);
+    return;
+  }
   for (uint32_t k = 0; k < n; k++) {
     if (k + FLUSH_PREFETCH < n) __builtin_prefetch(param_row(p, a->rows[k + FLUSH_PREFETCH]), 1);
     uint32_t r = a->rows[k];
@@ -95,16 +111,17 @@ VFL_HOGWILD static void flush_column(vfl_touched *t, const vfl_rule *rule, const
 
 VFL_HOGWILD void work_flush_batch(vfl_work *w) {
   if (w->batch <= 1 || !w->in_batch) return;
-  work_begin_step(w);
+  if (!w->planned) work_begin_step(w);
   float inv = 1.0f / (float)w->in_batch;
   for (uint32_t i = 0; i < w->net->n_layers; i++) {
     vfl_layer *l = &w->net->layers[i];
     for (uint32_t b = 0; b < l->n_blocks; b++) {
       if (l->blocks[b].cols == 1) flush_column(&w->touched[i][b], &w->rule[i][b], &l->blocks[b], inv, w->tmp);
-      else flush_block(&w->acc[i][b], &w->rule[i][b], &l->blocks[b], inv, w->tmp);
+      else flush_block(w, &w->acc[i][b], &w->rule[i][b], &l->blocks[b], inv, w->tmp);
     }
   }
   w->in_batch = 0;
+  w->planned = 0;
 }
 
 VFL_HOGWILD void work_discard_batch(vfl_work *w) {
@@ -115,9 +132,7 @@ VFL_HOGWILD void work_discard_batch(vfl_work *w) {
       const vfl_param *p = &l->blocks[b];
       vfl_touched *t = &w->touched[i][b];
       if (p->cols > 1) {
-        vfl_accum *a = &w->acc[i][b];
-        for (uint32_t k = 0; k < a->n_used; k++) a->table[a->slots[k]].key = 0;
-        a->n_used = 0;
+        accum_clear(&w->acc[i][b]);
         continue;
       }
       for (uint32_t k = 0; k < (t->sweep ? p->rows : t->n); k++) *param_sum(p, t->sweep ? k : t->rows[k]) = 0.0f;
@@ -125,4 +140,5 @@ VFL_HOGWILD void work_discard_batch(vfl_work *w) {
     }
   }
   w->in_batch = 0;
+  w->planned = 0;
 }

@@ -60,6 +60,10 @@ typedef struct layer_ops {
   ** allocated with the worker: what forward leaves for backward (an FM's
   ** sums) and a row's gradient, so that neither allocates per example. */
   uint32_t (*scratch)(const vfl_net *net, const vfl_layer *l);
+  /* Nonzero when backward hands every feature of each sparse parent, in
+  ** order, to sparse_rows_gradient once per example: a planned mini-batch
+  ** may then step each row at its last touch (work.h). */
+  int (*every_feature_grad)(const vfl_layer *l);
   void (*save)(struct model_writer *w, const vfl_layer_spec *s);   /* its spec fields; both or neither */
   int (*load)(struct model_reader *r, vfl_layer_spec *s);
 } layer_ops;

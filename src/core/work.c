@@ -24,6 +24,7 @@ static void accum_free(vfl_accum *a) {
   vfl_free(a->rows);
   vfl_free(a->slots);
   vfl_free(a->vals);
+  work_plan_free(a->plan);
   memset(a, 0, sizeof *a);
 }
 
@@ -45,9 +46,16 @@ static void free_per_block(vfl_work *w) {
   vfl_free(w->acc);
   vfl_free(w->touched);
   vfl_free(w->rule);
+  vfl_free(w->touches);
+  vfl_free(w->plan_touches);
+  vfl_free(w->plan_size);
   w->acc = NULL;
   w->touched = NULL;
   w->rule = NULL;
+  w->touches = w->plan_touches = NULL;
+  w->plan_size = NULL;
+  w->plans = 0;
+  w->planned = 0;
 }
 
 void work_free(vfl_work *w) {
@@ -182,7 +190,7 @@ static int accum_init(vfl_accum *a, uint64_t most, uint32_t rows, uint32_t cols)
   uint64_t cap = 16;
   while (cap < 2 * most) cap *= 2;
   if (cap > (1u << 31)) return vfl_fail(VFL_EINVAL, "a mini-batch touches too many rows; use a smaller batch");
-  a->mask = (uint32_t)cap - 1;
+  a->mask = a->full_mask = (uint32_t)cap - 1;
   a->cols = cols;
   a->n_used = 0;
   a->cap = (uint32_t)most;
@@ -215,9 +223,12 @@ static int fit_batch_block(vfl_work *w, const vfl_layer *l, uint32_t i, uint32_t
   vfl_accum *a = &w->acc[i][b];
   uint64_t need = rows_per_example(w, l, b) * w->batch;
   if (need > l->blocks[b].rows) need = l->blocks[b].rows;
-  if (a->table && need <= a->cap) return VFL_OK;
-  accum_free(a);
-  return accum_init(a, need, l->blocks[b].rows, l->blocks[b].cols);
+  if (!a->table || need > a->cap) {
+    accum_free(a);
+    int rc = accum_init(a, need, l->blocks[b].rows, l->blocks[b].cols);
+    if (rc) return rc;
+  }
+  return work_plan_fit(w, l, b, a);
 }
 
 static int prepare_layer(vfl_work *w, uint32_t i, const vfl_optim_spec *def) {
@@ -248,7 +259,10 @@ int work_prepare_training(vfl_work *w, uint32_t batch, const vfl_optim_spec *def
   w->acc = vfl_calloc(w->net->n_layers, sizeof *w->acc);
   w->touched = vfl_calloc(w->net->n_layers, sizeof *w->touched);
   w->rule = vfl_calloc(w->net->n_layers, sizeof *w->rule);
-  if (!w->acc || !w->touched || !w->rule) return VFL_ENOMEM;
+  w->touches = vfl_calloc(w->net->n_layers, sizeof *w->touches);
+  w->plan_touches = vfl_calloc(w->net->n_layers, sizeof *w->plan_touches);
+  w->plan_size = vfl_calloc(w->net->n_inputs ? w->net->n_inputs : 1, sizeof *w->plan_size);
+  if (!w->acc || !w->touched || !w->rule || !w->touches || !w->plan_touches || !w->plan_size) return VFL_ENOMEM;
   for (uint32_t i = 0; i < w->net->n_layers; i++)
     if (w->net->layers[i].n_blocks && (rc = prepare_layer(w, i, def))) return rc;
   return VFL_OK;

@@ -21,8 +21,31 @@ typedef struct vfl_accum_slot {
   uint32_t pos;        /* its position in rows/vals */
 } vfl_accum_slot;
 
+/* A planned batch (work_plan_row) steps each row of a block at the row's
+** last touch instead of in the flush. */
+typedef struct vfl_plan_row {
+  uint32_t first, last; /* the row's first and last touch in the batch */
+  uint32_t sum;        /* its sum's position in vals, if touched more than once */
+} vfl_plan_row;
+
+#define TOUCH_FIRST (1u << 31)
+#define TOUCH_LAST (1u << 30)
+#define TOUCH_SUM (TOUCH_LAST - 1) /* the bits of a touch that hold its row's sum */
+
+typedef struct vfl_touch_plan {
+  uint32_t input;      /* the input layer whose features pick the block's rows */
+  uint32_t *touch;     /* per touch of the batch: its row's sum | TOUCH_FIRST | TOUCH_LAST */
+  size_t touch_cap;
+  vfl_plan_row *row;   /* per row of the accumulator (position) */
+  uint32_t n_sums;     /* rows touched more than once so far */
+  uint32_t *once_idx;  /* one example's rows touched only once in the batch, with their */
+  float *once_val;     /* values: stepped together, as batch 1 steps a row's features */
+  size_t once_cap;
+} vfl_touch_plan;
+
 typedef struct vfl_accum {
-  uint32_t mask;       /* table capacity - 1 (a power of two) */
+  uint32_t mask;       /* table capacity - 1 (a power of two); a planned batch uses what it needs */
+  uint32_t full_mask;  /* the capacity allocated - 1 */
   vfl_accum_slot *table;
   uint32_t *rows;      /* cap: row id + 1 at each position */
   uint32_t *slots;     /* cap: the table slot of each position (emptied at the flush) */
@@ -30,6 +53,7 @@ typedef struct vfl_accum {
   uint32_t n_used;
   uint32_t cap;        /* most distinct rows one batch can touch */
   uint32_t cols;
+  vfl_touch_plan *plan; /* a block that steps rows at their last touch in a planned batch, else NULL */
 } vfl_accum;
 
 /* The rows of a one-column block (logistic regression's weights, an FM's
@@ -67,6 +91,11 @@ typedef struct vfl_work {
   /* training only */
   uint32_t batch;      /* 1: update after every example */
   uint32_t in_batch;   /* examples in the current batch */
+  uint32_t planned;    /* examples of the current batch planned ahead (work_plan_row); 0: none */
+  int plans;           /* some block has a vfl_touch_plan: batches are worth planning */
+  uint32_t *touches;   /* per input layer: its features run so far in the current batch */
+  uint32_t *plan_touches; /* per input layer: its features planned so far */
+  uint64_t *plan_size; /* per input of the net (vfl_net.inputs): its features in the batch being planned */
   vfl_accum **acc;     /* per layer, per block of more than one column (batch > 1) */
   vfl_touched **touched; /* per layer, per one-column block (batch > 1) */
   vfl_rule **rule;     /* per layer, per block */
@@ -108,6 +137,23 @@ void work_begin_step(vfl_work *w);
 ** mini-batch, or NULL if the batch has not touched it (tests use this to
 ** check backward against finite differences). */
 const float *work_accum_find(const vfl_work *w, uint32_t i, uint32_t b, uint32_t r);
+/* Planning a mini-batch (work_plan.c), before its first example: the
+** features the batch has in each of the net's inputs (w->plan_size[k], then
+** begin), those of each of its examples in order, input by input, and the
+** number of examples. A block whose rows only an input's own features pick
+** (vfl_accum.plan) then steps each row at its last touch in the batch,
+** while the row is still in cache from that example's forward pass, rather
+** than in the flush, when it must be fetched again. No later example of
+** the batch reads the row, so the step is the flush's: the same mean
+** gradient (rows touched once: rounded as (scale / n) * dy rather than
+** (scale * dy) / n). A run that fails mid-batch keeps the steps taken. */
+void work_plan_begin(vfl_work *w);
+void work_plan_row(vfl_work *w, uint32_t input_pos, const vfl_features *f);
+void work_plan_end(vfl_work *w, uint32_t examples);
+/* Gives accumulator a of block b of layer l a plan when its rows can be
+** stepped at their last touch (else none), sized for this batch; frees one. */
+int work_plan_fit(vfl_work *w, const vfl_layer *l, uint32_t b, vfl_accum *a);
+void work_plan_free(vfl_touch_plan *plan);
 /* Applies the accumulated mini-batch (mean gradient) and clears it. */
 void work_flush_batch(vfl_work *w);
 /* Drops the current mini-batch's gradients unapplied (a failed run): the

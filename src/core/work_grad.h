@@ -73,6 +73,36 @@ VFL_HOGWILD static inline void row_gradient(vfl_work *w, uint32_t li, uint32_t b
   rule_step(&w->rule[li][b], param_row(&l->blocks[b], r), a, dy, l->blocks[b].cols, r, w->tmp);
 }
 
+/* A planned batch (work_plan.c): a touch adds its gradient to its row's
+** sum (the first one takes it as it is), and the row's last touch steps it
+** with the mean, the sums in the flush's order. Rows this example is the
+** only one to touch are stepped together after, by the optimizer's sparse
+** step, as batch 1 steps them, with the scale divided by the batch size. */
+VFL_HOGWILD static inline void rows_gradient_at_last(vfl_work *w, vfl_accum *a, const vfl_rule *rule, const vfl_param *p,
+                                                    const vfl_features *f, float s, const float *dy) {
+  vfl_touch_plan *plan = a->plan;
+  const uint32_t *idx = f->index, *touch = plan->touch + w->touches[plan->input];
+  uint32_t cols = a->cols, once = 0;
+  float inv = 1.0f / (float)w->planned;
+  for (uint32_t j = 0; j < f->n; j++) {
+    uint32_t t = touch[j];
+    if ((t & TOUCH_FIRST) && (t & TOUCH_LAST)) {
+      plan->once_idx[once] = idx[j];
+      if (f->value) plan->once_val[once] = f->value[j];
+      once++;
+      continue;
+    }
+    float *v = a->vals + (size_t)(t & TOUCH_SUM) * cols, x = f->value ? s * f->value[j] : s;
+    if (t & TOUCH_FIRST)
+      for (uint32_t c = 0; c < cols; c++) v[c] = x * dy[c];
+    else
+      vec_axpy(cols, x, dy, v);
+    if (t & TOUCH_LAST) rule_step(rule, param_row(p, idx[j]), inv, v, cols, idx[j], w->tmp);
+  }
+  const vfl_features rows = {.index = plan->once_idx, .value = f->value ? plan->once_val : NULL, .n = once};
+  if (once) rule_step_sparse(rule, p, &rows, inv * s, dy, w->tmp);
+}
+
 /* Gradient (scale * value_j) * dy for every row a sparse parent's features pick. */
 VFL_HOGWILD static inline void sparse_rows_gradient(vfl_work *w, uint32_t li, uint32_t b, const vfl_features *f, float s,
                                                    const float *dy) {
@@ -95,6 +125,10 @@ VFL_HOGWILD static inline void sparse_rows_gradient(vfl_work *w, uint32_t li, ui
     return;
   }
   vfl_accum *a = &w->acc[li][b];
+  if (a->plan && w->planned) {
+    rows_gradient_at_last(w, a, &w->rule[li][b], p, f, s, dy);
+    return;
+  }
   /* A large batch's table is larger than the caches: every slot the row
   ** needs is asked for first, so that their cache misses overlap. */
   if (a->mask >= ACCUM_PREFETCH_SLOTS)

@@ -142,6 +142,9 @@ VFL_HOGWILD static void backward(vfl_work *w, uint32_t li) {
   if (l->spec.intercept) row_gradient(w, li, l->n_parents, 0, 1.0f, dy);
 }
 
+/* Sum, mean and the rest hand every feature over; max only its winners. */
+static int every_feature_grad(const vfl_layer *l) { return l->spec.pool != VFL_POOL_MAX; }
+
 static int describe(const vfl_layer_spec *s, char *buf, size_t size) {
   return snprintf(buf, size, "embedding(%u, %s%s)", s->dim, pool_name(s->pool), s->intercept ? ", bias" : "");
 }
@@ -189,6 +192,7 @@ const layer_ops layer_embedding = {
     .backward = backward,
     .describe = describe,
     .example = example,
+    .every_feature_grad = every_feature_grad,
     .blocks = layer_linear_blocks, /* rows start small as a linear layer's; the bias at 0 */
     .save = save,
     .load = load,

@@ -164,6 +164,11 @@ static int load(model_reader *r, vfl_layer_spec *s) {
   return r->bad ? VFL_EFORMAT : VFL_OK;
 }
 
+static int every_feature_grad(const vfl_layer *l) {
+  (void)l;
+  return 1;
+}
+
 const layer_ops layer_linear = {
     .kind = VFL_LAYER_LINEAR,
     .name = "linear",
@@ -173,6 +178,7 @@ const layer_ops layer_linear = {
     .backward = backward,
     .describe = describe,
     .example = example,
+    .every_feature_grad = every_feature_grad,
     .blocks = layer_linear_blocks,
     .save = save,
     .load = load,
