@@ -64,9 +64,8 @@ VFL_HOGWILD static void flush_block(vfl_work *w, vfl_accum *a, const vfl_rule *r
     if (k + FLUSH_PREFETCH < n) __builtin_prefetch(param_row(p, a->rows[k + FLUSH_PREFETCH]), 1);
     uint32_t r = a->rows[k];
     rule_step(rule, param_row(p, r), inv, a->vals + (size_t)k * cols, cols, r, tmp);
-    a->table[a->slots[k]].key = 0;
   }
-  a->n_used = 0;
+  accum_clear(a);
 }
 
 /* Touches of a one-column block taken out per call of the optimizer's
