@@ -251,3 +251,11 @@ int gen_write_libsvm(const vfl_dataset *ds, const char *path, size_t *bytes) {
   if (bytes) *bytes = total;
   return ok ? 0 : -1;
 }
+
+int gen_small(size_t rows, uint32_t dim_bits, uint64_t stream, vfl_dataset **out) {
+  gen_options g;
+  gen_defaults(&g);
+  g.rows = rows;
+  g.dim_bits = dim_bits;
+  return gen_dataset(&g, stream, out);
+}

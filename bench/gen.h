@@ -43,6 +43,9 @@ void gen_defaults(gen_options *o);
 ** dimension 2^dim_bits. stream selects independent rows for the same
 ** teacher (0: training, 1: test, ...). */
 int gen_dataset(const gen_options *o, uint64_t stream, vfl_dataset **out);
+/* gen_dataset with the default options but for rows and dim_bits: the
+** small data sets tests train on. */
+int gen_small(size_t rows, uint32_t dim_bits, uint64_t stream, vfl_dataset **out);
 
 /* Writes ds (one sparse input, one label) as libsvm text: 1-based indices,
 ** "index:value". Returns 0 or -1 (errno set). */

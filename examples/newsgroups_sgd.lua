@@ -59,9 +59,10 @@ local net = vfl.net()
   :stack(vfl.layers.sparse(2 ^ opt.bits))
   :stack(vfl.layers.linear(opt.dim, {mean = true}))   -- the embedding bag
   :stack(vfl.layers.linear(#names))
-net:init{seed = 1}
+local sgd = vfl.optim.sgd{lr = opt.lr, schedule = opt.schedule, epochs = opt.epochs}
+net:init{seed = 1, optim = sgd} -- rows with no room for an optimizer state: SGD keeps none
 local curve = {}
-local stats = net:learn(train, "multinomial", vfl.optim.sgd{lr = opt.lr, schedule = opt.schedule, epochs = opt.epochs}, {
+local stats = net:learn(train, "multinomial", sgd, {
   cores = opt.cores,
   on_epoch = function(epoch)
     curve[epoch] = vfl.metrics.accuracy(net, test)

@@ -90,7 +90,6 @@ elseif cmd == "train" then
     :stack(vfl.layers.sparse(2 ^ bits))
     :stack(vfl.layers.embedding(dim, {pool = "wmean"}))
     :stack(vfl.layers.linear(#train.classes, {intercept = false}))
-  net:init{seed = 1}
   local o, schedule
   if optim == "sgd" then
     o, schedule = vfl.optim.sgd{lr = lr, epochs = epochs, schedule = "linear"}, "linear"
@@ -99,6 +98,9 @@ elseif cmd == "train" then
   else
     error("compare_text.lua: unknown optimizer " .. tostring(optim) .. " (sgd or adagrad)")
   end
+  -- init allocates and draws the weights with room for o's state, as
+  -- fastText makes its matrices before its training loop starts
+  net:init{seed = 1, optim = o}
   local t0 = os.clock()
   -- keep_last_good off: fastText keeps no copy of its weights to roll back
   -- to, and the copy (840 MB with AdaGrad, every epoch) is no part of the model.

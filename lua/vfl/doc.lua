@@ -222,11 +222,17 @@ the layer's {name=} option, else kind and number ("linear2").]]},
   {"vfl.net:wire", "net:wire(from, to)", [[
 Makes layer `from` (a name, or a list of names) a parent of layer `to`;
 returns net. A linear layer may have several parents (they are summed).]]},
-  {"vfl.net:init", "net:init{scale=, seed=1}", [[
+  {"vfl.net:init", "net:init{scale=, seed=1, optim=}", [[
 Checks the graph, allocates the weights and draws them uniformly in
 [-scale, scale]; without scale, a size-aware default. Attaches the priors
-given to the layers. net:learn initialises an uninitialised net itself.
-Calling it again redraws the weights. Returns net.]]},
+given to the layers. Each row also gets room for the state of the
+optimizer it will train with: a layer's own optim=, else this optim (a
+vfl.optim), else AdaGrad's (one float per weight), so that the first
+net:learn need not widen every row. Training with another optimizer
+re-lays the rows out in place; init{optim = vfl.optim.sgd{}} keeps a net
+meant for SGD at its weights' size from the start. net:learn initialises
+an uninitialised net itself, for its own optimizer. Calling init again
+redraws the weights and zeroes the state. Returns net.]]},
   {"vfl.net:learn", "net:learn(ds | iterator, loss, optim [, {cores=1, epochs=, batch=, seed=1, shuffle=true, valid=, metrics=, progress=, progress_every=, on_epoch=, every=, on_batches=, chunk=8192, keep_last_good=true, dist=false, sync=10000, class_weights=, schedule_rows=}])", [[
 Trains with Hogwild SGD on `cores` threads (0: every core).
   data   a vfl.dataset, or an iterator returning rows {label=, features=}

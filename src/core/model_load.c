@@ -278,7 +278,7 @@ static int parse(model_reader *r, vfl_net *net) {
   net->bulk = 0;
   if (rc == VFL_OK && (rc = net_compile(net)) != VFL_OK) rc = vfl_fail_context(VFL_EFORMAT, r->path);
   if (rc == VFL_OK) rc = check_param_room(r, net);
-  if (rc == VFL_OK) rc = net_alloc_params(net);
+  if (rc == VFL_OK) rc = net_alloc_params(net, 0); /* a loaded net gets the state its file holds */
   if (rc) return rc;
   net->ready = 1;
   net->link = (int)link;

@@ -94,7 +94,7 @@ uint32_t net_weight_blocks(const vfl_layer *l);
 /* Checks the graph and derives shapes and order; used by init and load. */
 int net_compile(vfl_net *net);
 /* Allocates the parameter blocks every kind declares (uninitialised). */
-int net_alloc_params(vfl_net *net);
+int net_alloc_params(vfl_net *net, int default_kind); /* rows with room for default_kind's state (0: none) */
 
 /* Whether a stop was asked for, by vfl_net_stop or through the caller's
 ** flag. Only for the caller's thread (the flag is a plain volatile int);

@@ -10,27 +10,30 @@
 #include "error.h"
 #include "layer.h"
 #include "net.h"
+#include "optim.h"
 #include "rng.h"
 #include "work.h"
 
-static int param_alloc(vfl_param *p, uint32_t rows, uint32_t cols) {
+/* A block whose rows have room for `kind`'s optimizer state (none when
+** kind is 0), zeroed. */
+static int param_alloc(vfl_param *p, uint32_t rows, uint32_t cols, int kind) {
   p->rows = rows;
   p->cols = cols;
-  p->stride = cols;
-  p->n_state = 0;
-  p->state_kind = 0;
-  p->data = vfl_alloc_aligned((size_t)rows * cols * sizeof(float));
+  p->n_state = kind ? optim_state_slots(kind) : 0;
+  p->state_kind = p->n_state ? kind : 0;
+  p->stride = cols * (1 + p->n_state);
+  p->data = vfl_alloc_aligned((size_t)rows * p->stride * sizeof(float));
   return p->data ? VFL_OK : VFL_ENOMEM;
 }
 
-static int alloc_layer_blocks(const vfl_net *net, vfl_layer *l) {
+static int alloc_layer_blocks(const vfl_net *net, vfl_layer *l, int kind) {
   l->n_blocks = l->ops->blocks(net, l, NULL);
   l->blocks = vfl_calloc(l->n_blocks ? l->n_blocks : 1, sizeof *l->blocks);
   layer_block *shapes = vfl_alloc((l->n_blocks ? l->n_blocks : 1) * sizeof *shapes);
   int rc = l->blocks && shapes ? VFL_OK : VFL_ENOMEM;
   if (rc == VFL_OK) l->ops->blocks(net, l, shapes);
   for (uint32_t b = 0; b < l->n_blocks && rc == VFL_OK; b++) {
-    rc = param_alloc(&l->blocks[b], shapes[b].rows, shapes[b].cols);
+    rc = param_alloc(&l->blocks[b], shapes[b].rows, shapes[b].cols, kind);
     l->blocks[b].bias = shapes[b].bias;
     l->blocks[b].auto_scale = shapes[b].auto_scale;
   }
@@ -38,11 +41,11 @@ static int alloc_layer_blocks(const vfl_net *net, vfl_layer *l) {
   return rc ? rc : net_resolve_priors(net, l);
 }
 
-int net_alloc_params(vfl_net *net) {
+int net_alloc_params(vfl_net *net, int default_kind) {
   for (uint32_t i = 0; i < net->n_layers; i++) {
     vfl_layer *l = &net->layers[i];
     if (!l->ops->blocks || l->blocks) continue;
-    int rc = alloc_layer_blocks(net, l);
+    int rc = alloc_layer_blocks(net, l, default_kind && l->optim.kind ? l->optim.kind : default_kind);
     if (rc) return rc;
   }
   return VFL_OK;
@@ -56,10 +59,20 @@ static void init_block(vfl_param *blk, float scale, vfl_rng *rng) {
   }
 }
 
-int vfl_net_init(vfl_net *net, float scale, uint64_t seed) {
+/* A net built to be trained gets its rows laid out at init for the
+** optimizer each layer will train with: its own (vfl_net_set_optim), else
+** the one named here. Its first learn then finds the state in place instead
+** of widening every row, which on a large model was most of what a first
+** learn did more than a second (memory the process touches for the first
+** time; docs/performance.md). Another optimizer re-lays the rows out at
+** learn, in place. */
+int vfl_net_init_for(vfl_net *net, float scale, uint64_t seed, int optim_kind) {
+  if (optim_kind && !optim_find(optim_kind))
+    return vfl_fail(VFL_EINVAL, "init: optimizer kind %d is unknown (0 none, 1 sgd, 2 adagrad, 3 adam, 4 ftrl)",
+                    optim_kind);
   if (!net->ready) {
     int rc = net_compile(net);
-    if (rc == VFL_OK) rc = net_alloc_params(net);
+    if (rc == VFL_OK) rc = net_alloc_params(net, optim_kind);
     if (rc) return rc;
   }
   if (!(scale == scale) || isinf(scale)) return vfl_fail(VFL_EINVAL, "init: scale must be a finite number");
@@ -74,6 +87,12 @@ int vfl_net_init(vfl_net *net, float scale, uint64_t seed) {
   }
   net->ready = 1;
   return VFL_OK;
+}
+
+int vfl_net_init(vfl_net *net, float scale, uint64_t seed) {
+  vfl_train_options defaults;
+  vfl_train_defaults(&defaults);
+  return vfl_net_init_for(net, scale, seed, defaults.optim.kind);
 }
 
 /* A wider row than the block has: the block grows in place
@@ -104,25 +123,24 @@ static int grow_rows(vfl_param *p, uint32_t stride, uint32_t keep, const vfl_net
   return VFL_OK;
 }
 
-/* A row no wider than the block has: a new block, so that a stop leaves the
-** old one whole. */
-static int copy_rows(vfl_param *p, uint32_t stride, uint32_t keep, const vfl_net *stop_from) {
-  float *data = vfl_alloc_aligned_uninit((size_t)p->rows * stride * sizeof(float));
-  if (!data) return VFL_ENOMEM;
-  size_t check_every = net_rows_per_stop_check(stride);
-  for (uint32_t r = 0; r < p->rows; r++) {
-    if (stop_from && r % check_every == 0 && net_stop_asked(stop_from)) {
-      vfl_free_aligned(data);
-      return vfl_fail(VFL_ESTOPPED, "stopped while preparing the optimizer state");
-    }
-    float *row = data + (size_t)r * stride;
-    memcpy(row, param_row(p, r), keep * sizeof(float));
+/* A row no wider than the block has: the rows move down to the narrower
+** stride, first row first, and the block is cut to its new length (a large
+** one is remapped). No page is touched for the first time, which a new
+** block would do. The move runs to its end without looking for a stop: it
+** is one pass at memory speed, and undoing it halfway would need the floats
+** it drops. `keep` as for grow_rows. */
+static void shrink_rows(vfl_param *p, uint32_t stride, uint32_t keep) {
+  uint32_t old = p->stride;
+  size_t rows = p->rows;
+  float *data = p->data;
+  for (size_t r = 0; r < rows; r++) { /* row r's new place ends where row r + 1's old one starts, or before */
+    float *row = data + r * stride;
+    memmove(row, data + r * old, keep * sizeof(float));
     memset(row + keep, 0, (size_t)(stride - keep) * sizeof(float));
   }
-  vfl_free_aligned(p->data);
-  p->data = data;
+  float *cut = stride < old ? vfl_realloc_aligned(data, rows * old * sizeof(float), rows * stride * sizeof(float)) : data;
+  if (cut) p->data = cut; /* else the longer block stays, as good */
   p->stride = stride;
-  return VFL_OK;
 }
 
 int param_set_state(vfl_param *p, uint32_t n_state, int kind, int sums, const vfl_net *stop_from) {
@@ -130,8 +148,12 @@ int param_set_state(vfl_param *p, uint32_t n_state, int kind, int sums, const vf
   sums = sums != 0;
   if (same_state && p->has_sums == sums) return VFL_OK;
   uint32_t cols = p->cols, stride = cols * (1 + n_state + (uint32_t)sums), keep = cols * (1 + (same_state ? n_state : 0));
-  int rc = stride > p->stride ? grow_rows(p, stride, keep, stop_from) : copy_rows(p, stride, keep, stop_from);
-  if (rc) return rc;
+  if (stride > p->stride) {
+    int rc = grow_rows(p, stride, keep, stop_from);
+    if (rc) return rc;
+  } else {
+    shrink_rows(p, stride, keep);
+  }
   p->n_state = n_state;
   p->state_kind = kind;
   p->has_sums = sums;

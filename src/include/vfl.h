@@ -340,8 +340,16 @@ VFL_API int vfl_net_wire(vfl_net *net, const char *from, const char *to);
 VFL_API int vfl_net_stack(vfl_net *net, const char *name, const vfl_layer_spec *spec);
 /* Checks the graph (one output, no cycles, fitting shapes), allocates every
 ** parameter and buffer, and initialises weights: uniform in [-scale, scale]
-** scaled by 1/sqrt(fan_in) when scale < 0 (the default "auto"), from seed. */
+** scaled by 1/sqrt(fan_in) when scale < 0 (the default "auto"), from seed.
+** Each row also gets room, zeroed, for the state of the optimizer its layer
+** will train with: the layer's own (vfl_net_set_optim), else the trainer's
+** default, AdaGrad (one float per weight). Training with another optimizer
+** re-lays the rows out in place at the start of learn. */
 VFL_API int vfl_net_init(vfl_net *net, float scale, uint64_t seed);
+/* As vfl_net_init, with rows laid out for optim_kind (VFL_OPTIM_*) where a
+** layer has no optimizer of its own. 0 gives no layer any room: a net only
+** to predict, or one trained with SGD, never holds twice its weights. */
+VFL_API int vfl_net_init_for(vfl_net *net, float scale, uint64_t seed, int optim_kind);
 
 VFL_API uint32_t vfl_net_layers(const vfl_net *net);
 VFL_API const char *vfl_net_layer_name(const vfl_net *net, uint32_t i);

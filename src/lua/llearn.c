@@ -104,7 +104,7 @@ static int m_learn(lua_State *L) {
   learn_read_options(L, c, optim, &o, &chunk);
   lvfl_stream *st = NULL;
   const vfl_dataset *schema = open_data(L, c, d, chunk, &st);
-  lvfl_net_ensure_ready(L, LEARN_NET, fname);
+  lvfl_net_ensure_ready(L, LEARN_NET, o.optim.kind, fname);
   vfl_loss_spec loss;
   learn_setup_loss(L, c, vfl_train_workers(&o, streaming ? SIZE_MAX : vfl_dataset_rows(d->ds)), schema, &loss);
   learn_class_weights(L, c, loss.kind, streaming ? NULL : d->ds, &o);

@@ -215,25 +215,40 @@ static int m_wire(lua_State *L) {
   return 1;
 }
 
-static void init_net(lua_State *L, lvfl_net *n, float scale, uint64_t seed, const char *fname) {
-  int rc = vfl_net_init(n->net, scale, seed);
+/* optim_kind: the VFL_OPTIM_* the rows get room for; 0, none named (the
+** engine's default). */
+static void init_net(lua_State *L, lvfl_net *n, float scale, uint64_t seed, int optim_kind, const char *fname) {
+  int rc = optim_kind ? vfl_net_init_for(n->net, scale, seed, optim_kind) : vfl_net_init(n->net, scale, seed);
   if (rc) lvfl_engine_error(L, fname, rc);
 }
 
-void lvfl_net_ensure_ready(lua_State *L, int idx, const char *fname) {
+void lvfl_net_ensure_ready(lua_State *L, int idx, int optim_kind, const char *fname) {
   lvfl_net *n = lua_touserdata(L, idx);
-  if (!vfl_net_ready(n->net)) init_net(L, n, -1.0f, 1, fname);
+  if (!vfl_net_ready(n->net)) init_net(L, n, -1.0f, 1, optim_kind, fname);
 }
 
-/* net:init{scale=, seed=} -- scale omitted: the engine's automatic scale. */
+/* The kind of the vfl.optim net:init{optim=} names, or 0. */
+static int init_optim_kind(lua_State *L, const char *fname) {
+  if (!lua_istable(L, 2)) return 0;
+  lua_getfield(L, 2, "optim");
+  const lvfl_optim *o = luaL_testudata(L, -1, LVFL_OPTIM);
+  if (!o && !lua_isnil(L, -1))
+    lvfl_error(L, "%s: optim must be a vfl.optim (vfl.optim.sgd{...}), got %s", fname, lvfl_typename(L, -1));
+  int kind = o ? o->spec.kind : 0;
+  lua_pop(L, 1);
+  return kind;
+}
+
+/* net:init{scale=, seed=, optim=} -- scale omitted: the engine's automatic
+** scale. */
 static int m_init(lua_State *L) {
   const char *fname = "net:init";
-  static const char *const known[] = {"scale", "seed", NULL};
+  static const char *const known[] = {"scale", "seed", "optim", NULL};
   lvfl_net *n = lvfl_checknet_idle(L, 1, fname);
   lvfl_checkopts(L, 2, fname, known);
   double scale = lvfl_optnum(L, 2, "scale", -1.0, fname);
   lua_Integer seed = lvfl_optint(L, 2, "seed", 1, fname, 0, INT64_MAX);
-  init_net(L, n, (float)scale, (uint64_t)seed, fname);
+  init_net(L, n, (float)scale, (uint64_t)seed, init_optim_kind(L, fname), fname);
   lua_settop(L, 1);
   return 1;
 }

@@ -226,8 +226,9 @@ lvfl_net *lvfl_checknet(lua_State *L, int idx, const char *fname);
 ** (from its own loss or callbacks). */
 lvfl_net *lvfl_checknet_idle(lua_State *L, int idx, const char *fname);
 lvfl_net *lvfl_pushnet(lua_State *L, vfl_net *net);
-/* Initialises with defaults when the net is not ready (net:learn). */
-void lvfl_net_ensure_ready(lua_State *L, int idx, const char *fname);
+/* Initialises the net at idx with defaults if it is not yet (net:learn),
+** its rows laid out for optim_kind: the optimizer of the learn that asks. */
+void lvfl_net_ensure_ready(lua_State *L, int idx, int optim_kind, const char *fname);
 /* Fills the vfl_features of every net input from a Lua value (a sparse
 ** vector, a plain table of features, a table keyed by input name, or a
 ** dataset row); returns the count. Leaves converted values on the stack. */

@@ -94,6 +94,28 @@ describe("vfl.net", function()
     assert.are.same((again:params("linear1")), (other:params("linear1")))
   end)
 
+  it("lays rows out at init for an optimizer, and trains the same under any other", function()
+    local ds = vfl.dataset(function(emit)
+      for i = 0, 199 do emit{label = i % 3 == 0 and 1 or 0, features = vfl.sparse{[1 + i % 10] = 1, [1 + (i * 7) % 10] = 0.5}} end
+    end)
+    -- for SGD (no state), for AdaGrad (the default), and for ADAM re-laid out to SGD at learn
+    local sgd = mlp():init{seed = 5, optim = vfl.optim.sgd{lr = 0.1}}
+    local default = mlp():init{seed = 5}
+    local adam = mlp():init{seed = 5, optim = vfl.optim.adam{lr = 0.1}}
+    assert.are.same((sgd:params("linear1")), (default:params("linear1")))
+    for _, net in ipairs{sgd, default, adam} do net:learn(ds, "logistic", vfl.optim.sgd{lr = 0.1, epochs = 2}, {seed = 3}) end
+    assert.are_not.same((mlp():init{seed = 5}:params("linear1")), (sgd:params("linear1")))
+    assert.are.same((sgd:params("linear1")), (default:params("linear1")))
+    assert.are.same((sgd:params("linear1")), (adam:params("linear1")))
+    assert.are.same((sgd:params("linear2")), (adam:params("linear2")))
+    -- learn on a net not yet initialised lays it out for its own optimizer
+    local lazy, eager = mlp(), mlp():init{seed = 1}
+    for _, net in ipairs{lazy, eager} do net:learn(ds, "logistic", vfl.optim.sgd{lr = 0.1, epochs = 2}, {seed = 3}) end
+    assert.are.same((eager:params("linear1")), (lazy:params("linear1")))
+    assert.are.equal("net:init: optim must be a vfl.optim (vfl.optim.sgd{...}), got string",
+      err(mlp().init, mlp(), {optim = "sgd"}))
+  end)
+
   it("predicts from a row ds[i] of a dataset whose one input is dense", function()
     local ds = vfl.dataset{inputs = {{name = "features", kind = "dense", dim = 3}}, labels = 1}
     ds:append{label = 1, features = {0.5, 1.0, -1}}
@@ -191,7 +213,7 @@ describe("vfl.net", function()
     assert.are.equal("vfl.optim.adam: the learning rate must be above 0, got 0", err(vfl.optim.adam, {lr = 0}))
     assert.are.equal("vfl.optim.sgd: unknown option 'beta1' (known options: lr, schedule, warmup, every, factor, epochs, batch)",
       err(vfl.optim.sgd, {beta1 = 0.9}))
-    assert.are.equal("net:init: unknown option 'sed' (known options: scale, seed)", err(mlp().init, mlp(), {sed = 1}))
+    assert.are.equal("net:init: unknown option 'sed' (known options: scale, seed, optim)", err(mlp().init, mlp(), {sed = 1}))
   end)
 
   it("describes layers, priors and optimizers", function()
