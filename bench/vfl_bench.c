@@ -789,7 +789,7 @@ static void time_learn(vfl_net *net, const vfl_dataset *train, int job, const co
 
 /* One fresh net, whatever --reps says: a second fresh net in the same
 ** process gets memory the first one gave back, already touched (measured:
-** job 2's init 0.10-0.12 s against 0.52-0.97 s for the first), which is
+** job 2's init 0.10-0.12 s against 0.52-0.98 s for the first), which is
 ** not a first run's situation. */
 static void run_first(int job, const config *c, const vfl_dataset *train) {
   first_run *f = &first_runs[n_first_runs++];
