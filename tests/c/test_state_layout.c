@@ -5,7 +5,8 @@
 ** first learn with it takes no new large block; another optimizer re-lays
 ** them out in place (narrower rows: no new block at all). Either way the
 ** training is exactly that of a net laid out for its optimizer from the
-** start, and a loaded model gets no room it did not save.
+** start, a loaded model gets no room it did not save, and an unknown kind
+** is refused.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,22 @@ static void loaded_model_has_no_state(void) {
   remove(path);
 }
 
+/* An optimizer kind init does not know is an error that lists the kinds,
+** and leaves the net uninitialised. */
+static void unknown_kind_is_refused(void) {
+  vfl_net *net = vfl_net_new();
+  vfl_layer_spec in = {.kind = VFL_LAYER_INPUT, .input_kind = VFL_INPUT_SPARSE, .dim = 8};
+  vfl_layer_spec o = {.kind = VFL_LAYER_LINEAR, .dim = 1};
+  CHECK_OK(vfl_net_stack(net, "features", &in));
+  CHECK_OK(vfl_net_stack(net, "out", &o));
+  CHECK_ERR(vfl_net_init_for(net, -1, 1, 9), VFL_EINVAL,
+            "init: optimizer kind 9 is unknown (0 none, 1 sgd, 2 adagrad, 3 adam, 4 ftrl)");
+  CHECK(!vfl_net_ready(net));
+  CHECK_OK(vfl_net_init_for(net, -1, 1, 0));
+  CHECK(vfl_net_ready(net));
+  vfl_net_free(net);
+}
+
 int main(void) {
   vfl_dataset *ds = NULL;
   CHECK_OK(gen_small(3000, FEATURE_BITS, 0, &ds));
@@ -160,6 +177,7 @@ int main(void) {
   relayout_trains_as_a_fitted_net(ds, VFL_OPTIM_ADAM, 32);
   relayout_trains_as_a_fitted_net(ds, VFL_OPTIM_FTRL, 1);
   another_kind_starts_from_zero(ds);
+  unknown_kind_is_refused();
   vfl_set_allocator(counting_realloc, NULL);
   loaded_model_has_no_state();
   vfl_set_allocator(NULL, NULL);
