@@ -93,8 +93,10 @@ uint32_t net_weight_blocks(const vfl_layer *l);
 
 /* Checks the graph and derives shapes and order; used by init and load. */
 int net_compile(vfl_net *net);
-/* Allocates the parameter blocks every kind declares (uninitialised). */
-int net_alloc_params(vfl_net *net, int default_kind); /* rows with room for default_kind's state (0: none) */
+/* Allocates the parameter blocks every kind declares, zeroed, each row with
+** room for its layer's optimizer's state, else default_kind's (0: no room
+** in any layer). */
+int net_alloc_params(vfl_net *net, int default_kind);
 
 /* Whether a stop was asked for, by vfl_net_stop or through the caller's
 ** flag. Only for the caller's thread (the flag is a plain volatile int);

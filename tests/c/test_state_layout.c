@@ -63,16 +63,18 @@ static int learn(vfl_net *net, const vfl_dataset *ds, int kind, uint32_t batch) 
   return vfl_net_learn(net, ds, &logistic, &o);
 }
 
-/* Every weight of both nets, bit for bit. */
-static int same_weights(const vfl_net *a, const vfl_net *b) {
-  static const char *layers[] = {"h", "out"};
+/* Every weight of a's trained layers against b's, bit for bit; or, with
+** copy, a's written into b. */
+static int weights_of(const vfl_net *a, vfl_net *b, int copy) {
+  static const char *const layers[] = {"h", "out"};
   int same = 1;
   for (int l = 0; l < 2; l++)
-    for (uint32_t blk = 0; blk < 2; blk++) {
+    for (uint32_t blk = 0; blk < 2; blk++) { /* the weights and the bias */
       uint32_t rows, cols;
       CHECK_OK(vfl_net_param_shape(a, layers[l], blk, &rows, &cols));
       float *wa = malloc(sizeof(float) * rows * cols), *wb = malloc(sizeof(float) * rows * cols);
       CHECK_OK(vfl_net_param_get(a, layers[l], blk, wa));
+      if (copy) CHECK_OK(vfl_net_param_set(b, layers[l], blk, wa));
       CHECK_OK(vfl_net_param_get(b, layers[l], blk, wb));
       same &= memcmp(wa, wb, sizeof(float) * rows * cols) == 0;
       free(wa);
@@ -80,6 +82,8 @@ static int same_weights(const vfl_net *a, const vfl_net *b) {
     }
   return same;
 }
+
+static int same_weights(const vfl_net *a, vfl_net *b) { return weights_of(a, b, 0); }
 
 /* The default optimizer finds its state in place; ADAM's wider rows grow
 ** the blocks (in place too, but a resize); SGD after it narrows them. */
@@ -118,16 +122,7 @@ static void relayout_trains_as_a_fitted_net(const vfl_dataset *ds, int kind, uin
 static void another_kind_starts_from_zero(const vfl_dataset *ds) {
   vfl_net *a = mlp(0), *fresh = mlp(VFL_OPTIM_ADAGRAD);
   CHECK_OK(learn(a, ds, VFL_OPTIM_ADAM, 1));
-  static const char *layers[] = {"h", "out"};
-  for (int l = 0; l < 2; l++)
-    for (uint32_t blk = 0; blk < 2; blk++) {
-      uint32_t rows, cols;
-      CHECK_OK(vfl_net_param_shape(a, layers[l], blk, &rows, &cols));
-      float *w = malloc(sizeof(float) * rows * cols);
-      CHECK_OK(vfl_net_param_get(a, layers[l], blk, w));
-      CHECK_OK(vfl_net_param_set(fresh, layers[l], blk, w));
-      free(w);
-    }
+  (void)weights_of(a, fresh, 1);
   CHECK_OK(learn(a, ds, VFL_OPTIM_ADAGRAD, 1));
   CHECK_OK(learn(fresh, ds, VFL_OPTIM_ADAGRAD, 1));
   CHECK(same_weights(a, fresh));
